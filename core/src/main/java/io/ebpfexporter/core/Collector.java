@@ -1,0 +1,42 @@
+package io.ebpfexporter.core;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A source of metrics, found by {@link java.util.ServiceLoader} and run by the server at scrape time.
+ * Timing, success reporting and parallelism live in the server, once; a collector only reads the
+ * kernel and returns fresh snapshots, so nothing goes stale between scrapes.
+ */
+public interface Collector extends AutoCloseable {
+
+    /** The name under {@code collectors:} in the YAML config and in the {@code collector} label. */
+    String name();
+
+    /** Whether the collector runs when the config does not say. */
+    default boolean enabledByDefault() {
+        return true;
+    }
+
+    /** The keys this collector accepts under {@code collectors.<name>}, besides {@code enabled}. */
+    default Set<String> settingKeys() {
+        return Set.of();
+    }
+
+    /**
+     * Called once before the first scrape with this collector's config subtree. Throws
+     * {@link IllegalArgumentException} with a message naming the key and the fix for bad values.
+     */
+    default void configure(Settings settings) {
+    }
+
+    /** Reads the kernel and returns this scrape's metric families. May be called concurrently. */
+    List<MetricSnapshot> collect();
+
+    /** Releases what {@link #configure} acquired; called once at shutdown. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,111 @@
+package io.ebpfexporter.core;
+
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One metric family filled during a scrape. It is declared with the name exactly as exposed
+ * ({@code ebpf_program_info}, {@code ..._total}), its help and its label names, so a collector reads
+ * like the table of its metrics; each {@link #add} then gives one series' values in that order.
+ */
+public final class Family {
+    private enum Type { INFO, GAUGE, COUNTER }
+
+    private final Type type;
+    private final String name;
+    private final String help;
+    private final String[] labelNames;
+    private final List<Labels> labels = new ArrayList<>();
+    private final List<Double> values = new ArrayList<>();
+    private Unit unit;
+
+    private Family(Type type, String name, String suffix, String help, String... labelNames) {
+        if (!name.endsWith(suffix)) {
+            throw new IllegalArgumentException(name + " must end with " + suffix);
+        }
+        this.type = type;
+        this.name = name.substring(0, name.length() - suffix.length());
+        this.help = help;
+        this.labelNames = labelNames.clone();
+    }
+
+    /** An info family: each series has value 1; the name must end with {@code _info}. */
+    public static Family info(String name, String help, String... labelNames) {
+        return new Family(Type.INFO, name, "_info", help, labelNames);
+    }
+
+    public static Family gauge(String name, String help, String... labelNames) {
+        return new Family(Type.GAUGE, name, "", help, labelNames);
+    }
+
+    /** A counter family; the name must end with {@code _total}. */
+    public static Family counter(String name, String help, String... labelNames) {
+        return new Family(Type.COUNTER, name, "_total", help, labelNames);
+    }
+
+    /** Declares the unit, which the name must carry as its suffix (OpenMetrics writes it as # UNIT). */
+    public Family unit(Unit unit) {
+        this.unit = unit;
+        return this;
+    }
+
+    /** Adds one series of an info family. */
+    public void add(String... labelValues) {
+        add(1, labelValues);
+    }
+
+    /** Adds one series with the label values in the order the label names were declared. */
+    public void add(double value, String... labelValues) {
+        labels.add(Labels.of(labelNames, labelValues));
+        values.add(value);
+    }
+
+    public boolean isEmpty() {
+        return values.isEmpty();
+    }
+
+    public MetricSnapshot snapshot() {
+        return switch (type) {
+            case INFO -> {
+                var b = InfoSnapshot.builder().name(name).help(help);
+                labels.forEach(l -> b.dataPoint(InfoDataPointSnapshot.builder().labels(l).build()));
+                yield b.build();
+            }
+            case GAUGE -> {
+                var b = GaugeSnapshot.builder().name(name).help(help).unit(unit);
+                for (int i = 0; i < labels.size(); i++) {
+                    b.dataPoint(GaugeDataPointSnapshot.builder().labels(labels.get(i)).value(values.get(i)).build());
+                }
+                yield b.build();
+            }
+            case COUNTER -> {
+                var b = CounterSnapshot.builder().name(name).help(help).unit(unit);
+                for (int i = 0; i < labels.size(); i++) {
+                    b.dataPoint(CounterDataPointSnapshot.builder().labels(labels.get(i)).value(values.get(i)).build());
+                }
+                yield b.build();
+            }
+        };
+    }
+
+    /** The snapshots of the families that have at least one series, for {@link Collector#collect()}. */
+    public static List<MetricSnapshot> snapshots(Family... families) {
+        List<MetricSnapshot> out = new ArrayList<>(families.length);
+        for (Family f : families) {
+            if (!f.isEmpty()) {
+                out.add(f.snapshot());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package io.ebpfexporter.core;
+
+import io.ebpfexporter.core.sys.Command;
+import io.ebpfexporter.core.sys.NativeBuffer;
+
+import java.nio.ByteBuffer;
+
+/** One kind of kernel object the exporter enumerates: how to list it, open it and decode its info. */
+public final class ObjectKind<T> {
+    /** BPF_F_RDONLY: the exporter only ever reads maps, and a read-only fd can still be batch-read. */
+    private static final int MAP_OPEN_READ_ONLY = 1 << 3;
+    /** Module BTF names are at most MODULE_NAME_LEN (56) bytes; a longer name is truncated by the kernel. */
+    private static final int BTF_NAME_CAPACITY = 64;
+
+    public static final ObjectKind<ProgInfo> PROGRAMS = new ObjectKind<>("program",
+            Command.PROG_GET_NEXT_ID, Command.PROG_GET_FD_BY_ID, 0, ProgInfo.SIZE, 0,
+            (info, len, side) -> ProgInfo.decode(info, len));
+    public static final ObjectKind<MapInfo> MAPS = new ObjectKind<>("map",
+            Command.MAP_GET_NEXT_ID, Command.MAP_GET_FD_BY_ID, MAP_OPEN_READ_ONLY, MapInfo.SIZE, 0,
+            (info, len, side) -> MapInfo.decode(info, len));
+    public static final ObjectKind<LinkInfo> LINKS = new ObjectKind<>("link",
+            Command.LINK_GET_NEXT_ID, Command.LINK_GET_FD_BY_ID, 0, LinkInfo.SIZE, 0,
+            (info, len, side) -> LinkInfo.decode(info, len));
+    public static final ObjectKind<BtfInfo> BTFS = new ObjectKind<>("btf",
+            Command.BTF_GET_NEXT_ID, Command.BTF_GET_FD_BY_ID, 0, BtfInfo.SIZE, BTF_NAME_CAPACITY,
+            BtfInfo::decode);
+
+    @FunctionalInterface
+    interface Decoder<T> {
+        T decode(ByteBuffer info, int infoLen, ByteBuffer side);
+    }
+
+    final String name;
+    final Command nextId;
+    final Command fdById;
+    final int openFlags;
+    final int infoSize;
+    final int sideSize;
+    final Decoder<T> decoder;
+
+    private ObjectKind(String name, Command nextId, Command fdById, int openFlags, int infoSize, int sideSize,
+                       Decoder<T> decoder) {
+        this.name = name;
+        this.nextId = nextId;
+        this.fdById = fdById;
+        this.openFlags = openFlags;
+        this.infoSize = infoSize;
+        this.sideSize = sideSize;
+        this.decoder = decoder;
+    }
+
+    /** Points the info struct's string field at the side buffer, where a kind has one (BTF's name). */
+    void prepare(NativeBuffer info, NativeBuffer side) {
+        if (sideSize > 0) {
+            info.view().putLong(BtfInfo.NAME_POINTER, side.address());
+            info.view().putInt(BtfInfo.NAME_LEN, side.size());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,43 @@
+package io.ebpfexporter.core.sys;
+
+import com.sun.jna.Memory;
+
+/**
+ * One {@code union bpf_attr} in native memory, reused call after call by one thread. 168 bytes is the
+ * union's size on Linux 6.18; older kernels accept a larger size as long as the tail they do not
+ * know is zero, which {@link #clear()} guarantees.
+ */
+public final class Attr {
+    static final int SIZE = 168;
+
+    final Memory memory = new Memory(SIZE);
+
+    public Attr clear() {
+        memory.clear();
+        return this;
+    }
+
+    public Attr putInt(int offset, int value) {
+        memory.setInt(offset, value);
+        return this;
+    }
+
+    public Attr putLong(int offset, long value) {
+        memory.setLong(offset, value);
+        return this;
+    }
+
+    /** Stores the address of {@code buffer} (a {@code __aligned_u64} user pointer in the uapi). */
+    public Attr putPointer(int offset, NativeBuffer buffer) {
+        memory.setLong(offset, buffer == null ? 0 : buffer.address());
+        return this;
+    }
+
+    public int getInt(int offset) {
+        return memory.getInt(offset);
+    }
+
+    public long getLong(int offset) {
+        return memory.getLong(offset);
+    }
+}

@@ -1,0 +1,28 @@
+package io.ebpfexporter.server;
+
+/** Entry point. A start-up failure prints one line naming the problem and the fix, and exits 2. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        OneLineLogging.install();
+        try {
+            CommandLine commandLine = CommandLine.parse(args);
+            if (commandLine.help()) {
+                System.out.print(CommandLine.USAGE);
+                return;
+            }
+            if (commandLine.version()) {
+                BuildInfo build = BuildInfo.load();
+                System.out.println("ebpf-exporter " + build.version() + " (revision " + build.revision() + ")");
+                return;
+            }
+            Exporter exporter = Exporter.start(commandLine);
+            Runtime.getRuntime().addShutdownHook(new Thread(exporter::close, "shutdown"));
+        } catch (StartupException e) {
+            System.err.println("ebpf-exporter: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+}

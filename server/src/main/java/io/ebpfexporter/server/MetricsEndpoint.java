@@ -1,0 +1,79 @@
+package io.ebpfexporter.server;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * {@code GET|HEAD <metrics-path>}: one fresh scrape, written by client_java's text writers in the
+ * format the Accept header asks for (OpenMetrics 1.0 or Prometheus text 0.0.4), gzipped when accepted.
+ */
+final class MetricsEndpoint implements Handler {
+    private static final ExpositionFormatWriter OPEN_METRICS = OpenMetricsTextFormatWriter.create();
+    private static final ExpositionFormatWriter PROMETHEUS_TEXT = PrometheusTextFormatWriter.create();
+
+    private final Scrape scrape;
+
+    MetricsEndpoint(Scrape scrape) {
+        this.scrape = scrape;
+    }
+
+    @Override
+    public void handle(ServerRequest request, ServerResponse response) throws IOException {
+        String accept = request.headers().first(HeaderNames.ACCEPT).orElse("");
+        ExpositionFormatWriter writer = OPEN_METRICS.accepts(accept) ? OPEN_METRICS : PROMETHEUS_TEXT;
+        boolean gzip = acceptsGzip(request.headers().first(HeaderNames.ACCEPT_ENCODING).orElse(""));
+
+        ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+        try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
+            writer.write(out, scrape.collect());
+        }
+        response.header(HeaderNames.CONTENT_TYPE, writer.getContentType());
+        if (gzip) {
+            response.header(HeaderNames.CONTENT_ENCODING, "gzip");
+        }
+        if (request.prologue().method() == Method.HEAD) {
+            response.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.size()));
+            response.send();
+        } else {
+            response.send(body.toByteArray());
+        }
+    }
+
+    /** True when Accept-Encoding lists gzip (or *) with a quality above zero. */
+    static boolean acceptsGzip(String acceptEncoding) {
+        for (String part : acceptEncoding.split(",")) {
+            String[] fields = part.split(";");
+            String coding = fields[0].trim().toLowerCase(Locale.ROOT);
+            if ((coding.equals("gzip") || coding.equals("*")) && quality(fields) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double quality(String[] fields) {
+        for (int i = 1; i < fields.length; i++) {
+            String param = fields[i].trim();
+            if (param.startsWith("q=")) {
+                try {
+                    return Double.parseDouble(param.substring(2));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,88 @@
+package io.ebpfexporter.server;
+
+import io.ebpfexporter.core.Collector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One scrape: every enabled collector runs at once, each on its own virtual thread, and is timed.
+ * A collector that throws costs only its own families and reports {@code success 0}.
+ */
+final class Scrape {
+    private static final System.Logger LOG = System.getLogger(Scrape.class.getName());
+
+    private final List<Collector> collectors;
+    private final InfoSnapshot buildInfo;
+
+    Scrape(List<Collector> collectors, BuildInfo build) {
+        this.collectors = List.copyOf(collectors);
+        this.buildInfo = InfoSnapshot.builder()
+                .name("ebpf_exporter_build")
+                .help("A metric with a constant '1' value labeled by version, revision and Java version")
+                .dataPoint(InfoDataPointSnapshot.builder()
+                        .labels(Labels.of("version", build.version(), "revision", build.revision(),
+                                "java_version", build.javaVersion()))
+                        .build())
+                .build();
+    }
+
+    private record Outcome(String collector, List<MetricSnapshot> families, double seconds, boolean success) {
+    }
+
+    MetricSnapshots collect() {
+        List<Outcome> outcomes = new ArrayList<>(collectors.size());
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Outcome>> running = collectors.stream().map(c -> executor.submit(() -> run(c))).toList();
+            for (Future<Outcome> future : running) {
+                outcomes.add(future.resultNow());
+            }
+        }
+        return snapshots(outcomes);
+    }
+
+    private static Outcome run(Collector collector) {
+        long start = System.nanoTime();
+        List<MetricSnapshot> families = List.of();
+        boolean success = true;
+        try {
+            families = collector.collect();
+        } catch (RuntimeException | LinkageError e) {
+            success = false;
+            LOG.log(System.Logger.Level.WARNING, "collector {0} failed: {1}", collector.name(), e.toString());
+        }
+        return new Outcome(collector.name(), families, (System.nanoTime() - start) / 1e9, success);
+    }
+
+    private MetricSnapshots snapshots(List<Outcome> outcomes) {
+        var duration = GaugeSnapshot.builder()
+                .name("ebpf_exporter_collector_duration_seconds")
+                .unit(Unit.SECONDS)
+                .help("How long the collector took in this scrape");
+        var success = GaugeSnapshot.builder()
+                .name("ebpf_exporter_collector_success")
+                .help("1 if the collector succeeded in this scrape, 0 if it failed");
+        MetricSnapshots.Builder all = MetricSnapshots.builder().metricSnapshot(buildInfo);
+        for (Outcome o : outcomes) {
+            Labels labels = Labels.of("collector", o.collector());
+            duration.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(o.seconds()).build());
+            success.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(o.success() ? 1 : 0).build());
+            o.families().forEach(all::metricSnapshot);
+        }
+        if (!outcomes.isEmpty()) {
+            all.metricSnapshot(duration.build()).metricSnapshot(success.build());
+        }
+        return all.build();
+    }
+}

@@ -1,0 +1,11 @@
+/** The exporter process: config, collector discovery, scraping, and the HTTP endpoint. */
+module io.ebpfexporter.server {
+    requires io.ebpfexporter.core;
+    requires io.helidon.webserver;
+    requires io.helidon.config;
+    requires io.helidon.config.yaml;
+    requires io.prometheus.writer.text;
+    requires java.logging;
+
+    uses io.ebpfexporter.core.Collector;
+}
