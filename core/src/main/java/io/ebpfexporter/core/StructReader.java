@@ -65,7 +65,10 @@ final class StructReader {
 
     /** A NUL-terminated string of at most {@code length} bytes from a side buffer the kernel wrote into. */
     static String string(ByteBuffer source, int offset, int length) {
-        int safeLength = Math.max(0, Math.min(length, source.limit() - offset));
+        int safeLength = Math.min(length, source.limit() - offset);
+        if (offset < 0 || safeLength <= 0) {
+            return "";
+        }
         int end = 0;
         while (end < safeLength && source.get(offset + end) != 0) {
             end++;

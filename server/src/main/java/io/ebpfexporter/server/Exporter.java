@@ -8,6 +8,9 @@ import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +46,7 @@ final class Exporter implements AutoCloseable {
         MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build));
         WebServer server;
         try {
+            checkPortFree(host, port);
             server = WebServer.builder()
                     .host(host)
                     .port(port)
@@ -53,6 +57,9 @@ final class Exporter implements AutoCloseable {
                             .get("/", new LandingPage(metricsPath, build)))
                     .build()
                     .start();
+            if (!server.isRunning()) {
+                throw new IllegalStateException("the listener did not start");
+            }
         } catch (RuntimeException e) {
             enabled.forEach(Collector::close);
             throw listenFailure(host, port, e);
@@ -112,6 +119,22 @@ final class Exporter implements AutoCloseable {
         } catch (LinkageError e) {
             throw new StartupException("cannot load JNA's native code (" + e.getMessage()
                     + "); point -Djna.tmpdir at a writable directory that allows executables");
+        }
+    }
+
+    /**
+     * Binds and releases the address first: Helidon logs a failed bind and returns a stopped server,
+     * while this gives the operator the exact reason in one line.
+     */
+    private static void checkPortFree(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

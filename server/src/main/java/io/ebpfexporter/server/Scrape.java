@@ -10,7 +10,6 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,14 +41,11 @@ final class Scrape {
     }
 
     MetricSnapshots collect() {
-        List<Outcome> outcomes = new ArrayList<>(collectors.size());
+        List<Future<Outcome>> running;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Outcome>> running = collectors.stream().map(c -> executor.submit(() -> run(c))).toList();
-            for (Future<Outcome> future : running) {
-                outcomes.add(future.resultNow());
-            }
-        }
-        return snapshots(outcomes);
+            running = collectors.stream().map(c -> executor.submit(() -> run(c))).toList();
+        } // close() waits for every collector
+        return snapshots(running.stream().map(Future::resultNow).toList());
     }
 
     private static Outcome run(Collector collector) {

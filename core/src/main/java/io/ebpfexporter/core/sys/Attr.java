@@ -12,6 +12,10 @@ public final class Attr {
 
     final Memory memory = new Memory(SIZE);
 
+    public Attr() {
+        memory.clear();
+    }
+
     public Attr clear() {
         memory.clear();
         return this;
@@ -24,6 +28,12 @@ public final class Attr {
 
     public Attr putLong(int offset, long value) {
         memory.setLong(offset, value);
+        return this;
+    }
+
+    /** Stores raw bytes, such as an object name ({@code char[16]}, NUL-padded by the earlier clear). */
+    public Attr putBytes(int offset, byte[] bytes) {
+        memory.write(offset, bytes, 0, bytes.length);
         return this;
     }
 

@@ -1,0 +1,110 @@
+package io.ebpfexporter.core;
+
+import io.ebpfexporter.testkit.Fixtures;
+import io.ebpfexporter.testkit.Kernel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The object walk against real kernel objects made by the fixture kit. */
+class ObjectWalkKernelTest {
+
+    @BeforeAll
+    static void kernel() {
+        Kernel.requireBpf();
+    }
+
+    private static <T> Map<Integer, T> all(ObjectKind<T> kind, java.util.function.ToIntFunction<T> id) {
+        Map<Integer, T> found = new HashMap<>();
+        ObjectWalk.forEach(kind, o -> found.put(id.applyAsInt(o.info()), o.info()));
+        return found;
+    }
+
+    private static int openFds() {
+        return new File("/proc/self/fd").list().length;
+    }
+
+    @Test
+    void seesProgramsAndMapsWithTheirFieldsThenForgetsThemWhenClosed() {
+        Fixtures.Made prog;
+        Fixtures.Made map;
+        try (Fixtures fx = new Fixtures()) {
+            prog = fx.program(Fixtures.PROG_SOCKET_FILTER, "walk_prog");
+            map = fx.map(Fixtures.MAP_HASH, 4, 8, 128, 0, "walk_map");
+
+            ProgInfo p = all(ObjectKind.PROGRAMS, ProgInfo::id).get(prog.id());
+            assertNotNull(p, "program " + prog.id() + " listed");
+            assertEquals("socket_filter", p.typeName());
+            assertEquals("walk_prog", p.name());
+            assertEquals(16, p.tag().length());
+            assertEquals(16, p.xlatedProgLen(), "two 8-byte instructions");
+            assertEquals(2, p.verifiedInsns());
+            assertTrue(p.gplCompatible());
+
+            MapInfo m = all(ObjectKind.MAPS, MapInfo::id).get(map.id());
+            assertNotNull(m, "map " + map.id() + " listed");
+            assertEquals("hash", m.typeName());
+            assertEquals("walk_map", m.name());
+            assertEquals(4, m.keySize());
+            assertEquals(8, m.valueSize());
+            assertEquals(128, m.maxEntries());
+        }
+        assertFalse(all(ObjectKind.PROGRAMS, ProgInfo::id).containsKey(prog.id()));
+        assertFalse(all(ObjectKind.MAPS, MapInfo::id).containsKey(map.id()));
+    }
+
+    @Test
+    void listsVmlinuxBtf() {
+        List<BtfInfo> kernelBtf = new ArrayList<>();
+        ObjectWalk.forEach(ObjectKind.BTFS, o -> {
+            if (o.info().kernel()) {
+                kernelBtf.add(o.info());
+            }
+        });
+        assertTrue(kernelBtf.stream().anyMatch(b -> b.name().equals("vmlinux") && b.size() > 1_000_000), kernelBtf.toString());
+    }
+
+    @Test
+    void closesEveryFdItOpens() {
+        try (Fixtures fx = new Fixtures()) {
+            for (int i = 0; i < 50; i++) {
+                fx.map(Fixtures.MAP_ARRAY, 4, 4, 1, 0, "fd_check_" + i);
+            }
+            int before = openFds();
+            for (int round = 0; round < 5; round++) {
+                all(ObjectKind.MAPS, MapInfo::id);
+                all(ObjectKind.PROGRAMS, ProgInfo::id);
+                all(ObjectKind.LINKS, LinkInfo::id);
+                all(ObjectKind.BTFS, BtfInfo::id);
+            }
+            assertEquals(before, openFds());
+        }
+    }
+
+    @Test
+    void aVisitorFailureSkipsOnlyThatObject() {
+        try (Fixtures fx = new Fixtures()) {
+            Fixtures.Made a = fx.map(Fixtures.MAP_ARRAY, 4, 4, 1, 0, "skip_a");
+            Fixtures.Made b = fx.map(Fixtures.MAP_ARRAY, 4, 4, 1, 0, "skip_b");
+            List<Integer> seen = new ArrayList<>();
+            ObjectWalk.forEach(ObjectKind.MAPS, o -> {
+                if (o.info().id() == a.id()) {
+                    throw new BpfException("BPF_TEST", Errno.EINVAL);
+                }
+                seen.add(o.info().id());
+            });
+            assertFalse(seen.contains(a.id()));
+            assertTrue(seen.contains(b.id()));
+        }
+    }
+}

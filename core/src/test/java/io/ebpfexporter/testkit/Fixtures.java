@@ -1,0 +1,101 @@
+package io.ebpfexporter.testkit;
+
+import io.ebpfexporter.core.sys.Attr;
+import io.ebpfexporter.core.sys.Bpf;
+import io.ebpfexporter.core.sys.Command;
+import io.ebpfexporter.core.sys.NativeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Real kernel objects for tests, made through the same JNA core the exporter uses. Every fd it
+ * opens is closed by {@link #close()}, which destroys the objects (nothing is pinned).
+ */
+public final class Fixtures implements AutoCloseable {
+    public static final int PROG_SOCKET_FILTER = 1;
+    public static final int PROG_KPROBE = 2;
+    public static final int PROG_SCHED_CLS = 3;
+    public static final int PROG_TRACEPOINT = 5;
+    public static final int PROG_XDP = 6;
+    public static final int PROG_CGROUP_SKB = 8;
+
+    public static final int MAP_HASH = 1;
+    public static final int MAP_ARRAY = 2;
+    public static final int MAP_PERF_EVENT_ARRAY = 4;
+    public static final int MAP_PERCPU_HASH = 5;
+    public static final int MAP_LRU_HASH = 9;
+    public static final int MAP_RINGBUF = 27;
+
+    public static final int ATTACH_CGROUP_INET_INGRESS = 0;
+    public static final int ATTACH_XDP = 37;
+
+    private static final NativeBuffer LICENSE = NativeBuffer.of("GPL\0".getBytes(StandardCharsets.US_ASCII));
+
+    /** A kernel object this kit made: its fd (owned by the kit) and its id. */
+    public record Made(int fd, int id) {
+    }
+
+    private final List<Integer> fds = new ArrayList<>();
+    private final Attr attr = new Attr();
+
+    /** Loads {@code r0 = returnValue; exit} as a program of {@code type}. */
+    public Made program(int type, String name, int expectedAttachType, int returnValue) {
+        ByteBuffer insns = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        insns.put(0, (byte) 0xb7).putInt(4, returnValue);   // BPF_ALU64 | BPF_MOV | BPF_K, r0 = imm
+        insns.put(8, (byte) 0x95);                          // BPF_JMP | BPF_EXIT
+        NativeBuffer code = NativeBuffer.of(insns.array());
+        attr.clear()
+                .putInt(0, type)
+                .putInt(4, 2)
+                .putPointer(8, code)
+                .putPointer(16, LICENSE);
+        putName(48, name);
+        attr.putInt(68, expectedAttachType);
+        return own(Bpf.call(Command.PROG_LOAD, attr));
+    }
+
+    public Made program(int type, String name) {
+        return program(type, name, 0, 0);
+    }
+
+    public Made map(int type, int keySize, int valueSize, int maxEntries, int flags, String name) {
+        attr.clear()
+                .putInt(0, type)
+                .putInt(4, keySize)
+                .putInt(8, valueSize)
+                .putInt(12, maxEntries)
+                .putInt(16, flags);
+        putName(28, name);
+        return own(Bpf.call(Command.MAP_CREATE, attr));
+    }
+
+    /** Closes one object early, as a churn or vanishing test needs. */
+    public void close(Made made) {
+        if (fds.remove((Integer) made.fd())) {
+            Bpf.closeFd(made.fd());
+        }
+    }
+
+    @Override
+    public void close() {
+        fds.forEach(Bpf::closeFd);
+        fds.clear();
+    }
+
+    /** Object names are at most 15 characters of [A-Za-z0-9_.] plus NUL. */
+    private void putName(int offset, String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        attr.putBytes(offset, java.util.Arrays.copyOf(bytes, Math.min(bytes.length, 15)));
+    }
+
+    private Made own(int fd) {
+        fds.add(fd);
+        NativeBuffer info = new NativeBuffer(16);
+        Bpf.call(Command.OBJ_GET_INFO_BY_FD, new Attr().putInt(0, fd).putInt(4, info.size()).putPointer(8, info));
+        return new Made(fd, info.view().getInt(4));
+    }
+}

@@ -1,0 +1,50 @@
+package io.ebpfexporter.testkit;
+
+import io.ebpfexporter.core.BpfException;
+import io.ebpfexporter.core.ObjectWalk;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Gate for tests that need a working bpf(): they skip where the kernel refuses it, unless
+ * EBPF_EXPORTER_REQUIRE_KERNEL=1 (CI sets it), where they fail instead of silently skipping.
+ */
+public final class Kernel {
+    private Kernel() {
+    }
+
+    public static boolean required() {
+        return "1".equals(System.getenv("EBPF_EXPORTER_REQUIRE_KERNEL"));
+    }
+
+    public static void requireBpf() {
+        String problem;
+        try {
+            ObjectWalk.checkPermission();
+            return;
+        } catch (BpfException e) {
+            problem = "bpf() is refused here: " + e.getMessage();
+        } catch (LinkageError e) {
+            problem = "JNA cannot load: " + e;
+        }
+        if (required()) {
+            Assertions.fail(problem + " (EBPF_EXPORTER_REQUIRE_KERNEL=1 forbids skipping)");
+        }
+        Assumptions.abort(problem);
+    }
+
+    /** Like {@link #requireBpf()}, for an external tool such as bpftool or promtool. */
+    public static String requireTool(String name) {
+        for (String dir : new String[] {"/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin"}) {
+            if (new java.io.File(dir, name).canExecute()) {
+                return dir + "/" + name;
+            }
+        }
+        String problem = name + " is not installed (apt-get install -y " + ("promtool".equals(name) ? "prometheus" : name) + ")";
+        if (required()) {
+            Assertions.fail(problem + " (EBPF_EXPORTER_REQUIRE_KERNEL=1 forbids skipping)");
+        }
+        Assumptions.abort(problem);
+        return null;
+    }
+}

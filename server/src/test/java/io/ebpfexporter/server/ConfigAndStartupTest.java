@@ -1,0 +1,110 @@
+package io.ebpfexporter.server;
+
+import io.ebpfexporter.testkit.Kernel;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Config switches and every start-up failure, through the real launcher: one line, exit 2. */
+class ConfigAndStartupTest {
+
+    private static Path yaml(String text) throws Exception {
+        Path file = Files.createTempFile("ebpf-exporter-config", ".yaml");
+        Files.writeString(file, text);
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
+    private static void assertOneLineError(ExporterProcess.Exit exit, String... fragments) {
+        assertEquals(2, exit.code(), exit.stderr());
+        String[] lines = exit.stderr().strip().split("\n");
+        assertEquals(1, lines.length, "exactly one line: " + exit.stderr());
+        assertTrue(lines[0].startsWith("ebpf-exporter: "), lines[0]);
+        for (String fragment : fragments) {
+            assertTrue(lines[0].contains(fragment), "'" + fragment + "' in: " + lines[0]);
+        }
+    }
+
+    @Test
+    void disablingProgramsRemovesItsSeriesAndItsSuccessRow() throws Exception {
+        Kernel.requireBpf();
+        try (ExporterProcess exporter = ExporterProcess.start("collectors:\n  programs:\n    enabled: false\n")) {
+            String metrics = exporter.scrape();
+            assertFalse(metrics.contains("ebpf_program_info"), metrics);
+            assertFalse(metrics.contains("collector=\"programs\""), metrics);
+            assertTrue(exporter.output().contains("collectors on: none"), exporter.output());
+        }
+    }
+
+    @Test
+    void metricsPathIsConfigurable() throws Exception {
+        Kernel.requireBpf();
+        try (ExporterProcess exporter = ExporterProcess.start("  metrics-path: /probe\n", "")) {
+            assertEquals(200, exporter.request("GET", "/probe").statusCode());
+            assertEquals(404, exporter.request("GET", "/metrics").statusCode());
+        }
+    }
+
+    @Test
+    void unknownCollector() throws Exception {
+        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("collectors:\n  progs:\n    enabled: true\n")),
+                "unknown collector 'progs'", "programs");
+    }
+
+    @Test
+    void unknownKeys() throws Exception {
+        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("collectors:\n  programs:\n    enable: true\n")),
+                "unknown config key 'collectors.programs.enable'", "enabled");
+        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("sever:\n  port: 1\n")),
+                "unknown config key 'sever.port'");
+        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("server:\n  prot: 1\n")),
+                "unknown config key 'server.prot'", "port");
+    }
+
+    @Test
+    void badValues() throws Exception {
+        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("collectors:\n  programs:\n    enabled: yes please\n")),
+                "collectors.programs.enabled must be true or false");
+        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("server:\n  port: 99999\n")),
+                "server.port must be a port number");
+    }
+
+    @Test
+    void badYamlSyntax() throws Exception {
+        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("collectors: [unclosed\n")),
+                "cannot read config", "YAML");
+    }
+
+    @Test
+    void missingConfigFileAndUnknownFlag() throws Exception {
+        assertOneLineError(ExporterProcess.run("--config.file=/nonexistent/ebpf.yaml"),
+                "/nonexistent/ebpf.yaml does not exist");
+        assertOneLineError(ExporterProcess.run("--bogus"), "unknown flag '--bogus'", "--help");
+    }
+
+    @Test
+    void portInUse() throws Exception {
+        Kernel.requireBpf();
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertOneLineError(ExporterProcess.run("--config.file="
+                            + yaml("server:\n  host: 127.0.0.1\n  port: " + taken.getLocalPort() + "\n")),
+                    "cannot listen on 127.0.0.1:" + taken.getLocalPort(), "server.port");
+        }
+    }
+
+    @Test
+    void helpAndVersion() throws Exception {
+        ExporterProcess.Exit help = ExporterProcess.run("--help");
+        assertEquals(0, help.code());
+        assertTrue(help.stdout().contains("--config.file=PATH"), help.stdout());
+        ExporterProcess.Exit version = ExporterProcess.run("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.stdout().startsWith("ebpf-exporter "), version.stdout());
+    }
+}

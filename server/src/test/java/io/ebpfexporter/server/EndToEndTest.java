@@ -1,0 +1,153 @@
+package io.ebpfexporter.server;
+
+import io.ebpfexporter.testkit.Fixtures;
+import io.ebpfexporter.testkit.Kernel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real exporter, scraped over HTTP while the test loads and unloads real programs. */
+class EndToEndTest {
+    private static ExporterProcess exporter;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Kernel.requireBpf();
+        exporter = ExporterProcess.start("");
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (exporter != null) {
+            exporter.close();
+        }
+    }
+
+    private static String infoLine(int id, String name, String type, String tag) {
+        return "ebpf_program_info{prog_id=\"" + id + "\",prog_name=\"" + name + "\",prog_type=\"" + type
+                + "\",tag=\"" + tag + "\"} 1";
+    }
+
+    private static String bpftoolField(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":\"?([^\",}]*)").matcher(json);
+        assertTrue(m.find(), field + " in " + json);
+        return m.group(1);
+    }
+
+    @Test
+    void programsAppearAsBpftoolShowsThemAndVanishWhenUnloaded() throws Exception {
+        String bpftool = Kernel.requireTool("bpftool");
+        List<String> expected;
+        try (Fixtures fx = new Fixtures()) {
+            var filter = fx.program(Fixtures.PROG_SOCKET_FILTER, "e2e_filter");
+            var xdp = fx.program(Fixtures.PROG_XDP, "e2e_xdp", Fixtures.ATTACH_XDP, 2);
+            var cls = fx.program(Fixtures.PROG_SCHED_CLS, "e2e_cls", 0, -1);
+            var skb = fx.program(Fixtures.PROG_CGROUP_SKB, "e2e.skb_1", Fixtures.ATTACH_CGROUP_INET_INGRESS, 1);
+            var tp = fx.program(Fixtures.PROG_TRACEPOINT, "e2e_tp");
+            String metrics = exporter.scrape();
+            expected = new java.util.ArrayList<>();
+            for (var made : List.of(filter, xdp, cls, skb, tp)) {
+                Process p = new ProcessBuilder(bpftool, "-j", "prog", "show", "id", Integer.toString(made.id()))
+                        .redirectErrorStream(true).start();
+                String json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, p.waitFor(), json);
+                assertEquals(Integer.toString(made.id()), bpftoolField(json, "id"));
+                String line = infoLine(made.id(), bpftoolField(json, "name"), bpftoolField(json, "type"),
+                        bpftoolField(json, "tag"));
+                assertTrue(metrics.contains(line + "\n"), "missing " + line + " in\n" + metrics);
+                expected.add(line);
+            }
+            assertTrue(expected.get(0).contains("prog_type=\"socket_filter\""));
+            assertTrue(expected.get(3).contains("prog_name=\"e2e.skb_1\""));
+            assertTrue(metrics.contains("ebpf_exporter_collector_success{collector=\"programs\"} 1.0\n"));
+        }
+        String after = exporter.scrape();
+        for (String line : expected) {
+            assertFalse(after.contains(line), "still listed after unload: " + line);
+        }
+    }
+
+    @Test
+    void prometheusTextPassesPromtool() throws Exception {
+        String promtool = Kernel.requireTool("promtool");
+        try (Fixtures fx = new Fixtures()) {
+            fx.program(Fixtures.PROG_SOCKET_FILTER, "promtool_prog");
+            HttpResponse<byte[]> response = exporter.request("GET", "/metrics");
+            assertEquals(200, response.statusCode());
+            assertEquals("text/plain; version=0.0.4; charset=utf-8",
+                    response.headers().firstValue("content-type").orElseThrow());
+            Path file = Files.createTempFile("scrape", ".txt");
+            Files.write(file, response.body());
+            Process check = new ProcessBuilder("sh", "-c", promtool + " check metrics < " + file)
+                    .redirectErrorStream(true).start();
+            String complaints = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, check.waitFor(), complaints);
+            assertEquals("", complaints, "promtool must print nothing");
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void openMetricsWhenAskedEndsWithEof() throws Exception {
+        HttpResponse<byte[]> response = exporter.request("GET", "/metrics",
+                "Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+        assertEquals(200, response.statusCode());
+        assertEquals("application/openmetrics-text; version=1.0.0; charset=utf-8",
+                response.headers().firstValue("content-type").orElseThrow());
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        assertTrue(body.endsWith("# EOF\n"), body);
+        assertTrue(body.contains("# TYPE ebpf_exporter_build info\n"), body);
+        assertTrue(body.contains("# UNIT ebpf_exporter_collector_duration_seconds seconds\n"), body);
+    }
+
+    @Test
+    void gzipWhenAccepted() throws Exception {
+        HttpResponse<byte[]> response = exporter.request("GET", "/metrics", "Accept-Encoding", "gzip");
+        assertEquals("gzip", response.headers().firstValue("content-encoding").orElseThrow());
+        String body = new String(new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertTrue(body.contains("ebpf_exporter_build_info{"), body);
+        HttpResponse<byte[]> plain = exporter.request("GET", "/metrics", "Accept-Encoding", "gzip;q=0, identity");
+        assertTrue(plain.headers().firstValue("content-encoding").isEmpty());
+    }
+
+    @Test
+    void headLandingPageAndUnknownPaths() throws Exception {
+        HttpResponse<byte[]> head = exporter.request("HEAD", "/metrics");
+        assertEquals(200, head.statusCode());
+        assertEquals(0, head.body().length);
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", head.headers().firstValue("content-type").orElseThrow());
+
+        HttpResponse<byte[]> landing = exporter.request("GET", "/");
+        assertEquals(200, landing.statusCode());
+        assertTrue(new String(landing.body(), StandardCharsets.UTF_8).contains("<a href=\"/metrics\">"));
+
+        assertEquals(404, exporter.request("GET", "/nope").statusCode());
+        assertEquals(404, exporter.request("GET", "/metrics/extra").statusCode());
+        assertEquals(200, exporter.request("GET", "/metrics").statusCode(), "still serving");
+    }
+
+    @Test
+    void buildInfoAndCollectorRows() throws Exception {
+        String metrics = exporter.scrape();
+        assertTrue(Pattern.compile("(?m)^ebpf_exporter_build_info\\{java_version=\"[^\"]+\",revision=\"[^\"]+\",version=\"[^\"]+\"} 1$")
+                .matcher(metrics).find(), metrics);
+        assertTrue(Pattern.compile("(?m)^ebpf_exporter_collector_duration_seconds\\{collector=\"programs\"} [0-9.eE-]+$")
+                .matcher(metrics).find(), metrics);
+    }
+}

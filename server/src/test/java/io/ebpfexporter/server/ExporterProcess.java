@@ -1,0 +1,143 @@
+package io.ebpfexporter.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The real exporter in its own JVM, launched on the module path exactly as run.sh launches it, so
+ * ServiceLoader discovery through the module descriptors is what the tests exercise.
+ */
+final class ExporterProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)(/\\S*)");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Process process;
+    private final StringBuffer output = new StringBuffer();
+    private final int port;
+
+    private ExporterProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Outcome of a run that is expected to end by itself (a start-up error, --help, --version). */
+    record Exit(int code, String stdout, String stderr) {
+    }
+
+    static List<String> command(String... args) {
+        Path base = Path.of(System.getProperty("basedir", "."));
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=com.sun.jna",
+                "--module-path", base.resolve("target/modules") + ":" + base.resolve("target/classes"),
+                "-m", "io.ebpfexporter.server/io.ebpfexporter.server.Main"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Writes {@code yaml} (plus a loopback, ephemeral-port server section) and starts the exporter. */
+    static ExporterProcess start(String yaml) throws IOException {
+        return start("", yaml);
+    }
+
+    /** As {@link #start(String)}, with {@code serverLines} added under {@code server:}. */
+    static ExporterProcess start(String serverLines, String yaml) throws IOException {
+        Path config = Files.createTempFile("ebpf-exporter-test", ".yaml");
+        Files.writeString(config, "server:\n  host: 127.0.0.1\n  port: 0\n" + serverLines + yaml);
+        Process process = new ProcessBuilder(command("--config.file=" + config)).redirectErrorStream(true).start();
+        StringBuffer output = new StringBuffer();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String line;
+        while (System.nanoTime() < deadline && (line = reader.readLine()) != null) {
+            output.append(line).append('\n');
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                ExporterProcess exporter = new ExporterProcess(process, Integer.parseInt(m.group(1)));
+                exporter.output.append(output);
+                Thread.ofVirtual().start(() -> reader.lines().forEach(l -> exporter.output.append(l).append('\n')));
+                Files.deleteIfExists(config);
+                return exporter;
+            }
+        }
+        process.destroyForcibly();
+        fail("exporter did not start:\n" + output);
+        return null;
+    }
+
+    /** Runs the exporter with {@code args} to its end (at most 60 s). */
+    static Exit run(String... args) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command(args)).start();
+        process.getOutputStream().close();
+        CompletableFuture<byte[]> err = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                err.complete(process.getErrorStream().readAllBytes());
+            } catch (IOException e) {
+                err.completeExceptionally(e);
+            }
+        });
+        byte[] out = process.getInputStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("exporter did not exit: " + String.join(" ", args));
+        }
+        return new Exit(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err.join(), StandardCharsets.UTF_8));
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String output() {
+        return output.toString();
+    }
+
+    HttpResponse<byte[]> request(String method, String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** GET /metrics in the default (Prometheus text) format. */
+    String scrape() throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = request("GET", "/metrics");
+        if (response.statusCode() != 200) {
+            fail("scrape answered " + response.statusCode() + ":\n" + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.ebpfexporter.server;
+
+import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.Family;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One failing collector never fails the scrape. */
+class ScrapeTest {
+
+    private static Collector named(String name, Runnable body, Family family) {
+        return new Collector() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public List<MetricSnapshot> collect() {
+                body.run();
+                return Family.snapshots(family);
+            }
+        };
+    }
+
+    @Test
+    void aThrowingCollectorReportsSuccessZeroAndTheOthersAreComplete() throws Exception {
+        Family healthy = Family.gauge("test_healthy_value", "a value", "id");
+        healthy.add(42, "7");
+        Family broken = Family.gauge("test_broken_value", "never emitted", "id");
+        broken.add(1, "1");
+        Scrape scrape = new Scrape(List.of(
+                named("healthy", () -> { }, healthy),
+                named("broken", () -> {
+                    throw new IllegalStateException("simulated collector bug");
+                }, broken)),
+                new BuildInfo("1", "abc", "21"));
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, scrape.collect());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("ebpf_exporter_collector_success{collector=\"broken\"} 0.0\n"), text);
+        assertTrue(text.contains("ebpf_exporter_collector_success{collector=\"healthy\"} 1.0\n"), text);
+        assertTrue(text.contains("test_healthy_value{id=\"7\"} 42.0\n"), text);
+        assertFalse(text.contains("test_broken_value"), text);
+    }
+
+    @Test
+    void gzipNegotiation() {
+        assertTrue(MetricsEndpoint.acceptsGzip("gzip"));
+        assertTrue(MetricsEndpoint.acceptsGzip("deflate, gzip;q=0.5"));
+        assertTrue(MetricsEndpoint.acceptsGzip("*"));
+        assertFalse(MetricsEndpoint.acceptsGzip(""));
+        assertFalse(MetricsEndpoint.acceptsGzip("gzip;q=0"));
+        assertFalse(MetricsEndpoint.acceptsGzip("identity"));
+        assertFalse(MetricsEndpoint.acceptsGzip("gzip;q=bogus"));
+    }
+}
