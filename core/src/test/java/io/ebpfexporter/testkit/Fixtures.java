@@ -55,7 +55,7 @@ public final class Fixtures implements AutoCloseable {
                 .putPointer(16, LICENSE);
         putName(48, name);
         attr.putInt(68, expectedAttachType);
-        return own(Bpf.call(Command.PROG_LOAD, attr));
+        return own(Bpf.call(Command.PROG_LOAD, attr), 4);
     }
 
     public Made program(int type, String name) {
@@ -70,8 +70,25 @@ public final class Fixtures implements AutoCloseable {
                 .putInt(12, maxEntries)
                 .putInt(16, flags);
         putName(28, name);
-        return own(Bpf.call(Command.MAP_CREATE, attr));
+        return own(Bpf.call(Command.MAP_CREATE, attr), 4);
     }
+
+    /**
+     * Loads a minimal BTF blob: the header and one {@code INT "int"} type, {@link #TINY_BTF_SIZE} bytes.
+     * User BTF has no name; the kernel reports it as anonymous.
+     */
+    public Made tinyBtf() {
+        ByteBuffer blob = ByteBuffer.allocate(TINY_BTF_SIZE).order(ByteOrder.nativeOrder());
+        blob.putShort(0, (short) 0xeB9F).put(2, (byte) 1).putInt(4, 24)  // magic, version, hdr_len
+                .putInt(8, 0).putInt(12, 16).putInt(16, 16).putInt(20, 5);   // type_off/len, str_off/len
+        blob.putInt(24, 1).putInt(28, 1 << 24).putInt(32, 4).putInt(36, 0x0100_0020); // INT "int", signed 32 bits
+        blob.put(41, (byte) 'i').put(42, (byte) 'n').put(43, (byte) 't');        // strings "\0int\0"
+        NativeBuffer data = NativeBuffer.of(blob.array());
+        attr.clear().putPointer(0, data).putInt(16, TINY_BTF_SIZE);
+        return own(Bpf.call(Command.BTF_LOAD, attr), 12);
+    }
+
+    public static final int TINY_BTF_SIZE = 45;
 
     /** Closes one object early, as a churn or vanishing test needs. */
     public void close(Made made) {
@@ -92,10 +109,11 @@ public final class Fixtures implements AutoCloseable {
         attr.putBytes(offset, java.util.Arrays.copyOf(bytes, Math.min(bytes.length, 15)));
     }
 
-    private Made own(int fd) {
+    /** Takes ownership of {@code fd} and reads the object's id at {@code idOffset} of its info struct. */
+    private Made own(int fd, int idOffset) {
         fds.add(fd);
         NativeBuffer info = new NativeBuffer(16);
         Bpf.call(Command.OBJ_GET_INFO_BY_FD, new Attr().putInt(0, fd).putInt(4, info.size()).putPointer(8, info));
-        return new Made(fd, info.view().getInt(4));
+        return new Made(fd, info.view().getInt(idOffset));
     }
 }

@@ -1,0 +1,37 @@
+package io.ebpfexporter.collector.btf;
+
+import io.ebpfexporter.core.BtfInfo;
+import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.ObjectWalk;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import java.util.List;
+
+/** Every BTF object, from {@code struct bpf_btf_info}. */
+public final class BtfCollector implements Collector {
+
+    @Override
+    public String name() {
+        return "btf";
+    }
+
+    @Override
+    public List<MetricSnapshot> collect() {
+        Family info = Family.info("ebpf_btf_info",
+                "Loaded BTF object (bpf_btf_info): name (empty for user BTF) and whether the kernel owns it"
+                        + " (vmlinux or a module)",
+                "btf_id", "btf_name", "is_kernel");
+        Family size = Family.gauge("ebpf_btf_size_bytes", "Size of the BTF data (bpf_btf_info.btf_size)", "btf_id")
+                .unit(Unit.BYTES);
+        ObjectWalk.forEach(ObjectKind.BTFS, btf -> {
+            BtfInfo b = btf.info();
+            String id = Integer.toUnsignedString(b.id());
+            info.add(id, b.name(), Boolean.toString(b.kernel()));
+            size.add(b.size(), id);
+        });
+        return Family.snapshots(info, size);
+    }
+}
