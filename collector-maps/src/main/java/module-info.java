@@ -1,4 +1,6 @@
-/** The maps collector (its metrics arrive with their own issue). */
+/** Metrics about every eBPF map, with optional entry counts. */
 module io.ebpfexporter.collector.maps {
     requires io.ebpfexporter.core;
+
+    provides io.ebpfexporter.core.Collector with io.ebpfexporter.collector.maps.MapsCollector;
 }

@@ -90,6 +90,39 @@ public final class Fixtures implements AutoCloseable {
 
     public static final int TINY_BTF_SIZE = 45;
 
+    /** Inserts keys 0..n-1 (u32) with value = key (u64) by BPF_MAP_UPDATE_BATCH; the map needs key 4, value 8. */
+    public void fill(Made map, int n) {
+        int chunk = 100_000;
+        for (int start = 0; start < n; start += chunk) {
+            int count = Math.min(chunk, n - start);
+            NativeBuffer keys = new NativeBuffer(4 * count);
+            NativeBuffer values = new NativeBuffer(8 * count);
+            for (int i = 0; i < count; i++) {
+                keys.view().putInt(4 * i, start + i);
+                values.view().putLong(8 * i, start + i);
+            }
+            attr.clear().putPointer(16, keys).putPointer(24, values).putInt(32, count).putInt(36, map.fd());
+            Bpf.call(Command.MAP_UPDATE_BATCH, attr);
+        }
+    }
+
+    /** Deletes key {@code key} (u32); returns false when it was not there. */
+    public boolean delete(Made map, int key) {
+        NativeBuffer k = new NativeBuffer(4);
+        k.view().putInt(0, key);
+        try {
+            Bpf.call(Command.MAP_DELETE_ELEM, new Attr().putInt(0, map.fd()).putPointer(8, k));
+            return true;
+        } catch (io.ebpfexporter.core.BpfException e) {
+            return false;
+        }
+    }
+
+    /** Freezes a map against writes from user space (BPF_MAP_FREEZE). */
+    public void freeze(Made map) {
+        Bpf.call(Command.MAP_FREEZE, attr.clear().putInt(0, map.fd()));
+    }
+
     /** Closes one object early, as a churn or vanishing test needs. */
     public void close(Made made) {
         if (fds.remove((Integer) made.fd())) {

@@ -38,7 +38,21 @@ class ConfigAndStartupTest {
             String metrics = exporter.scrape();
             assertFalse(metrics.contains("ebpf_program_info"), metrics);
             assertFalse(metrics.contains("collector=\"programs\""), metrics);
-            assertTrue(exporter.output().contains("collectors on: none"), exporter.output());
+            assertTrue(exporter.output().contains("collectors on: btf, maps;"), exporter.output());
+            assertTrue(metrics.contains("ebpf_exporter_collector_success{collector=\"maps\"} 1.0"), metrics);
+        }
+    }
+
+    @Test
+    void everyCollectorModuleIsDiscoveredAndMapEntriesCanBeSwitchedOn() throws Exception {
+        Kernel.requireBpf();
+        try (ExporterProcess exporter = ExporterProcess.start("collectors:\n  maps:\n    count_entries: true\n")) {
+            String metrics = exporter.scrape();
+            for (String collector : new String[] {"btf", "maps", "programs"}) {
+                assertTrue(metrics.contains("ebpf_exporter_collector_success{collector=\"" + collector + "\"} 1.0"), metrics);
+            }
+            assertTrue(metrics.contains("ebpf_btf_info{btf_id=\"1\",btf_name=\"vmlinux\",is_kernel=\"true\"} 1")
+                    || metrics.contains("btf_name=\"vmlinux\",is_kernel=\"true\""), metrics);
         }
     }
 

@@ -1,0 +1,87 @@
+package io.ebpfexporter.collector.maps;
+
+import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.EntryCount;
+import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.FdInfo;
+import io.ebpfexporter.core.MapEntries;
+import io.ebpfexporter.core.MapInfo;
+import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.ObjectWalk;
+import io.ebpfexporter.core.Settings;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** Every eBPF map, from {@code struct bpf_map_info} and the map fd's fdinfo. */
+public final class MapsCollector implements Collector {
+    private static final String COUNT_ENTRIES = "count_entries";
+    private static final String COUNT_BUDGET = "count_entries_budget";
+
+    private boolean countEntries;
+    private Duration budget = Duration.ofSeconds(1);
+
+    @Override
+    public String name() {
+        return "maps";
+    }
+
+    @Override
+    public Set<String> settingKeys() {
+        return Set.of(COUNT_ENTRIES, COUNT_BUDGET);
+    }
+
+    @Override
+    public void configure(Settings settings) {
+        countEntries = settings.bool(COUNT_ENTRIES, false);
+        budget = settings.duration(COUNT_BUDGET).orElse(budget);
+        if (budget.isZero() || budget.isNegative()) {
+            throw new IllegalArgumentException(settings.where(COUNT_BUDGET) + " must be a positive duration such as 1s");
+        }
+    }
+
+    @Override
+    public List<MetricSnapshot> collect() {
+        Family info = Family.info("ebpf_map_info",
+                "eBPF map (bpf_map_info): type, name, key and value sizes in bytes, map_flags in decimal",
+                "map_id", "map_type", "map_name", "key_size", "value_size", "flags");
+        Family maxEntries = Family.gauge("ebpf_map_max_entries", "Capacity of the map (bpf_map_info.max_entries)",
+                "map_id");
+        Family memlock = Family.gauge("ebpf_map_memlock_bytes",
+                "Memory charged to the map (fdinfo memlock, as bpftool's bytes_memlock)", "map_id").unit(Unit.BYTES);
+        Family frozen = Family.gauge("ebpf_map_frozen",
+                "1 if the map is frozen against writes from user space (fdinfo frozen)", "map_id");
+        Family entries = Family.gauge("ebpf_map_entries",
+                "Entries in the map now, counted per scrape; for array and percpu_array it is max_entries,"
+                        + " as every index always exists; absent for types that cannot be iterated",
+                "map_id");
+        Family truncated = Family.gauge("ebpf_exporter_map_entries_truncated",
+                "1 for a map whose entry count this scrape left out: the count budget ran out, or"
+                        + " concurrent deletes disturbed the count twice",
+                "map_id");
+        ObjectWalk.forEach(ObjectKind.MAPS, map -> {
+            MapInfo m = map.info();
+            FdInfo fdinfo = FdInfo.of(map);
+            EntryCount count = countEntries ? MapEntries.count(map, budget) : null;
+            String id = Integer.toUnsignedString(m.id());
+            info.add(id, m.typeName(), m.name(), Long.toString(m.keySize()), Long.toString(m.valueSize()),
+                    Long.toString(m.mapFlags()));
+            maxEntries.add(m.maxEntries(), id);
+            if (fdinfo.number("memlock") >= 0) {
+                memlock.add(fdinfo.number("memlock"), id);
+            }
+            if (fdinfo.number("frozen") >= 0) {
+                frozen.add(fdinfo.number("frozen"), id);
+            }
+            if (count != null && count.known()) {
+                entries.add(count.entries(), id);
+            } else if (count != null && count.status() != EntryCount.Status.NOT_ITERABLE) {
+                truncated.add(1, id);
+            }
+        });
+        return Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated);
+    }
+}
