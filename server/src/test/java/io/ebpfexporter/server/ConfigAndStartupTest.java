@@ -51,8 +51,7 @@ class ConfigAndStartupTest {
             for (String collector : new String[] {"btf", "maps", "programs"}) {
                 assertTrue(metrics.contains("ebpf_exporter_collector_success{collector=\"" + collector + "\"} 1.0"), metrics);
             }
-            assertTrue(metrics.contains("ebpf_btf_info{btf_id=\"1\",btf_name=\"vmlinux\",is_kernel=\"true\"} 1")
-                    || metrics.contains("btf_name=\"vmlinux\",is_kernel=\"true\""), metrics);
+            assertTrue(metrics.contains("btf_name=\"vmlinux\",is_kernel=\"true\"} 1"), metrics);
         }
     }
 
