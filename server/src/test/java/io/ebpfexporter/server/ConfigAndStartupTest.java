@@ -112,6 +112,16 @@ class ConfigAndStartupTest {
     }
 
     @Test
+    void withoutCapSysAdminItStopsAndSaysWhatIsNeeded() throws Exception {
+        Kernel.requireBpf();
+        String setpriv = Kernel.requireTool("setpriv");
+        assertOneLineError(ExporterProcess.runUnder(
+                        java.util.List.of(setpriv, "--bounding-set=-sys_admin", "--inh-caps=-sys_admin", "--"),
+                        "--config.file=" + yaml("server:\n  host: 127.0.0.1\n  port: 0\n")),
+                "bpf() is not permitted (EPERM)", "CAP_SYS_ADMIN");
+    }
+
+    @Test
     void helpAndVersion() throws Exception {
         ExporterProcess.Exit help = ExporterProcess.run("--help");
         assertEquals(0, help.code());

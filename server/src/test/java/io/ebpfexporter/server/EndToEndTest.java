@@ -1,5 +1,6 @@
 package io.ebpfexporter.server;
 
+import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
@@ -43,15 +43,8 @@ class EndToEndTest {
                 + "\",tag=\"" + tag + "\"} 1";
     }
 
-    private static String bpftoolField(String json, String field) {
-        Matcher m = Pattern.compile("\"" + field + "\":\"?([^\",}]*)").matcher(json);
-        assertTrue(m.find(), field + " in " + json);
-        return m.group(1);
-    }
-
     @Test
     void programsAppearAsBpftoolShowsThemAndVanishWhenUnloaded() throws Exception {
-        String bpftool = Kernel.requireTool("bpftool");
         List<String> expected;
         try (Fixtures fx = new Fixtures()) {
             var filter = fx.program(Fixtures.PROG_SOCKET_FILTER, "e2e_filter");
@@ -62,13 +55,10 @@ class EndToEndTest {
             String metrics = exporter.scrape();
             expected = new java.util.ArrayList<>();
             for (var made : List.of(filter, xdp, cls, skb, tp)) {
-                Process p = new ProcessBuilder(bpftool, "-j", "prog", "show", "id", Integer.toString(made.id()))
-                        .redirectErrorStream(true).start();
-                String json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertEquals(0, p.waitFor(), json);
-                assertEquals(Integer.toString(made.id()), bpftoolField(json, "id"));
-                String line = infoLine(made.id(), bpftoolField(json, "name"), bpftoolField(json, "type"),
-                        bpftoolField(json, "tag"));
+                String json = Bpftool.show("prog", made.id());
+                assertEquals(Integer.toString(made.id()), Bpftool.field(json, "id"));
+                String line = infoLine(made.id(), Bpftool.field(json, "name"), Bpftool.field(json, "type"),
+                        Bpftool.field(json, "tag"));
                 assertTrue(metrics.contains(line + "\n"), "missing " + line + " in\n" + metrics);
                 expected.add(line);
             }

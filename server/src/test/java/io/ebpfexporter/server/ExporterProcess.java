@@ -84,7 +84,14 @@ final class ExporterProcess implements AutoCloseable {
 
     /** Runs the exporter with {@code args} to its end (at most 60 s). */
     static Exit run(String... args) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command(args)).start();
+        return runUnder(List.of(), args);
+    }
+
+    /** As {@link #run}, launched through {@code wrapper} (e.g. setpriv dropping a capability). */
+    static Exit runUnder(List<String> wrapper, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(command(args));
+        Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
         CompletableFuture<byte[]> err = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {

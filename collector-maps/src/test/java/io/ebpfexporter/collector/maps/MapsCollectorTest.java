@@ -1,5 +1,6 @@
 package io.ebpfexporter.collector.maps;
 
+import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.MapSettings;
@@ -7,7 +8,6 @@ import io.ebpfexporter.testkit.Scrapes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -38,20 +38,6 @@ class MapsCollectorTest {
         return m.find() ? m.group(1) : null;
     }
 
-    private static String bpftool(int id) throws Exception {
-        Process p = new ProcessBuilder(Kernel.requireTool("bpftool"), "-j", "map", "show", "id", Integer.toString(id))
-                .redirectErrorStream(true).start();
-        String json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), json);
-        return json;
-    }
-
-    private static String field(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":\"?([^\",}]*)").matcher(json);
-        assertTrue(m.find(), key + " in " + json);
-        return m.group(1);
-    }
-
     @Test
     void infoMaxEntriesMemlockAndFrozenMatchBpftool() throws Exception {
         try (Fixtures fx = new Fixtures()) {
@@ -65,16 +51,16 @@ class MapsCollectorTest {
             fx.freeze(array);
             String metrics = Scrapes.text(collector(Map.of()));
             for (var made : new Fixtures.Made[] {hash, array, percpu, lru, perf, ring, rdonly}) {
-                String json = bpftool(made.id());
-                String line = "ebpf_map_info{flags=\"" + field(json, "flags") + "\",key_size=\"" + field(json, "bytes_key")
-                        + "\",map_id=\"" + made.id() + "\",map_name=\"" + field(json, "name") + "\",map_type=\""
-                        + field(json, "type") + "\",value_size=\"" + field(json, "bytes_value") + "\"} 1\n";
+                String json = Bpftool.show("map", made.id());
+                String line = "ebpf_map_info{flags=\"" + Bpftool.field(json, "flags") + "\",key_size=\"" + Bpftool.field(json, "bytes_key")
+                        + "\",map_id=\"" + made.id() + "\",map_name=\"" + Bpftool.field(json, "name") + "\",map_type=\""
+                        + Bpftool.field(json, "type") + "\",value_size=\"" + Bpftool.field(json, "bytes_value") + "\"} 1\n";
                 assertTrue(metrics.contains(line), "missing " + line + " in\n" + metrics);
-                assertEquals(Double.parseDouble(field(json, "max_entries")),
+                assertEquals(Double.parseDouble(Bpftool.field(json, "max_entries")),
                         Double.parseDouble(series(metrics, "ebpf_map_max_entries", made.id())));
-                assertEquals(Double.parseDouble(field(json, "bytes_memlock")),
+                assertEquals(Double.parseDouble(Bpftool.field(json, "bytes_memlock")),
                         Double.parseDouble(series(metrics, "ebpf_map_memlock_bytes", made.id())));
-                assertEquals(Double.parseDouble(field(json, "frozen")),
+                assertEquals(Double.parseDouble(Bpftool.field(json, "frozen")),
                         Double.parseDouble(series(metrics, "ebpf_map_frozen", made.id())));
             }
             assertEquals("1.0", series(metrics, "ebpf_map_frozen", array.id()));
