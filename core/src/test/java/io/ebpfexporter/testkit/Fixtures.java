@@ -28,6 +28,7 @@ public final class Fixtures implements AutoCloseable {
     public static final int MAP_PERF_EVENT_ARRAY = 4;
     public static final int MAP_PERCPU_HASH = 5;
     public static final int MAP_LRU_HASH = 9;
+    public static final int MAP_LRU_PERCPU_HASH = 10;
     public static final int MAP_RINGBUF = 27;
 
     public static final int ATTACH_CGROUP_INET_INGRESS = 0;
@@ -90,19 +91,42 @@ public final class Fixtures implements AutoCloseable {
 
     public static final int TINY_BTF_SIZE = 45;
 
-    /** Inserts keys 0..n-1 (u32) with value = key (u64) by BPF_MAP_UPDATE_BATCH; the map needs key 4, value 8. */
+    /**
+     * Inserts keys 0..n-1 (u32) with value = key (u64) by BPF_MAP_UPDATE_BATCH; the map needs key 4,
+     * value 8. A per-CPU map takes one 8-byte value per possible CPU for each key.
+     */
     public void fill(Made map, int n) {
+        NativeBuffer info = new NativeBuffer(4);
+        Bpf.call(Command.OBJ_GET_INFO_BY_FD, new Attr().putInt(0, map.fd()).putInt(4, 4).putPointer(8, info));
+        int type = info.view().getInt(0);
+        int slots = type == MAP_PERCPU_HASH || type == MAP_LRU_PERCPU_HASH ? possibleCpus() : 1;
         int chunk = 100_000;
         for (int start = 0; start < n; start += chunk) {
             int count = Math.min(chunk, n - start);
             NativeBuffer keys = new NativeBuffer(4 * count);
-            NativeBuffer values = new NativeBuffer(8 * count);
+            NativeBuffer values = new NativeBuffer(8 * slots * count);
             for (int i = 0; i < count; i++) {
                 keys.view().putInt(4 * i, start + i);
-                values.view().putLong(8 * i, start + i);
+                for (int cpu = 0; cpu < slots; cpu++) {
+                    values.view().putLong(8 * (slots * i + cpu), start + i);
+                }
             }
             attr.clear().putPointer(16, keys).putPointer(24, values).putInt(32, count).putInt(36, map.fd());
             Bpf.call(Command.MAP_UPDATE_BATCH, attr);
+        }
+    }
+
+    private static int possibleCpus() {
+        try {
+            String possible = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/possible")).trim();
+            int n = 0;
+            for (String range : possible.split(",")) {
+                String[] ends = range.split("-");
+                n += ends.length == 2 ? Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1 : 1;
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

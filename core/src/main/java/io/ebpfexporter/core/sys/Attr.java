@@ -2,6 +2,9 @@ package io.ebpfexporter.core.sys;
 
 import com.sun.jna.Memory;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One {@code union bpf_attr} in native memory, reused call after call by one thread. 168 bytes is the
  * union's size on Linux 6.18; older kernels accept a larger size as long as the tail they do not
@@ -11,6 +14,11 @@ public final class Attr {
     static final int SIZE = 168;
 
     final Memory memory = new Memory(SIZE);
+    /**
+     * Buffers whose addresses this attr holds. The kernel sees only raw addresses, so without this
+     * strong reference the garbage collector could free a buffer while bpf() is still using it.
+     */
+    private final List<NativeBuffer> pointed = new ArrayList<>();
 
     public Attr() {
         memory.clear();
@@ -18,6 +26,7 @@ public final class Attr {
 
     public Attr clear() {
         memory.clear();
+        pointed.clear();
         return this;
     }
 
@@ -39,6 +48,9 @@ public final class Attr {
 
     /** Stores the address of {@code buffer} (a {@code __aligned_u64} user pointer in the uapi). */
     public Attr putPointer(int offset, NativeBuffer buffer) {
+        if (buffer != null) {
+            pointed.add(buffer);
+        }
         memory.setLong(offset, buffer == null ? 0 : buffer.address());
         return this;
     }

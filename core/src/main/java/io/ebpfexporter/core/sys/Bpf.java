@@ -5,6 +5,8 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import io.ebpfexporter.core.BpfException;
 
+import java.lang.ref.Reference;
+
 /**
  * The raw bpf() syscall through JNA direct mapping (a bpf() call costs about 1.1 µs here; direct
  * mapping adds about 0.15 µs, an interface proxy far more). Errors become {@link BpfException}.
@@ -23,11 +25,10 @@ public final class Bpf {
 
     private static native int close(int fd);
 
-    private static native long read(int fd, Pointer buffer, long count);
-
     /** Issues {@code bpf(cmd, attr, sizeof attr)} and returns its non-negative result (often an fd). */
     public static int call(Command command, Attr attr) {
         long result = syscall(SYS_BPF, command.number, attr.memory, Attr.SIZE);
+        Reference.reachabilityFence(attr); // keeps the buffers attr points at alive through the call
         if (result < 0) {
             throw new BpfException(command.uapiName(), Native.getLastError());
         }
@@ -39,14 +40,5 @@ public final class Bpf {
         if (fd >= 0) {
             close(fd);
         }
-    }
-
-    /** read(2) into {@code buffer}; returns the byte count, 0 at end of file. */
-    public static int read(int fd, NativeBuffer buffer, int count) {
-        long result = read(fd, buffer.pointer(), Math.min(count, buffer.size()));
-        if (result < 0) {
-            throw new BpfException("read", Native.getLastError());
-        }
-        return (int) result;
     }
 }

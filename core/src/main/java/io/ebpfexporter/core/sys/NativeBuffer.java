@@ -40,8 +40,4 @@ public final class NativeBuffer {
     public long address() {
         return Pointer.nativeValue(memory);
     }
-
-    Pointer pointer() {
-        return memory;
-    }
 }
