@@ -27,7 +27,7 @@ public final class MapEntries {
     private static final Set<Integer> PER_CPU = Set.of(5, 6, 10);
     /** Bytes of key and value buffers one batch may use. */
     private static final int BATCH_BYTES = 1 << 20;
-    private static final int POSSIBLE_CPUS = possibleCpus();
+    private static final int POSSIBLE_CPUS = readPossibleCpus();
 
     private MapEntries() {
     }
@@ -151,8 +151,13 @@ public final class MapEntries {
         return PER_CPU.contains(info.type()) ? ((size + 7) & ~7L) * POSSIBLE_CPUS : size;
     }
 
+    /** How many value slots a per-CPU map entry has in user space: one per possible CPU. */
+    public static int possibleCpus() {
+        return POSSIBLE_CPUS;
+    }
+
     /** Counts the CPUs in /sys/devices/system/cpu/possible ("0-1", "0,2-3"). */
-    private static int possibleCpus() {
+    private static int readPossibleCpus() {
         try {
             int n = 0;
             for (String range : Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim().split(",")) {

@@ -1,5 +1,6 @@
 package io.ebpfexporter.testkit;
 
+import io.ebpfexporter.core.MapEntries;
 import io.ebpfexporter.core.sys.Attr;
 import io.ebpfexporter.core.sys.Bpf;
 import io.ebpfexporter.core.sys.Command;
@@ -99,7 +100,7 @@ public final class Fixtures implements AutoCloseable {
         NativeBuffer info = new NativeBuffer(4);
         Bpf.call(Command.OBJ_GET_INFO_BY_FD, new Attr().putInt(0, map.fd()).putInt(4, 4).putPointer(8, info));
         int type = info.view().getInt(0);
-        int slots = type == MAP_PERCPU_HASH || type == MAP_LRU_PERCPU_HASH ? possibleCpus() : 1;
+        int slots = type == MAP_PERCPU_HASH || type == MAP_LRU_PERCPU_HASH ? MapEntries.possibleCpus() : 1;
         int chunk = 100_000;
         for (int start = 0; start < n; start += chunk) {
             int count = Math.min(chunk, n - start);
@@ -113,20 +114,6 @@ public final class Fixtures implements AutoCloseable {
             }
             attr.clear().putPointer(16, keys).putPointer(24, values).putInt(32, count).putInt(36, map.fd());
             Bpf.call(Command.MAP_UPDATE_BATCH, attr);
-        }
-    }
-
-    private static int possibleCpus() {
-        try {
-            String possible = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/possible")).trim();
-            int n = 0;
-            for (String range : possible.split(",")) {
-                String[] ends = range.split("-");
-                n += ends.length == 2 ? Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1 : 1;
-            }
-            return n;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 
