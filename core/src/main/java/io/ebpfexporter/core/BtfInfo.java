@@ -1,5 +1,7 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.sys.NativeBuffer;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -12,6 +14,11 @@ public record BtfInfo(int id, long size, String name, boolean kernel) {
     /** Offsets of the user-pointer name field and its length. */
     static final int NAME_POINTER = 16;
     static final int NAME_LEN = 24;
+
+    static void pointAtName(NativeBuffer info, NativeBuffer name) {
+        info.view().putLong(NAME_POINTER, name.address());
+        info.view().putInt(NAME_LEN, name.size());
+    }
 
     /** Decodes the struct and reads the name from {@code nameBuffer}, bounded by its capacity. */
     public static BtfInfo decode(ByteBuffer info, int infoLen, ByteBuffer nameBuffer) {

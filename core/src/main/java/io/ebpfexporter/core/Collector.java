@@ -32,6 +32,14 @@ public interface Collector extends AutoCloseable {
     default void configure(Settings settings) {
     }
 
+    /**
+     * What an operator must know about this collector's configuration, appended to the start-up line
+     * (for example a cost it imposes on the host), or empty.
+     */
+    default String startupNote() {
+        return "";
+    }
+
     /** Reads the kernel and returns this scrape's metric families. May be called concurrently. */
     List<MetricSnapshot> collect();
 

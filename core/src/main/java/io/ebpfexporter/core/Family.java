@@ -9,6 +9,8 @@ import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSnapshot;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,7 @@ import java.util.List;
  * like the table of its metrics; each {@link #add} then gives one series' values in that order.
  */
 public final class Family {
-    private enum Type { INFO, GAUGE, COUNTER }
+    private enum Type { INFO, GAUGE, COUNTER, UNTYPED }
 
     private final Type type;
     private final String name;
@@ -51,6 +53,14 @@ public final class Family {
     /** A counter family; the name must end with {@code _total}. */
     public static Family counter(String name, String help, String... labelNames) {
         return new Family(Type.COUNTER, name, "_total", help, labelNames);
+    }
+
+    /**
+     * A family of no declared type, for names that break the conventions on purpose (the seed's
+     * counters without {@code _total}, which the text writers would otherwise rename).
+     */
+    public static Family untyped(String name, String help, String... labelNames) {
+        return new Family(Type.UNTYPED, name, "", help, labelNames);
     }
 
     /** Declares the unit, which the name must carry as its suffix (OpenMetrics writes it as # UNIT). */
@@ -92,6 +102,13 @@ public final class Family {
                 var b = CounterSnapshot.builder().name(name).help(help).unit(unit);
                 for (int i = 0; i < labels.size(); i++) {
                     b.dataPoint(CounterDataPointSnapshot.builder().labels(labels.get(i)).value(values.get(i)).build());
+                }
+                yield b.build();
+            }
+            case UNTYPED -> {
+                var b = UnknownSnapshot.builder().name(name).help(help).unit(unit);
+                for (int i = 0; i < labels.size(); i++) {
+                    b.dataPoint(UnknownDataPointSnapshot.builder().labels(labels.get(i)).value(values.get(i)).build());
                 }
                 yield b.build();
             }

@@ -13,17 +13,23 @@ public final class ObjectKind<T> {
     private static final int BTF_NAME_CAPACITY = 64;
 
     public static final ObjectKind<ProgInfo> PROGRAMS = new ObjectKind<>("program",
-            Command.PROG_GET_NEXT_ID, Command.PROG_GET_FD_BY_ID, 0, ProgInfo.SIZE, 0,
-            (info, len, side) -> ProgInfo.decode(info, len));
+            Command.PROG_GET_NEXT_ID, Command.PROG_GET_FD_BY_ID, 0, ProgInfo.SIZE,
+            ProgInfo.MAX_MAP_IDS * Integer.BYTES, ProgInfo::pointAtMapIds, ProgInfo::decode);
     public static final ObjectKind<MapInfo> MAPS = new ObjectKind<>("map",
             Command.MAP_GET_NEXT_ID, Command.MAP_GET_FD_BY_ID, MAP_OPEN_READ_ONLY, MapInfo.SIZE, 0,
-            (info, len, side) -> MapInfo.decode(info, len));
+            (info, side) -> { }, (info, len, side) -> MapInfo.decode(info, len));
     public static final ObjectKind<LinkInfo> LINKS = new ObjectKind<>("link",
             Command.LINK_GET_NEXT_ID, Command.LINK_GET_FD_BY_ID, 0, LinkInfo.SIZE, 0,
-            (info, len, side) -> LinkInfo.decode(info, len));
+            (info, side) -> { }, (info, len, side) -> LinkInfo.decode(info, len));
     public static final ObjectKind<BtfInfo> BTFS = new ObjectKind<>("btf",
             Command.BTF_GET_NEXT_ID, Command.BTF_GET_FD_BY_ID, 0, BtfInfo.SIZE, BTF_NAME_CAPACITY,
-            BtfInfo::decode);
+            BtfInfo::pointAtName, BtfInfo::decode);
+
+    /** Points an info struct's user-pointer field at the side buffer before the call. */
+    @FunctionalInterface
+    interface Preparer {
+        void prepare(NativeBuffer info, NativeBuffer side);
+    }
 
     @FunctionalInterface
     interface Decoder<T> {
@@ -36,25 +42,19 @@ public final class ObjectKind<T> {
     final int openFlags;
     final int infoSize;
     final int sideSize;
+    final Preparer preparer;
     final Decoder<T> decoder;
 
     private ObjectKind(String name, Command nextId, Command fdById, int openFlags, int infoSize, int sideSize,
-                       Decoder<T> decoder) {
+                       Preparer preparer, Decoder<T> decoder) {
         this.name = name;
         this.nextId = nextId;
         this.fdById = fdById;
         this.openFlags = openFlags;
         this.infoSize = infoSize;
         this.sideSize = sideSize;
+        this.preparer = preparer;
         this.decoder = decoder;
-    }
-
-    /** Points the info struct's string field at the side buffer, where a kind has one (BTF's name). */
-    void prepare(NativeBuffer info, NativeBuffer side) {
-        if (sideSize > 0) {
-            info.view().putLong(BtfInfo.NAME_POINTER, side.address());
-            info.view().putInt(BtfInfo.NAME_LEN, side.size());
-        }
     }
 
     @Override

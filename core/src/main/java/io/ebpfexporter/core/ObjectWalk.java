@@ -82,7 +82,7 @@ public final class ObjectWalk<T> {
     private T readInfo(int fd) {
         info.clear();
         side.clear();
-        kind.prepare(info, side);
+        kind.preparer.prepare(info, side);
         Bpf.call(Command.OBJ_GET_INFO_BY_FD,
                 attr.clear().putInt(0, fd).putInt(4, info.size()).putPointer(8, info));
         return kind.decoder.decode(info.view(), attr.getInt(4), side.view());

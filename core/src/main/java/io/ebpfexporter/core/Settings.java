@@ -38,6 +38,11 @@ public interface Settings {
         });
     }
 
+    /** The exporter-wide naming scheme ({@code metrics.naming}). */
+    default Naming naming() {
+        return Naming.STANDARD;
+    }
+
     /** The full config key, for messages: {@code collectors.<name>.<key>}. */
     String where(String key);
 }

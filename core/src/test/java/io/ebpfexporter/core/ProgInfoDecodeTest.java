@@ -69,6 +69,16 @@ class ProgInfoDecodeTest {
     }
 
     @Test
+    void mapIdsComeFromTheSideBufferBoundedByItsCapacity() {
+        ByteBuffer ids = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 41).putInt(4, 42);
+        assertEquals(java.util.List.of(41, 42), ProgInfo.decode(fixture(), ProgInfo.SIZE, ids).mapIds());
+        ByteBuffer b = fixture();
+        b.putInt(52, 1000); // more maps than the buffer holds: only what fits is read
+        assertEquals(java.util.List.of(41, 42), ProgInfo.decode(b, ProgInfo.SIZE, ids).mapIds());
+        assertEquals(java.util.List.of(), ProgInfo.decode(fixture(), ProgInfo.SIZE).mapIds());
+    }
+
+    @Test
     void truncatedAndOversizedBuffersNeverThrow() {
         ProgInfo empty = ProgInfo.decode(ByteBuffer.allocate(3), 3);
         assertEquals("", empty.name());

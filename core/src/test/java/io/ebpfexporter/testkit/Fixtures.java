@@ -64,6 +64,25 @@ public final class Fixtures implements AutoCloseable {
         return program(type, name, 0, 0);
     }
 
+    /** Loads a socket filter that references {@code map} ({@code r1 = map; r0 = 0; exit}), so it uses it. */
+    public Made programUsing(Made map, String name) {
+        ByteBuffer insns = ByteBuffer.allocate(32).order(ByteOrder.nativeOrder());
+        insns.put(0, (byte) 0x18).put(1, (byte) 0x11).putInt(4, map.fd()); // ld_imm64 r1, BPF_PSEUDO_MAP_FD
+        insns.put(16, (byte) 0xb7);                                          // r0 = 0
+        insns.put(24, (byte) 0x95);                                          // exit
+        NativeBuffer code = NativeBuffer.of(insns.array());
+        attr.clear().putInt(0, PROG_SOCKET_FILTER).putInt(4, 4).putPointer(8, code).putPointer(16, LICENSE);
+        putName(48, name);
+        return own(Bpf.call(Command.PROG_LOAD, attr), 4);
+    }
+
+    /** Runs a socket filter or XDP program {@code repeat} times on a 64-byte packet (BPF_PROG_TEST_RUN). */
+    public void testRun(Made program, int repeat) {
+        NativeBuffer packet = new NativeBuffer(64);
+        attr.clear().putInt(0, program.fd()).putInt(8, packet.size()).putPointer(16, packet).putInt(32, repeat);
+        Bpf.call(Command.PROG_TEST_RUN, attr);
+    }
+
     public Made map(int type, int keySize, int valueSize, int maxEntries, int flags, String name) {
         attr.clear()
                 .putInt(0, type)

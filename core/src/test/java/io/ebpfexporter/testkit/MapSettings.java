@@ -1,12 +1,18 @@
 package io.ebpfexporter.testkit;
 
+import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.Settings;
 
 import java.util.Map;
 import java.util.Optional;
 
 /** A collector's settings from a plain map, as if read from {@code collectors.<name>} in YAML. */
-public record MapSettings(String collector, Map<String, String> values) implements Settings {
+public record MapSettings(String collector, Map<String, String> values, Naming naming) implements Settings {
+
+    public MapSettings(String collector, Map<String, String> values) {
+        this(collector, values, Naming.STANDARD);
+    }
+
     @Override
     public Optional<String> get(String key) {
         return Optional.ofNullable(values.get(key));

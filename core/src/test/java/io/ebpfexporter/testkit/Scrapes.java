@@ -9,10 +9,22 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One collector's output in Prometheus text format, as the server would write it. */
 public final class Scrapes {
     private Scrapes() {
+    }
+
+    /**
+     * The sample value of {@code name{<idLabel>="<id>"}} as written, or null when there is no such
+     * series (for metrics keyed by one id label, such as {@code prog_id} or {@code map_id}).
+     */
+    public static String value(String metrics, String name, String idLabel, int id) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{" + idLabel + "=\"" + Integer.toUnsignedString(id)
+                + "\"} (\\S+)$").matcher(metrics);
+        return m.find() ? m.group(1) : null;
     }
 
     public static String text(Collector collector) {

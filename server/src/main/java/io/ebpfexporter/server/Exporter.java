@@ -39,8 +39,8 @@ final class Exporter implements AutoCloseable {
         String host = config.host();
         int port = config.port();
         String metricsPath = config.metricsPath();
-        List<Collector> enabled = configure(discovered, config);
         checkPrivilege();
+        List<Collector> enabled = configure(discovered, config);
 
         BuildInfo build = BuildInfo.load();
         MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build));
@@ -67,7 +67,7 @@ final class Exporter implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "ebpf-exporter {0} (revision {1}) on Linux {2}; collectors on: {3};"
                         + " listening on http://{4}:{5,number,#}{6}",
                 build.version(), build.revision(), kernelRelease(),
-                enabled.isEmpty() ? "none" : enabled.stream().map(Collector::name).collect(Collectors.joining(", ")),
+                enabled.isEmpty() ? "none" : enabled.stream().map(Exporter::describe).collect(Collectors.joining(", ")),
                 host, server.port(), metricsPath);
         return new Exporter(enabled, server);
     }
@@ -80,6 +80,11 @@ final class Exporter implements AutoCloseable {
     public void close() {
         server.stop();
         collectors.forEach(Collector::close);
+    }
+
+    private static String describe(Collector collector) {
+        String note = collector.startupNote();
+        return note.isEmpty() ? collector.name() : collector.name() + " (" + note + ")";
     }
 
     private static List<Collector> discover() {

@@ -1,6 +1,7 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.Settings;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
@@ -21,7 +22,8 @@ import java.util.TreeSet;
  */
 final class ExporterConfig {
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "metrics-path");
-    private static final Set<String> SECTIONS = Set.of("server", "collectors");
+    private static final Set<String> METRICS_KEYS = Set.of("naming");
+    private static final Set<String> SECTIONS = Set.of("server", "collectors", "metrics");
 
     private final Config config;
     private final Optional<Config> file;
@@ -86,10 +88,26 @@ final class ExporterConfig {
         return path;
     }
 
+    /** {@code metrics.naming}: {@code standard} (Prometheus conventions, the default) or {@code seed}. */
+    Naming naming() {
+        String value = config.get("metrics.naming").asString().orElse("standard").trim();
+        return switch (value) {
+            case "standard" -> Naming.STANDARD;
+            case "seed" -> Naming.SEED;
+            default -> throw new StartupException("metrics.naming must be standard or seed, not '" + value + "'");
+        };
+    }
+
     /** The config subtree of one collector, {@code collectors.<name>}. */
     Settings collectorSettings(String name) {
         Config node = config.get("collectors").get(name);
+        Naming naming = naming();
         return new Settings() {
+            @Override
+            public Naming naming() {
+                return naming;
+            }
+
             @Override
             public Optional<String> get(String key) {
                 return node.get(key).asString().asOptional();
@@ -120,6 +138,9 @@ final class ExporterConfig {
             }
             if (parts[0].equals("server") && !SERVER_KEYS.contains(key.substring("server.".length()))) {
                 throw unknown("config key '" + key + "'", "server takes " + String.join(", ", new TreeSet<>(SERVER_KEYS)));
+            }
+            if (parts[0].equals("metrics") && !METRICS_KEYS.contains(key.substring("metrics.".length()))) {
+                throw unknown("config key '" + key + "'", "metrics takes " + String.join(", ", new TreeSet<>(METRICS_KEYS)));
             }
             if (parts[0].equals("collectors")) {
                 if (!names.contains(parts[1])) {

@@ -1,5 +1,6 @@
 package io.ebpfexporter.server;
 
+import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,39 @@ class ConfigAndStartupTest {
             assertEquals(200, exporter.request("GET", "/probe").statusCode());
             assertEquals(404, exporter.request("GET", "/metrics").statusCode());
         }
+    }
+
+    @Test
+    void seedNamingAndTheStatsCostInTheStartupLine() throws Exception {
+        Kernel.requireBpf();
+        try (Fixtures fx = new Fixtures();
+             ExporterProcess exporter = ExporterProcess.start("metrics:\n  naming: seed\n"
+                     + "collectors:\n  programs:\n    stats:\n      mode: enabled\n")) {
+            var prog = fx.program(Fixtures.PROG_SOCKET_FILTER, "seed_names");
+            fx.testRun(prog, 7);
+            String metrics = exporter.scrape();
+            assertTrue(metrics.contains("ebpf_program_run_count{prog_id=\"" + prog.id() + "\"} 7"), metrics);
+            assertTrue(metrics.contains("# TYPE ebpf_program_run_count untyped"), metrics);
+            assertTrue(metrics.contains("# TYPE ebpf_program_run_duration_nanoseconds untyped"), metrics);
+            assertFalse(metrics.contains("ebpf_program_run_count_total"), metrics);
+            assertTrue(exporter.output().contains("programs (program stats always on: every BPF program on the host"
+                    + " pays for run-time accounting)"), exporter.output());
+        }
+    }
+
+    @Test
+    void statsAndNamingMistakes() throws Exception {
+        Kernel.requireBpf();
+        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("collectors:\n  programs:\n    stats:\n"
+                        + "      mode: sample\n      sample_interval: 10s\n      sample_duration: 1m\n")),
+                "collectors.programs.stats.sample_duration (1m) must be shorter than");
+        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("collectors:\n  programs:\n    stats:\n"
+                        + "      mode: sample\n      sample_interval: -5s\n      sample_duration: 1s\n")),
+                "collectors.programs.stats.sample_interval");
+        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("metrics:\n  naming: legacy\n")),
+                "metrics.naming must be standard or seed, not 'legacy'");
+        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("metrics:\n  nameing: seed\n")),
+                "unknown config key 'metrics.nameing'", "naming");
     }
 
     @Test

@@ -28,7 +28,9 @@ class EndToEndTest {
     @BeforeAll
     static void start() throws IOException {
         Kernel.requireBpf();
-        exporter = ExporterProcess.start("");
+        // Every optional series on, so promtool sees all of them.
+        exporter = ExporterProcess.start("collectors:\n  programs:\n    stats:\n      mode: enabled\n"
+                + "  maps:\n    count_entries: true\n");
     }
 
     @AfterAll
@@ -38,9 +40,10 @@ class EndToEndTest {
         }
     }
 
-    private static String infoLine(int id, String name, String type, String tag) {
-        return "ebpf_program_info{prog_id=\"" + id + "\",prog_name=\"" + name + "\",prog_type=\"" + type
-                + "\",tag=\"" + tag + "\"} 1";
+    private static String infoLine(int id, String json) {
+        return "ebpf_program_info{btf_id=\"0\",created_by_uid=\"" + Bpftool.field(json, "uid") + "\",prog_id=\"" + id
+                + "\",prog_name=\"" + Bpftool.field(json, "name") + "\",prog_type=\"" + Bpftool.field(json, "type")
+                + "\",tag=\"" + Bpftool.field(json, "tag") + "\"} 1";
     }
 
     @Test
@@ -57,8 +60,7 @@ class EndToEndTest {
             for (var made : List.of(filter, xdp, cls, skb, tp)) {
                 String json = Bpftool.show("prog", made.id());
                 assertEquals(Integer.toString(made.id()), Bpftool.field(json, "id"));
-                String line = infoLine(made.id(), Bpftool.field(json, "name"), Bpftool.field(json, "type"),
-                        Bpftool.field(json, "tag"));
+                String line = infoLine(made.id(), json);
                 assertTrue(metrics.contains(line + "\n"), "missing " + line + " in\n" + metrics);
                 expected.add(line);
             }
@@ -76,8 +78,15 @@ class EndToEndTest {
     void prometheusTextPassesPromtool() throws Exception {
         String promtool = Kernel.requireTool("promtool");
         try (Fixtures fx = new Fixtures()) {
-            fx.program(Fixtures.PROG_SOCKET_FILTER, "promtool_prog");
+            var map = fx.map(Fixtures.MAP_HASH, 4, 8, 16, 0, "promtool_map");
+            fx.fill(map, 3);
+            fx.testRun(fx.programUsing(map, "promtool_prog"), 3);
             HttpResponse<byte[]> response = exporter.request("GET", "/metrics");
+            String text = new String(response.body(), StandardCharsets.UTF_8);
+            for (String family : new String[] {"ebpf_program_run_count_total", "ebpf_program_run_duration_seconds_total",
+                    "ebpf_program_map_info", "ebpf_map_entries", "ebpf_exporter_program_stats_enabled"}) {
+                assertTrue(text.contains("# TYPE " + family.replaceAll("_total$", "")), family + " in\n" + text);
+            }
             assertEquals(200, response.statusCode());
             assertEquals("text/plain; version=0.0.4; charset=utf-8",
                     response.headers().firstValue("content-type").orElseThrow());

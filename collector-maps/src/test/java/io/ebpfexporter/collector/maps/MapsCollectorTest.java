@@ -33,8 +33,7 @@ class MapsCollectorTest {
     }
 
     private static String series(String metrics, String name, int id) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{map_id=\"" + id + "\"} (\\S+)$").matcher(metrics);
-        return m.find() ? m.group(1) : null;
+        return Scrapes.value(metrics, name, "map_id", id);
     }
 
     @Test

@@ -1,19 +1,28 @@
 package io.ebpfexporter.collector.programs;
 
 import io.ebpfexporter.core.BootClock;
+import io.ebpfexporter.core.BpfException;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.FdInfo;
+import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.core.ProgInfo;
+import io.ebpfexporter.core.RunTimeStats;
+import io.ebpfexporter.core.Settings;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
-/** Every loaded eBPF program, from {@code struct bpf_prog_info}. */
+/** Every loaded eBPF program, from {@code struct bpf_prog_info}, and the run statistics modes. */
 public final class ProgramsCollector implements Collector {
+    private StatsMode statsMode = StatsMode.DISABLED;
+    private StatsSwitch stats = new StatsSwitch(statsMode);
+    private Naming naming = Naming.STANDARD;
 
     @Override
     public String name() {
@@ -21,10 +30,40 @@ public final class ProgramsCollector implements Collector {
     }
 
     @Override
+    public Set<String> settingKeys() {
+        return Set.of(StatsMode.MODE, StatsMode.INTERVAL, StatsMode.DURATION);
+    }
+
+    @Override
+    public void configure(Settings settings) {
+        statsMode = StatsMode.from(settings);
+        naming = settings.naming();
+        stats = new StatsSwitch(statsMode);
+        try {
+            stats.start();
+        } catch (BpfException e) {
+            throw new IllegalArgumentException(settings.where(StatsMode.MODE) + " " + statsMode.kind().name()
+                    .toLowerCase() + ": the kernel refused BPF_ENABLE_STATS (" + e.getMessage()
+                    + "); it needs Linux 5.8 or newer, else set it to disabled");
+        }
+    }
+
+    @Override
+    public String startupNote() {
+        return switch (statsMode.kind()) {
+            case DISABLED -> "";
+            case ENABLED -> "program stats always on: every BPF program on the host pays for run-time accounting";
+            case SAMPLE -> "program stats sampled " + statsMode.duration() + " every " + statsMode.interval()
+                    + ": rates read low by a factor of " + statsMode.sampleRatio();
+        };
+    }
+
+    @Override
     public List<MetricSnapshot> collect() {
         Family info = Family.info("ebpf_program_info",
-                "Loaded eBPF program (bpf_prog_info): id, type, name and tag as bpftool shows them",
-                "prog_id", "prog_type", "prog_name", "tag");
+                "Loaded eBPF program (bpf_prog_info): id, type, name and tag as bpftool shows them, the id of"
+                        + " its BTF (0 if none) and the uid that loaded it",
+                "prog_id", "prog_type", "prog_name", "tag", "btf_id", "created_by_uid");
         Family verified = Family.gauge("ebpf_program_verified_instructions",
                 "Instructions the verifier processed when loading the program (bpf_prog_info.verified_insns)",
                 "prog_id");
@@ -38,12 +77,19 @@ public final class ProgramsCollector implements Collector {
                 .unit(Unit.BYTES);
         Family loaded = Family.gauge("ebpf_program_loaded_timestamp_seconds",
                 "When the program was loaded, as Unix time (bpf_prog_info.load_time from boot time)", "prog_id");
+        Family recursionMisses = Family.counter("ebpf_program_recursion_misses_total",
+                "Runs the kernel skipped because the program was already running on that CPU"
+                        + " (bpf_prog_info.recursion_misses)", "prog_id");
+        Family usesMap = Family.info("ebpf_program_map_info", "The program uses the map (bpf_prog_info.map_ids)",
+                "prog_id", "map_id");
+        RunCounters runs = exportRunCounters() ? new RunCounters(naming) : null;
         ObjectWalk.forEach(ObjectKind.PROGRAMS, program -> {
             ProgInfo p = program.info();
             long memlockBytes = FdInfo.of(program).number("memlock");
             double loadedAt = BootClock.unixSeconds(p.loadTimeNs());
             String id = Integer.toUnsignedString(p.id());
-            info.add(id, p.typeName(), p.name(), p.tag());
+            info.add(id, p.typeName(), p.name(), p.tag(), Integer.toUnsignedString(p.btfId()),
+                    Long.toString(p.createdByUid()));
             verified.add(p.verifiedInsns(), id);
             jited.add(p.jitedProgLen(), id);
             translated.add(p.xlatedProgLen(), id);
@@ -51,7 +97,42 @@ public final class ProgramsCollector implements Collector {
                 memlock.add(memlockBytes, id);
             }
             loaded.add(loadedAt, id);
+            recursionMisses.add(p.recursionMisses(), id);
+            p.mapIds().forEach(mapId -> usesMap.add(id, Integer.toUnsignedString(mapId)));
+            if (runs != null) {
+                runs.add(id, p);
+            }
         });
-        return Family.snapshots(info, verified, jited, translated, memlock, loaded);
+        List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(
+                info, verified, jited, translated, memlock, loaded, recursionMisses, usesMap));
+        if (runs != null) {
+            out.addAll(runs.snapshots());
+        }
+        out.addAll(Family.snapshots(statsState()));
+        return out;
+    }
+
+    /** Counters are exported whenever the exporter turns counting on, or the sysctl does. */
+    private boolean exportRunCounters() {
+        return statsMode.kind() != StatsMode.Kind.DISABLED || RunTimeStats.sysctlEnabled();
+    }
+
+    private Family[] statsState() {
+        Family enabled = Family.gauge("ebpf_exporter_program_stats_enabled",
+                "1 if program run statistics are known to be counting now: this exporter holds them on"
+                        + " (stats.mode enabled, or inside a sample window) or kernel.bpf_stats_enabled is 1");
+        enabled.add(stats.holding() || RunTimeStats.sysctlEnabled() ? 1 : 0);
+        if (statsMode.kind() != StatsMode.Kind.SAMPLE) {
+            return new Family[] {enabled};
+        }
+        Family ratio = Family.gauge("ebpf_exporter_program_stats_sample_ratio",
+                "stats.sample_duration / stats.sample_interval: run count and duration rates read low by this factor");
+        ratio.add(statsMode.sampleRatio());
+        return new Family[] {enabled, ratio};
+    }
+
+    @Override
+    public void close() {
+        stats.close();
     }
 }

@@ -7,11 +7,9 @@ import io.ebpfexporter.testkit.Scrapes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Program sizes, memlock and load time against bpftool's figures for the same programs. */
@@ -22,10 +20,10 @@ class ProgramsCollectorTest {
         Kernel.requireBpf();
     }
 
-    private static double series(String metrics, String name, int id) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{prog_id=\"" + id + "\"} (\\S+)$").matcher(metrics);
-        assertTrue(m.find(), name + " for " + id + " in\n" + metrics);
-        return Double.parseDouble(m.group(1));
+    static double series(String metrics, String name, int id) {
+        String value = Scrapes.value(metrics, name, "prog_id", id);
+        assertNotNull(value, name + " for " + id + " in\n" + metrics);
+        return Double.parseDouble(value);
     }
 
     @Test
@@ -52,5 +50,26 @@ class ProgramsCollectorTest {
                     - System.currentTimeMillis() / 1000.0) < 60, "loaded just now");
         }
         assertFalse(Scrapes.text(new ProgramsCollector()).contains("prog_name=\"pc_filter\""));
+    }
+
+    @Test
+    void infoCarriesBtfAndUidAndMapsAreListedAsBpftoolSeesThem() throws Exception {
+        try (Fixtures fx = new Fixtures()) {
+            var first = fx.map(Fixtures.MAP_HASH, 4, 8, 16, 0, "pc_first");
+            var second = fx.map(Fixtures.MAP_ARRAY, 4, 8, 4, 0, "pc_second");
+            var user = fx.programUsing(first, "pc_user");
+            var both = fx.programUsing(second, "pc_other");
+            String metrics = Scrapes.text(new ProgramsCollector());
+            String json = Bpftool.show("prog", user.id());
+            assertTrue(json.contains("\"map_ids\":[" + first.id() + "]"), json);
+            assertTrue(metrics.contains("ebpf_program_map_info{map_id=\"" + first.id() + "\",prog_id=\"" + user.id()
+                    + "\"} 1"), metrics);
+            assertTrue(metrics.contains("ebpf_program_map_info{map_id=\"" + second.id() + "\",prog_id=\"" + both.id()
+                    + "\"} 1"), metrics);
+            assertFalse(metrics.contains("map_id=\"" + second.id() + "\",prog_id=\"" + user.id() + "\""), metrics);
+            assertTrue(metrics.contains("ebpf_program_info{btf_id=\"0\",created_by_uid=\"" + Bpftool.field(json, "uid")
+                    + "\",prog_id=\"" + user.id() + "\",prog_name=\"pc_user\",prog_type=\"socket_filter\""), metrics);
+            assertEquals(0.0, series(metrics, "ebpf_program_recursion_misses_total", user.id()));
+        }
     }
 }

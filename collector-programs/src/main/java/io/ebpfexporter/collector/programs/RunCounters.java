@@ -1,0 +1,43 @@
+package io.ebpfexporter.collector.programs;
+
+import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.Naming;
+import io.ebpfexporter.core.ProgInfo;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import java.util.List;
+
+/** run_cnt and run_time_ns of each program, under the configured naming scheme. */
+final class RunCounters {
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private final Family count;
+    private final Family duration;
+    private final double durationScale;
+
+    RunCounters(Naming naming) {
+        String countHelp = "Times the program ran while run statistics were on (bpf_prog_info.run_cnt)";
+        String durationHelp = "Time the program spent running while run statistics were on (bpf_prog_info.run_time_ns)";
+        if (naming == Naming.SEED) {
+            // The seed's exact names: counters without _total, duration in nanoseconds.
+            count = Family.untyped("ebpf_program_run_count", countHelp, "prog_id");
+            duration = Family.untyped("ebpf_program_run_duration_nanoseconds", durationHelp, "prog_id");
+            durationScale = 1;
+        } else {
+            count = Family.counter("ebpf_program_run_count_total", countHelp, "prog_id");
+            duration = Family.counter("ebpf_program_run_duration_seconds_total", durationHelp, "prog_id")
+                    .unit(Unit.SECONDS);
+            durationScale = NANOS_PER_SECOND;
+        }
+    }
+
+    void add(String id, ProgInfo program) {
+        count.add(program.runCnt(), id);
+        duration.add(program.runTimeNs() / durationScale, id);
+    }
+
+    List<MetricSnapshot> snapshots() {
+        return Family.snapshots(count, duration);
+    }
+}

@@ -1,0 +1,49 @@
+package io.ebpfexporter.core;
+
+import io.ebpfexporter.core.sys.Attr;
+import io.ebpfexporter.core.sys.Bpf;
+import io.ebpfexporter.core.sys.Command;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The kernel's per-program run statistics (run_cnt, run_time_ns). They are counted only while some
+ * process holds a BPF_ENABLE_STATS fd or the {@code kernel.bpf_stats_enabled} sysctl is 1; each holder
+ * is a reference, counting stops when the last goes, and the counters are never reset. An instance
+ * is one such reference, released by {@link #close()}.
+ */
+public final class RunTimeStats implements AutoCloseable {
+    private static final int BPF_STATS_RUN_TIME = 0;
+    private static final Path SYSCTL = Path.of("/proc/sys/kernel/bpf_stats_enabled");
+
+    private int fd;
+
+    private RunTimeStats(int fd) {
+        this.fd = fd;
+    }
+
+    /** Turns counting on for every program on the host until {@link #close()}. */
+    public static RunTimeStats enable() {
+        return new RunTimeStats(Bpf.call(Command.ENABLE_STATS, new Attr().putInt(0, BPF_STATS_RUN_TIME)));
+    }
+
+    /**
+     * Whether the sysctl turns counting on. It shows only its own setting: counting may also be on
+     * because another process holds an fd, which nothing in the kernel reveals.
+     */
+    public static boolean sysctlEnabled() {
+        try {
+            return Files.readString(SYSCTL).trim().equals("1");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        Bpf.closeFd(fd);
+        fd = -1;
+    }
+}
