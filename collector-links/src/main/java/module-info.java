@@ -1,4 +1,43 @@
-/** The links collector (its metrics arrive with their own issue). */
+import io.ebpfexporter.collector.links.CgroupLink;
+import io.ebpfexporter.collector.links.IterLink;
+import io.ebpfexporter.collector.links.KprobeMultiLink;
+import io.ebpfexporter.collector.links.LinkDetail;
+import io.ebpfexporter.collector.links.NetfilterLink;
+import io.ebpfexporter.collector.links.NetkitLink;
+import io.ebpfexporter.collector.links.NetnsLink;
+import io.ebpfexporter.collector.links.PerfEventLink;
+import io.ebpfexporter.collector.links.RawTracepointLink;
+import io.ebpfexporter.collector.links.SockmapLink;
+import io.ebpfexporter.collector.links.StructOpsLink;
+import io.ebpfexporter.collector.links.TcxLink;
+import io.ebpfexporter.collector.links.TracingLink;
+import io.ebpfexporter.collector.links.UprobeMultiLink;
+import io.ebpfexporter.collector.links.XdpLink;
+
+/**
+ * Metrics about every BPF link. Each link type's details come from one {@link LinkDetail}, found with
+ * ServiceLoader; a new type is one class plus one entry here (and in META-INF/services, which the
+ * class path uses — a test keeps the two lists equal).
+ */
 module io.ebpfexporter.collector.links {
     requires io.ebpfexporter.core;
+
+    uses LinkDetail;
+
+    provides io.ebpfexporter.core.Collector with io.ebpfexporter.collector.links.LinksCollector;
+    provides LinkDetail with
+            RawTracepointLink,
+            TracingLink,
+            CgroupLink,
+            IterLink,
+            NetnsLink,
+            XdpLink,
+            PerfEventLink,
+            KprobeMultiLink,
+            StructOpsLink,
+            NetfilterLink,
+            TcxLink,
+            UprobeMultiLink,
+            NetkitLink,
+            SockmapLink;
 }

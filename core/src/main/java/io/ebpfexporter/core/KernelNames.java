@@ -44,6 +44,10 @@ public final class KernelNames {
         "struct_ops", "netfilter", "tcx", "uprobe_multi", "netkit", "sockmap", "tracing_multi",
     };
 
+    private static final String[] PERF_EVENT_TYPES = {
+        "unspec", "uprobe", "uretprobe", "kprobe", "kretprobe", "tracepoint", "event",
+    };
+
     private KernelNames() {
     }
 
@@ -61,6 +65,11 @@ public final class KernelNames {
 
     public static String linkType(int value) {
         return lookup(LINK_TYPES, value);
+    }
+
+    /** {@code enum bpf_perf_event_type}, the kind of perf event a perf_event link is attached to. */
+    public static String perfEventType(int value) {
+        return lookup(PERF_EVENT_TYPES, value);
     }
 
     private static String lookup(String[] names, int value) {

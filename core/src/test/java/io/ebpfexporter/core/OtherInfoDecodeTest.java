@@ -62,9 +62,10 @@ class OtherInfoDecodeTest {
         assertEquals("tcx", l.typeName());
         assertEquals(21_200, l.id());
         assertEquals(24_700, l.progId());
-        assertEquals(5, l.details().getInt(0));
-        assertEquals(46, l.details().getInt(4));
-        assertEquals(0, LinkInfo.decode(b, 16).details().getInt(0), "a header-only struct has no details");
+        assertEquals(5, l.u32(16));
+        assertEquals(46, l.u32(20));
+        assertEquals(0, LinkInfo.decode(b, 16).u32(16), "a header-only struct has no details");
+        assertEquals(0, l.u64(60), "a field past the struct reads as zero");
     }
 
     @Test

@@ -46,6 +46,11 @@ public final class Fixtures implements AutoCloseable {
 
     /** Loads {@code r0 = returnValue; exit} as a program of {@code type}. */
     public Made program(int type, String name, int expectedAttachType, int returnValue) {
+        return program(type, name, expectedAttachType, returnValue, 0);
+    }
+
+    /** Loads {@code r0 = returnValue; exit} attached to BTF type {@code attachBtfId} of vmlinux (tracing, iter). */
+    public Made program(int type, String name, int expectedAttachType, int returnValue, int attachBtfId) {
         ByteBuffer insns = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
         insns.put(0, (byte) 0xb7).putInt(4, returnValue);   // BPF_ALU64 | BPF_MOV | BPF_K, r0 = imm
         insns.put(8, (byte) 0x95);                          // BPF_JMP | BPF_EXIT
@@ -56,7 +61,7 @@ public final class Fixtures implements AutoCloseable {
                 .putPointer(8, code)
                 .putPointer(16, LICENSE);
         putName(48, name);
-        attr.putInt(68, expectedAttachType);
+        attr.putInt(68, expectedAttachType).putInt(108, attachBtfId);
         return own(Bpf.call(Command.PROG_LOAD, attr), 4);
     }
 
@@ -151,6 +156,28 @@ public final class Fixtures implements AutoCloseable {
     /** Freezes a map against writes from user space (BPF_MAP_FREEZE). */
     public void freeze(Made map) {
         Bpf.call(Command.MAP_FREEZE, attr.clear().putInt(0, map.fd()));
+    }
+
+    /**
+     * BPF_LINK_CREATE of {@code program} on {@code target} (an fd or an ifindex) with {@code attachType};
+     * {@code extra} fills the type-specific part of {@code link_create} (from byte 16).
+     */
+    public Made link(Made program, int target, int attachType, java.util.function.Consumer<Attr> extra) {
+        attr.clear().putInt(0, program.fd()).putInt(4, target).putInt(8, attachType);
+        extra.accept(attr);
+        return own(Bpf.call(Command.LINK_CREATE, attr), 4);
+    }
+
+    /** BPF_RAW_TRACEPOINT_OPEN of a raw_tracepoint program on {@code tracepoint}. */
+    public Made rawTracepoint(Made program, String tracepoint) {
+        NativeBuffer name = NativeBuffer.of((tracepoint + "\0").getBytes(StandardCharsets.US_ASCII));
+        return own(Bpf.call(Command.RAW_TRACEPOINT_OPEN, attr.clear().putPointer(0, name).putInt(8, program.fd())), 4);
+    }
+
+    /** Adopts an fd made elsewhere (a perf event, a directory) so that {@link #close()} closes it. */
+    public int adopt(int fd) {
+        fds.add(fd);
+        return fd;
     }
 
     /** Closes one object early, as a churn or vanishing test needs. */

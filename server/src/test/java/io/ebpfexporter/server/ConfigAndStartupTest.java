@@ -39,7 +39,7 @@ class ConfigAndStartupTest {
             String metrics = exporter.scrape();
             assertFalse(metrics.contains("ebpf_program_info"), metrics);
             assertFalse(metrics.contains("collector=\"programs\""), metrics);
-            assertTrue(exporter.output().contains("collectors on: btf, maps;"), exporter.output());
+            assertTrue(exporter.output().contains("collectors on: btf, links, maps;"), exporter.output());
             assertTrue(metrics.contains("ebpf_exporter_collector_success{collector=\"maps\"} 1.0"), metrics);
         }
     }
@@ -49,7 +49,7 @@ class ConfigAndStartupTest {
         Kernel.requireBpf();
         try (ExporterProcess exporter = ExporterProcess.start("collectors:\n  maps:\n    count_entries: true\n")) {
             String metrics = exporter.scrape();
-            for (String collector : new String[] {"btf", "maps", "programs"}) {
+            for (String collector : new String[] {"btf", "links", "maps", "programs"}) {
                 assertTrue(metrics.contains("ebpf_exporter_collector_success{collector=\"" + collector + "\"} 1.0"), metrics);
             }
             assertTrue(metrics.contains("btf_name=\"vmlinux\",is_kernel=\"true\"} 1"), metrics);

@@ -2,7 +2,9 @@ package io.ebpfexporter.server;
 
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
+import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
+import io.ebpfexporter.testkit.LinkRecipes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,14 +79,19 @@ class EndToEndTest {
     @Test
     void prometheusTextPassesPromtool() throws Exception {
         String promtool = Kernel.requireTool("promtool");
-        try (Fixtures fx = new Fixtures()) {
+        try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
+            LinkRecipes links = new LinkRecipes(fx, host);
+            links.netfilter();
+            links.rawTracepoint();
+            links.tracepointPerfEvent();
             var map = fx.map(Fixtures.MAP_HASH, 4, 8, 16, 0, "promtool_map");
             fx.fill(map, 3);
             fx.testRun(fx.programUsing(map, "promtool_prog"), 3);
             HttpResponse<byte[]> response = exporter.request("GET", "/metrics");
             String text = new String(response.body(), StandardCharsets.UTF_8);
             for (String family : new String[] {"ebpf_program_run_count_total", "ebpf_program_run_duration_seconds_total",
-                    "ebpf_program_map_info", "ebpf_map_entries", "ebpf_exporter_program_stats_enabled"}) {
+                    "ebpf_program_map_info", "ebpf_map_entries", "ebpf_exporter_program_stats_enabled",
+                    "ebpf_link_info", "ebpf_link_netfilter_info", "ebpf_link_perf_event_info"}) {
                 assertTrue(text.contains("# TYPE " + family.replaceAll("_total$", "")), family + " in\n" + text);
             }
             assertEquals(200, response.statusCode());

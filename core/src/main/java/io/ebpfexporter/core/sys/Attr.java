@@ -55,6 +55,12 @@ public final class Attr {
         return this;
     }
 
+    /** Keeps {@code buffer} alive through the next call: the kernel reaches it through another buffer. */
+    public Attr pin(NativeBuffer buffer) {
+        pointed.add(buffer);
+        return this;
+    }
+
     public int getInt(int offset) {
         return memory.getInt(offset);
     }

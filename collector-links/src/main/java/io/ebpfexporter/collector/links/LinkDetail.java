@@ -1,0 +1,24 @@
+package io.ebpfexporter.collector.links;
+
+import io.ebpfexporter.core.Family;
+
+import java.util.List;
+
+/**
+ * The type-specific metrics of one link type: one small class per {@code BPF_LINK_TYPE_*}, found by
+ * {@link java.util.ServiceLoader}, so adding a type is adding a class and its {@code provides} entry.
+ */
+public interface LinkDetail {
+
+    /** The {@code enum bpf_link_type} value this class describes. */
+    int linkType();
+
+    /**
+     * Fresh families for one scrape. The first is the type's {@code ebpf_link_<type>_info} family,
+     * whose first label is {@code link_id}.
+     */
+    List<Family> newFamilies();
+
+    /** Adds one link's series to the families {@link #newFamilies()} returned for this scrape. */
+    void add(Link link, List<Family> families);
+}

@@ -1,0 +1,58 @@
+package io.ebpfexporter.collector.links;
+
+import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.LinkInfo;
+import io.ebpfexporter.core.LinkStrings;
+import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.ObjectWalk;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+/** Every BPF link: {@code ebpf_link_info}, and each type's details from its {@link LinkDetail}. */
+public final class LinksCollector implements Collector {
+    private final Map<Integer, LinkDetail> details = new HashMap<>();
+
+    public LinksCollector() {
+        for (LinkDetail detail : ServiceLoader.load(LinkDetail.class, LinksCollector.class.getClassLoader())) {
+            details.put(detail.linkType(), detail);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "links";
+    }
+
+    /** The link types this build describes beyond {@code ebpf_link_info}. */
+    Set<Integer> describedTypes() {
+        return Set.copyOf(details.keySet());
+    }
+
+    @Override
+    public List<MetricSnapshot> collect() {
+        Family info = Family.info("ebpf_link_info",
+                "BPF link: its type as the kernel names it and the program it attaches (0 for struct_ops)",
+                "link_id", "link_type", "prog_id");
+        Map<Integer, List<Family>> perType = new HashMap<>();
+        InterfaceNames interfaces = new InterfaceNames();
+        ObjectWalk.forEach(ObjectKind.LINKS, object -> {
+            LinkInfo l = object.info();
+            LinkDetail detail = details.get(l.type());
+            if (detail != null) {
+                Link link = new Link(l, (pointer, length) -> LinkStrings.read(object, pointer, length), interfaces);
+                detail.add(link, perType.computeIfAbsent(l.type(), t -> detail.newFamilies()));
+            }
+            info.add(Integer.toUnsignedString(l.id()), l.typeName(), Integer.toUnsignedString(l.progId()));
+        });
+        List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info));
+        perType.keySet().stream().sorted().forEach(t -> out.addAll(Family.snapshots(perType.get(t).toArray(Family[]::new))));
+        return out;
+    }
+}

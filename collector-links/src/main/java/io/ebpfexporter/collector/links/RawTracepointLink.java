@@ -1,0 +1,13 @@
+package io.ebpfexporter.collector.links;
+
+/** BPF_LINK_TYPE_RAW_TRACEPOINT (1): {@code raw_tracepoint.tp_name} (pointer @16, length @24). */
+public final class RawTracepointLink extends InfoDetail {
+    public RawTracepointLink() {
+        super(1, "ebpf_link_raw_tracepoint_info", "Raw tracepoint link: the tracepoint's name", "tp_name");
+    }
+
+    @Override
+    String[] values(Link link) {
+        return new String[] {link.string(16, 24)};
+    }
+}

@@ -1,0 +1,44 @@
+package io.ebpfexporter.collector.links;
+
+import io.ebpfexporter.core.BtfInfo;
+import io.ebpfexporter.core.KernelBtf;
+import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.ObjectWalk;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Names of tracing link targets from vmlinux BTF. A target is named only when its object is the
+ * vmlinux BTF object (module BTF is split BTF and a program target has no vmlinux name). Both ids are
+ * fixed until reboot, so names are cached, and vmlinux BTF (about 5 MB) is read only when an unseen id
+ * appears, then dropped.
+ */
+final class TracingTargets {
+    private static final Map<Integer, String> NAMES = new HashMap<>();
+    private static int vmlinuxId = -1;
+
+    private TracingTargets() {
+    }
+
+    static synchronized String name(int targetObjId, int targetBtfId) {
+        if (targetObjId == 0 || targetObjId != vmlinuxId()) {
+            return "";
+        }
+        return NAMES.computeIfAbsent(targetBtfId, id -> KernelBtf.vmlinux().name(id));
+    }
+
+    private static int vmlinuxId() {
+        if (vmlinuxId < 0) {
+            int[] found = {0};
+            ObjectWalk.forEach(ObjectKind.BTFS, btf -> {
+                BtfInfo b = btf.info();
+                if (b.kernel() && b.name().equals("vmlinux")) {
+                    found[0] = b.id();
+                }
+            });
+            vmlinuxId = found[0];
+        }
+        return vmlinuxId;
+    }
+}

@@ -1,0 +1,168 @@
+package io.ebpfexporter.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.OptionalInt;
+
+/**
+ * A small reader of raw BTF (the format of {@code /sys/kernel/btf/vmlinux}): type names, lookup by kind
+ * and name, struct member offsets. It reads what the exporter needs to address kernel functions and
+ * structs and nothing more; vmlinux BTF is about 5 MB, so callers load it, take their ids and drop it.
+ */
+public final class KernelBtf {
+    public static final int KIND_INT = 1;
+    public static final int KIND_STRUCT = 4;
+    public static final int KIND_TYPEDEF = 8;
+    public static final int KIND_FUNC = 12;
+
+    private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
+    private static final int MAGIC = 0xeb9f;
+
+    private final ByteBuffer data;
+    private final int stringsStart;
+    private final int stringsEnd;
+    /** Byte offset of each type's record; index 0 is the implicit void type. */
+    private final int[] typeStarts;
+
+    private KernelBtf(ByteBuffer data, int stringsStart, int stringsEnd, int[] typeStarts) {
+        this.data = data;
+        this.stringsStart = stringsStart;
+        this.stringsEnd = stringsEnd;
+        this.typeStarts = typeStarts;
+    }
+
+    /** The running kernel's BTF; fails with a message when the kernel has none (CONFIG_DEBUG_INFO_BTF=n). */
+    public static KernelBtf vmlinux() {
+        try {
+            return parse(Files.readAllBytes(VMLINUX));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + VMLINUX + " (kernel built without BTF?)", e);
+        }
+    }
+
+    /** Parses a raw BTF blob; throws {@link IllegalArgumentException} on a malformed one. */
+    public static KernelBtf parse(byte[] blob) {
+        ByteBuffer b = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
+        if (blob.length >= 2 && (b.getShort(0) & 0xffff) != MAGIC) {
+            b.order(ByteOrder.BIG_ENDIAN);
+        }
+        if (blob.length < 24 || (b.getShort(0) & 0xffff) != MAGIC) {
+            throw new IllegalArgumentException("not BTF: bad magic or too short");
+        }
+        int hdrLen = b.getInt(4);
+        long typeStart = (long) hdrLen + Integer.toUnsignedLong(b.getInt(8));
+        long typeEnd = typeStart + Integer.toUnsignedLong(b.getInt(12));
+        long strStart = (long) hdrLen + Integer.toUnsignedLong(b.getInt(16));
+        long strEnd = strStart + Integer.toUnsignedLong(b.getInt(20));
+        if (hdrLen < 24 || typeEnd > blob.length || strEnd > blob.length || typeStart > typeEnd) {
+            throw new IllegalArgumentException("not BTF: sections outside the blob");
+        }
+        int[] starts = new int[1024];
+        int count = 1;
+        int at = (int) typeStart;
+        while (at + 12 <= typeEnd) {
+            if (count == starts.length) {
+                starts = Arrays.copyOf(starts, count * 2);
+            }
+            starts[count++] = at;
+            at += 12 + extraBytes(b.getInt(at + 4));
+        }
+        if (at != typeEnd) {
+            throw new IllegalArgumentException("not BTF: a type record runs past the type section");
+        }
+        return new KernelBtf(b, (int) strStart, (int) strEnd, Arrays.copyOf(starts, count));
+    }
+
+    /** Bytes that follow a type's 12-byte header, by kind (include/uapi/linux/btf.h). */
+    private static int extraBytes(int info) {
+        int vlen = info & 0xffff;
+        return switch ((info >>> 24) & 0x1f) {
+            case 1, 14, 17 -> 4;           // INT, VAR, DECL_TAG
+            case 3 -> 12;                  // ARRAY
+            case 4, 5, 15, 19 -> 12 * vlen; // STRUCT, UNION, DATASEC, ENUM64
+            case 6, 13 -> 8 * vlen;        // ENUM, FUNC_PROTO
+            default -> 0;                  // PTR, FWD, TYPEDEF, qualifiers, FUNC, FLOAT, TYPE_TAG
+        };
+    }
+
+    /** Number of type ids, counting the void type 0. */
+    public int typeCount() {
+        return typeStarts.length;
+    }
+
+    public int kind(int typeId) {
+        return valid(typeId) ? (data.getInt(typeStarts[typeId] + 4) >>> 24) & 0x1f : 0;
+    }
+
+    /** The type's name, or "" for void, anonymous types and ids out of range. */
+    public String name(int typeId) {
+        return valid(typeId) ? string(data.getInt(typeStarts[typeId])) : "";
+    }
+
+    /** The id of the first type of {@code kind} named {@code name}. */
+    public OptionalInt find(int kind, String name) {
+        byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
+        for (int id = 1; id < typeStarts.length; id++) {
+            if (kind(id) == kind && nameEquals(data.getInt(typeStarts[id]), wanted)) {
+                return OptionalInt.of(id);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** The byte offset of {@code member} in struct {@code struct}. */
+    public OptionalInt memberOffset(String struct, String member) {
+        OptionalInt id = find(KIND_STRUCT, struct);
+        if (id.isEmpty()) {
+            return id;
+        }
+        int at = typeStarts[id.getAsInt()];
+        int info = data.getInt(at + 4);
+        boolean bitfieldEncoding = info < 0; // kind_flag: offset holds bitfield size << 24 | bit offset
+        for (int i = 0; i < (info & 0xffff); i++) {
+            int m = at + 12 + 12 * i;
+            if (string(data.getInt(m)).equals(member)) {
+                int bits = data.getInt(m + 8);
+                return OptionalInt.of((bitfieldEncoding ? bits & 0xffffff : bits) / 8);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    private boolean valid(int typeId) {
+        return typeId > 0 && typeId < typeStarts.length;
+    }
+
+    private String string(int offset) {
+        int start = stringsStart + offset;
+        if (offset < 0 || start >= stringsEnd) {
+            return "";
+        }
+        int end = start;
+        while (end < stringsEnd && data.get(end) != 0) {
+            end++;
+        }
+        byte[] bytes = new byte[end - start];
+        data.get(start, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private boolean nameEquals(int offset, byte[] wanted) {
+        int start = stringsStart + offset;
+        if (offset < 0 || start + wanted.length >= stringsEnd) {
+            return false;
+        }
+        for (int i = 0; i < wanted.length; i++) {
+            if (data.get(start + i) != wanted[i]) {
+                return false;
+            }
+        }
+        return data.get(start + wanted.length) == 0;
+    }
+}

@@ -1,0 +1,42 @@
+package io.ebpfexporter.testkit;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+
+/** The few libc calls link fixtures need besides bpf(): open a directory or namespace, perf_event_open. */
+public final class Libc {
+    public static final int O_RDONLY = 0;
+    public static final int O_DIRECTORY = 0x10000;
+    private static final long SYS_PERF_EVENT_OPEN = Platform.isARM() ? 241 : 298;
+    private static final long PERF_FLAG_FD_CLOEXEC = 8;
+
+    static {
+        Native.register(Libc.class, Platform.C_LIBRARY_NAME);
+    }
+
+    private Libc() {
+    }
+
+    private static native int open(String path, int flags);
+
+    private static native long syscall(long number, Pointer attr, long pid, long cpu, long groupFd, long flags);
+
+    /** open(2), failing the test with errno on error. */
+    public static int openOrFail(String path, int flags) {
+        int fd = open(path, flags);
+        if (fd < 0) {
+            throw new IllegalStateException("open " + path + ": errno " + Native.getLastError());
+        }
+        return fd;
+    }
+
+    /** perf_event_open(2) of a {@code struct perf_event_attr} already laid out in {@code attr}. */
+    public static int perfEventOpen(Pointer attr, int pid, int cpu) {
+        long fd = syscall(SYS_PERF_EVENT_OPEN, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+        if (fd < 0) {
+            throw new IllegalStateException("perf_event_open: errno " + Native.getLastError());
+        }
+        return (int) fd;
+    }
+}

@@ -1,0 +1,129 @@
+package io.ebpfexporter.testkit;
+
+import com.sun.jna.Memory;
+import io.ebpfexporter.core.KernelBtf;
+import io.ebpfexporter.core.sys.NativeBuffer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Recipes for a real link of each type this kernel can make (kernel-notes §4), on fixtures that clean up. */
+public final class LinkRecipes {
+    static final int PROG_KPROBE = 2;
+    static final int PROG_SCHED_CLS = 3;
+    static final int PROG_TRACEPOINT = 5;
+    static final int PROG_XDP = 6;
+    static final int PROG_CGROUP_SKB = 8;
+    static final int PROG_SK_SKB = 14;
+    static final int PROG_RAW_TRACEPOINT = 17;
+    static final int PROG_FLOW_DISSECTOR = 22;
+    static final int PROG_TRACING = 26;
+    static final int PROG_NETFILTER = 32;
+    static final int MAP_SOCKMAP = 15;
+
+    static final int ATTACH_CGROUP_INET_INGRESS = 0;
+    static final int ATTACH_FLOW_DISSECTOR = 17;
+    static final int ATTACH_TRACE_ITER = 28;
+    static final int ATTACH_XDP = 37;
+    static final int ATTACH_SK_SKB_VERDICT = 38;
+    static final int ATTACH_PERF_EVENT = 41;
+    static final int ATTACH_NETFILTER = 45;
+    static final int ATTACH_TCX_INGRESS = 46;
+    static final int ATTACH_UPROBE_MULTI = 48;
+
+    public static final long UPROBE_OFFSET = 0x1040;
+
+    private final Fixtures fx;
+    private final HostSetup host;
+
+    public LinkRecipes(Fixtures fx, HostSetup host) {
+        this.fx = fx;
+        this.host = host;
+    }
+
+    public Fixtures.Made rawTracepoint() {
+        return fx.rawTracepoint(fx.program(PROG_RAW_TRACEPOINT, "lk_rawtp"), "sched_process_exec");
+    }
+
+    public Fixtures.Made cgroup(Path cgroup) {
+        int dir = fx.adopt(Libc.openOrFail(cgroup.toString(), Libc.O_RDONLY | Libc.O_DIRECTORY));
+        var prog = fx.program(PROG_CGROUP_SKB, "lk_cgroup", ATTACH_CGROUP_INET_INGRESS, 1);
+        return fx.link(prog, dir, ATTACH_CGROUP_INET_INGRESS, a -> { });
+    }
+
+    public Fixtures.Made iter() {
+        int func = KernelBtf.vmlinux().find(KernelBtf.KIND_FUNC, "bpf_iter_bpf_map").orElseThrow();
+        var prog = fx.program(PROG_TRACING, "lk_iter", ATTACH_TRACE_ITER, 0, func);
+        return fx.link(prog, 0, ATTACH_TRACE_ITER, a -> { });
+    }
+
+    public Fixtures.Made flowDissector(String netnsPath) {
+        int ns = fx.adopt(Libc.openOrFail(netnsPath, Libc.O_RDONLY));
+        var prog = fx.program(PROG_FLOW_DISSECTOR, "lk_flow", ATTACH_FLOW_DISSECTOR, 0);
+        return fx.link(prog, ns, ATTACH_FLOW_DISSECTOR, a -> { });
+    }
+
+    public Fixtures.Made xdp(int ifindex) {
+        return fx.link(fx.program(PROG_XDP, "lk_xdp", ATTACH_XDP, 2), ifindex, ATTACH_XDP, a -> { });
+    }
+
+    public Fixtures.Made tcx(int ifindex) {
+        return fx.link(fx.program(PROG_SCHED_CLS, "lk_tcx", 0, -1), ifindex, ATTACH_TCX_INGRESS, a -> { });
+    }
+
+    public Fixtures.Made netfilter() {
+        var prog = fx.program(PROG_NETFILTER, "lk_nf", ATTACH_NETFILTER, 1);
+        return fx.link(prog, 0, ATTACH_NETFILTER, a -> a.putInt(16, 2).putInt(20, 1).putInt(24, -128));
+    }
+
+    public Fixtures.Made sockmap(Fixtures.Made sockmap) {
+        var prog = fx.program(PROG_SK_SKB, "lk_sockmap", ATTACH_SK_SKB_VERDICT, 1);
+        return fx.link(prog, sockmap.fd(), ATTACH_SK_SKB_VERDICT, a -> { });
+    }
+
+    /** A tracepoint perf event on sys_enter_getppid, CPU 0, with a program attached through a link. */
+    public Fixtures.Made tracepointPerfEvent() throws IOException {
+        Path id = host.tracefs().resolve("events/syscalls/sys_enter_getppid/id");
+        Memory attr = perfAttr(2 /* PERF_TYPE_TRACEPOINT */, Long.parseLong(Files.readString(id).trim()));
+        attr.setLong(16, 1); // sample_period
+        int event = fx.adopt(Libc.perfEventOpen(attr, -1, 0));
+        return fx.link(fx.program(PROG_TRACEPOINT, "lk_tp"), event, ATTACH_PERF_EVENT, a -> a.putLong(16, 0x1234));
+    }
+
+    /** A uprobe perf event on the test's own copy of a binary, which no process runs. */
+    public Fixtures.Made uprobePerfEvent(Path target) throws IOException {
+        int type = Integer.parseInt(Files.readString(Path.of("/sys/bus/event_source/devices/uprobe/type")).trim());
+        Memory path = new Memory(target.toString().length() + 1L);
+        path.setString(0, target.toString(), StandardCharsets.US_ASCII.name());
+        Memory attr = perfAttr(type, 0);
+        attr.setLong(56, com.sun.jna.Pointer.nativeValue(path)); // config1: path
+        attr.setLong(64, UPROBE_OFFSET);                        // config2: file offset
+        int event = fx.adopt(Libc.perfEventOpen(attr, 0, -1));
+        java.lang.ref.Reference.reachabilityFence(path);
+        return fx.link(fx.program(PROG_KPROBE, "lk_uprobe"), event, ATTACH_PERF_EVENT, a -> { });
+    }
+
+    public Fixtures.Made uprobeMulti(Path target, int pid) {
+        var prog = fx.program(PROG_KPROBE, "lk_umulti", ATTACH_UPROBE_MULTI, 0);
+        NativeBuffer path = NativeBuffer.of((target + "\0").getBytes(StandardCharsets.US_ASCII));
+        NativeBuffer offsets = new NativeBuffer(8);
+        offsets.view().putLong(0, UPROBE_OFFSET);
+        return fx.link(prog, 0, ATTACH_UPROBE_MULTI,
+                a -> a.putPointer(16, path).putPointer(24, offsets).putInt(48, 1).putInt(56, pid));
+    }
+
+    private static Memory perfAttr(int type, long config) {
+        Memory attr = new Memory(128);
+        attr.clear();
+        attr.setInt(0, type);
+        attr.setInt(4, 128); // size
+        attr.setLong(8, config);
+        return attr;
+    }
+
+    public Fixtures.Made sockmapMap() {
+        return fx.map(MAP_SOCKMAP, 4, 4, 1, 0, "lk_sockmap");
+    }
+}
