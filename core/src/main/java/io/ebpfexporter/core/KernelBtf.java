@@ -16,9 +16,8 @@ import java.util.OptionalInt;
  * structs and nothing more; vmlinux BTF is about 5 MB, so callers load it, take their ids and drop it.
  */
 public final class KernelBtf {
-    public static final int KIND_INT = 1;
     public static final int KIND_STRUCT = 4;
-    public static final int KIND_TYPEDEF = 8;
+    public static final int KIND_UNION = 5;
     public static final int KIND_FUNC = 12;
 
     private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
@@ -116,20 +115,30 @@ public final class KernelBtf {
         return OptionalInt.empty();
     }
 
-    /** The byte offset of {@code member} in struct {@code struct}. */
+    /** The byte offset of {@code member} in struct {@code struct}, looking inside anonymous unions and structs. */
     public OptionalInt memberOffset(String struct, String member) {
         OptionalInt id = find(KIND_STRUCT, struct);
-        if (id.isEmpty()) {
-            return id;
-        }
-        int at = typeStarts[id.getAsInt()];
+        return id.isEmpty() ? id : memberOffset(id.getAsInt(), member);
+    }
+
+    private OptionalInt memberOffset(int typeId, String member) {
+        int at = typeStarts[typeId];
         int info = data.getInt(at + 4);
         boolean bitfieldEncoding = info < 0; // kind_flag: offset holds bitfield size << 24 | bit offset
         for (int i = 0; i < (info & 0xffff); i++) {
             int m = at + 12 + 12 * i;
-            if (string(data.getInt(m)).equals(member)) {
-                int bits = data.getInt(m + 8);
-                return OptionalInt.of((bitfieldEncoding ? bits & 0xffffff : bits) / 8);
+            int bits = data.getInt(m + 8);
+            int offset = (bitfieldEncoding ? bits & 0xffffff : bits) / 8;
+            String name = string(data.getInt(m));
+            if (name.equals(member)) {
+                return OptionalInt.of(offset);
+            }
+            int type = data.getInt(m + 4);
+            if (name.isEmpty() && (kind(type) == KIND_STRUCT || kind(type) == KIND_UNION)) {
+                OptionalInt inner = memberOffset(type, member);
+                if (inner.isPresent()) {
+                    return OptionalInt.of(offset + inner.getAsInt());
+                }
             }
         }
         return OptionalInt.empty();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Set;
  * disturbed by concurrent deletes is retried once and then given up: never a wrong number.
  */
 public final class MapEntries {
+    /** hash, percpu_hash, lru_hash, lru_percpu_hash: the kernel keeps their element count. */
+    private static final Set<Integer> KERNEL_COUNTED = Set.of(1, 5, 9, 10);
     /** hash, percpu_hash, lru_hash, lru_percpu_hash, lpm_trie, hash_of_maps: batch lookup works. */
     private static final Set<Integer> BATCHABLE = Set.of(1, 5, 9, 10, 11, 13);
     /** sockhash, devmap_hash: only GET_NEXT_KEY walks their occupied keys. */
@@ -38,6 +41,20 @@ public final class MapEntries {
         }
     }
 
+    /**
+     * Counts {@code map}: from {@code kernelCounts} (the {@link MapElemCounts} pass of this scrape) where
+     * the kernel keeps the count and the pass saw the map, else by iterating within {@code budget}.
+     */
+    public static EntryCount count(OpenObject<MapInfo> map, Duration budget, Map<Integer, Long> kernelCounts) {
+        MapInfo info = map.info();
+        Long counted = KERNEL_COUNTED.contains(info.type()) ? kernelCounts.get(info.id()) : null;
+        if (counted != null) {
+            return new EntryCount(EntryCount.Status.COUNTED, counted);
+        }
+        return count(map, budget);
+    }
+
+    /** Counts {@code map} by iterating its keys within {@code budget}. */
     public static EntryCount count(OpenObject<MapInfo> map, Duration budget) {
         MapInfo info = map.info();
         if (ALWAYS_FULL.contains(info.type())) {

@@ -63,6 +63,9 @@ public final class ObjectWalk<T> {
     }
 
     private void visit(int id, Consumer<? super OpenObject<T>> visitor) {
+        if (OwnObjects.isOwn(kind, id)) {
+            return;
+        }
         int fd;
         try {
             fd = Bpf.call(kind.fdById, attr.clear().putInt(0, id).putInt(8, kind.openFlags));

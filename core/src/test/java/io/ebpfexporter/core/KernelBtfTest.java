@@ -70,5 +70,8 @@ class KernelBtfTest {
         int map = btf.find(KernelBtf.KIND_STRUCT, "bpf_map").orElseThrow();
         assertTrue(out.contains("[" + map + "] STRUCT 'bpf_map' "), out);
         assertTrue(btf.memberOffset("bpf_map", "id").orElseThrow() > 0);
+        // members inside anonymous unions, as in every bpf_iter__* context
+        assertEquals(OptionalInt.of(0), btf.memberOffset("bpf_iter__bpf_map", "meta"));
+        assertEquals(OptionalInt.of(8), btf.memberOffset("bpf_iter__bpf_map", "map"));
     }
 }

@@ -4,6 +4,7 @@ import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.EntryCount;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.FdInfo;
+import io.ebpfexporter.core.MapElemCounts;
 import io.ebpfexporter.core.MapEntries;
 import io.ebpfexporter.core.MapInfo;
 import io.ebpfexporter.core.ObjectKind;
@@ -14,14 +15,17 @@ import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Every eBPF map, from {@code struct bpf_map_info} and the map fd's fdinfo. */
 public final class MapsCollector implements Collector {
     private static final String COUNT_ENTRIES = "count_entries";
     private static final String COUNT_BUDGET = "count_entries_budget";
+    private static final String USE_ITERATOR = "count_entries_iterator";
 
     private boolean countEntries;
+    private boolean useIterator = true;
     private Duration budget = Duration.ofSeconds(1);
 
     @Override
@@ -31,12 +35,13 @@ public final class MapsCollector implements Collector {
 
     @Override
     public Set<String> settingKeys() {
-        return Set.of(COUNT_ENTRIES, COUNT_BUDGET);
+        return Set.of(COUNT_ENTRIES, COUNT_BUDGET, USE_ITERATOR);
     }
 
     @Override
     public void configure(Settings settings) {
         countEntries = settings.bool(COUNT_ENTRIES, false);
+        useIterator = settings.bool(USE_ITERATOR, true);
         budget = settings.duration(COUNT_BUDGET).orElse(budget);
         if (budget.isZero() || budget.isNegative()) {
             throw new IllegalArgumentException(settings.where(COUNT_BUDGET) + " must be a positive duration such as 1s");
@@ -62,10 +67,11 @@ public final class MapsCollector implements Collector {
                 "1 for a map whose entry count this scrape left out: the count budget ran out, or"
                         + " concurrent deletes disturbed the count twice",
                 "map_id");
+        Map<Integer, Long> kernelCounts = countEntries && useIterator ? MapElemCounts.read().orElse(Map.of()) : Map.of();
         ObjectWalk.forEach(ObjectKind.MAPS, map -> {
             MapInfo m = map.info();
             FdInfo fdinfo = FdInfo.of(map);
-            EntryCount count = countEntries ? MapEntries.count(map, budget) : null;
+            EntryCount count = countEntries ? MapEntries.count(map, budget, kernelCounts) : null;
             String id = Integer.toUnsignedString(m.id());
             info.add(id, m.typeName(), m.name(), Long.toString(m.keySize()), Long.toString(m.valueSize()),
                     Long.toString(m.mapFlags()));

@@ -108,7 +108,7 @@ class MapsCollectorTest {
         try (Fixtures fx = new Fixtures()) {
             var map = fx.map(Fixtures.MAP_HASH, 4, 8, 100_000, 0, "c_churn");
             fx.fill(map, 100_000);
-            MapsCollector collector = collector(Map.of("count_entries", "true"));
+            MapsCollector collector = collector(Map.of("count_entries", "true", "count_entries_iterator", "false"));
             Thread deleter = Thread.ofPlatform().start(() -> {
                 for (int k = 0; k < 100_000; k += 2) {
                     fx.delete(map, k);
@@ -138,11 +138,28 @@ class MapsCollectorTest {
     }
 
     @Test
+    void theKernelCountAndBatchIterationAgree() {
+        try (Fixtures fx = new Fixtures()) {
+            var map = fx.map(Fixtures.MAP_LRU_PERCPU_HASH, 4, 8, 5000, 0, "c_agree");
+            fx.fill(map, 4321);
+            String kernel = series(Scrapes.text(collector(Map.of("count_entries", "true"))), "ebpf_map_entries", map.id());
+            String batch = series(Scrapes.text(collector(Map.of("count_entries", "true", "count_entries_iterator", "false"))),
+                    "ebpf_map_entries", map.id());
+            assertEquals("4321.0", kernel);
+            assertEquals(kernel, batch);
+            String budget = series(Scrapes.text(collector(Map.of("count_entries", "true", "count_entries_budget", "1ns"))),
+                    "ebpf_map_entries", map.id());
+            assertEquals("4321.0", budget, "the kernel's count needs no per-map budget");
+        }
+    }
+
+    @Test
     void aBudgetTooSmallOmitsTheCountAndSaysSo() {
         try (Fixtures fx = new Fixtures()) {
             var map = fx.map(Fixtures.MAP_HASH, 4, 8, 100_000, 0, "c_budget");
             fx.fill(map, 100_000);
-            String metrics = Scrapes.text(collector(Map.of("count_entries", "true", "count_entries_budget", "1ns")));
+            String metrics = Scrapes.text(collector(Map.of("count_entries", "true",
+                    "count_entries_iterator", "false", "count_entries_budget", "1ns")));
             assertEquals(null, series(metrics, "ebpf_map_entries", map.id()));
             assertEquals("1.0", series(metrics, "ebpf_exporter_map_entries_truncated", map.id()));
         }

@@ -25,6 +25,8 @@ public final class Bpf {
 
     private static native int close(int fd);
 
+    private static native long read(int fd, Pointer buffer, long size);
+
     /** Issues {@code bpf(cmd, attr, sizeof attr)} and returns its non-negative result (often an fd). */
     public static int call(Command command, Attr attr) {
         long result = syscall(SYS_BPF, command.number, attr.memory, Attr.SIZE);
@@ -33,6 +35,16 @@ public final class Bpf {
             throw new BpfException(command.uapiName(), Native.getLastError());
         }
         return (int) result;
+    }
+
+    /** read(2) into {@code buffer}: the bytes read, 0 at end of file; errors become {@link BpfException}. */
+    public static int read(int fd, NativeBuffer buffer) {
+        long n = read(fd, buffer.memory(), buffer.size());
+        Reference.reachabilityFence(buffer);
+        if (n < 0) {
+            throw new BpfException("read", Native.getLastError());
+        }
+        return (int) n;
     }
 
     /** Closes a file descriptor the kernel gave us; a failure here is not actionable, so it is ignored. */

@@ -37,6 +37,10 @@ public final class NativeBuffer {
         return view;
     }
 
+    Memory memory() {
+        return memory;
+    }
+
     public long address() {
         return Pointer.nativeValue(memory);
     }

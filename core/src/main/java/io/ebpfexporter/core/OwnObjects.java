@@ -1,0 +1,59 @@
+package io.ebpfexporter.core;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntSupplier;
+
+/**
+ * Programs and links the exporter itself creates (the entry-counting iterator), kept out of every
+ * collector's output. An object is created and registered under the write lock, and a walk checks ids
+ * under the read lock, so no walk can see one of ours before it is registered. Ids are never reused,
+ * and a closed object may stay listed for a moment (it is freed after an RCU grace period), so the
+ * most recent ids are remembered rather than removed on close.
+ */
+final class OwnObjects {
+    private static final int REMEMBERED = 256;
+    private static final ReentrantReadWriteLock LOCK = new ReentrantReadWriteLock();
+    private static final Set<String> IDS = new HashSet<>();
+    private static final Deque<String> ORDER = new ArrayDeque<>();
+
+    private OwnObjects() {
+    }
+
+    /** Runs {@code create} (returning an fd) and registers the new object's id, read by {@code idOf}. */
+    static int create(ObjectKind<?> kind, IntSupplier create, java.util.function.IntUnaryOperator idOf) {
+        LOCK.writeLock().lock();
+        try {
+            int fd = create.getAsInt();
+            try {
+                remember(kind + ":" + Integer.toUnsignedString(idOf.applyAsInt(fd)));
+            } catch (RuntimeException e) {
+                io.ebpfexporter.core.sys.Bpf.closeFd(fd);
+                throw e;
+            }
+            return fd;
+        } finally {
+            LOCK.writeLock().unlock();
+        }
+    }
+
+    static boolean isOwn(ObjectKind<?> kind, int id) {
+        LOCK.readLock().lock();
+        try {
+            return !IDS.isEmpty() && IDS.contains(kind + ":" + Integer.toUnsignedString(id));
+        } finally {
+            LOCK.readLock().unlock();
+        }
+    }
+
+    private static void remember(String key) {
+        IDS.add(key);
+        ORDER.addLast(key);
+        if (ORDER.size() > REMEMBERED) {
+            IDS.remove(ORDER.removeFirst());
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.ebpfexporter.core;
+
+import io.ebpfexporter.testkit.Fixtures;
+import io.ebpfexporter.testkit.Kernel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The one-pass kernel count against batch iteration, and the iterator hidden from every walk. */
+class MapElemCountsTest {
+
+    @BeforeAll
+    static void kernel() {
+        Kernel.requireBpf();
+    }
+
+    @Test
+    void iteratorCountsEqualBatchCountsForTheHashFamily() {
+        try (Fixtures fx = new Fixtures()) {
+            var hash = fx.map(Fixtures.MAP_HASH, 4, 8, 2000, 0, "ec_hash");
+            var noPrealloc = fx.map(Fixtures.MAP_HASH, 4, 8, 1000, 1, "ec_noprealloc");
+            var percpu = fx.map(Fixtures.MAP_PERCPU_HASH, 4, 8, 1000, 0, "ec_percpu");
+            var lru = fx.map(Fixtures.MAP_LRU_HASH, 4, 8, 1000, 0, "ec_lru");
+            var lruPercpu = fx.map(Fixtures.MAP_LRU_PERCPU_HASH, 4, 8, 1000, 0, "ec_lrupcpu");
+            fx.fill(hash, 1234);
+            fx.delete(hash, 7);
+            fx.fill(noPrealloc, 500);
+            fx.fill(percpu, 300);
+            fx.fill(lru, 200);
+            fx.fill(lruPercpu, 100);
+            Map<Integer, Long> kernel = MapElemCounts.read().orElseThrow();
+            Map<Integer, Long> batch = new HashMap<>();
+            ObjectWalk.forEach(ObjectKind.MAPS, map -> {
+                if (map.info().name().startsWith("ec_")) {
+                    batch.put(map.info().id(), MapEntries.count(map, Duration.ofSeconds(10)).entries());
+                }
+            });
+            assertEquals(5, batch.size());
+            batch.forEach((id, n) -> assertEquals(n, kernel.get(id), "map " + id));
+            assertEquals(1233L, kernel.get(hash.id()));
+        }
+    }
+
+    @Test
+    void theCountingProgramAndLinkNeverShowInAWalk() throws Exception {
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger passes = new AtomicInteger();
+        Thread counter = Thread.ofPlatform().start(() -> {
+            while (!done.get()) {
+                MapElemCounts.read().orElseThrow();
+                passes.incrementAndGet();
+            }
+        });
+        try {
+            int walks = 0;
+            while (passes.get() < 200 && counter.isAlive()) {
+                ObjectWalk.forEach(ObjectKind.PROGRAMS, p ->
+                        assertFalse(p.info().name().equals("ebpf_exp_count"), "own program listed: " + p.info().id() + " after " + passes.get()));
+                ObjectWalk.forEach(ObjectKind.LINKS, l ->
+                        assertFalse(l.info().typeName().equals("iter"), "own iterator link listed"));
+                walks++;
+            }
+            assertEquals(200, Math.min(200, passes.get()), "the counting thread kept counting");
+            assertTrue(walks > 10, walks + " walks raced " + passes.get() + " counting passes");
+        } finally {
+            done.set(true);
+            counter.join();
+        }
+    }
+}
