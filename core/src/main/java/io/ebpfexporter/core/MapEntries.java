@@ -35,7 +35,7 @@ public final class MapEntries {
     private MapEntries() {
     }
 
-    private static final class Interrupted extends Exception {
+    static final class Interrupted extends Exception {
         Interrupted() {
             super(null, null, false, false);
         }
@@ -88,7 +88,7 @@ public final class MapEntries {
     }
 
     /** Sum of the counts BPF_MAP_LOOKUP_BATCH returns; -1 when the kernel refuses batches for this map. */
-    private static long countByBatch(int fd, MapInfo info, long deadline) throws Interrupted {
+    static long countByBatch(int fd, MapInfo info, long deadline) throws Interrupted {
         int keySize = (int) Math.max(info.keySize(), 1);
         long valueSize = valueBytes(info);
         int batchSize = (int) Math.max(1, Math.min(info.maxEntries(), BATCH_BYTES / (keySize + valueSize)));
@@ -131,7 +131,7 @@ public final class MapEntries {
         }
     }
 
-    private static long countKeyByKey(int fd, MapInfo info, long deadline) throws Interrupted {
+    static long countKeyByKey(int fd, MapInfo info, long deadline) throws Interrupted {
         int keySize = (int) Math.max(info.keySize(), 1);
         NativeBuffer key = new NativeBuffer(keySize);
         NativeBuffer next = new NativeBuffer(keySize);
