@@ -6,6 +6,7 @@ import io.ebpfexporter.core.Errno;
 import io.ebpfexporter.core.ObjectWalk;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** The running exporter: the configured collectors behind a Helidon WebServer. */
@@ -26,50 +28,78 @@ final class Exporter implements AutoCloseable {
 
     private final List<Collector> collectors;
     private final WebServer server;
+    private final boolean sdNotify;
 
-    private Exporter(List<Collector> collectors, WebServer server) {
+    private Exporter(List<Collector> collectors, WebServer server, boolean sdNotify) {
         this.collectors = collectors;
         this.server = server;
+        this.sdNotify = sdNotify;
     }
 
     static Exporter start(CommandLine commandLine) {
-        ExporterConfig config = ExporterConfig.load(commandLine.configFile());
+        ExporterConfig config = ExporterConfig.load(commandLine.configFile(), commandLine.overrides());
+        OneLineLogging.level(config.logLevel());
         List<Collector> discovered = discover();
         config.validate(discovered);
-        String host = config.host();
-        int port = config.port();
+        List<ListenAddress> listeners = commandLine.listenAddresses().isEmpty()
+                ? List.of(new ListenAddress(config.host(), config.port()))
+                : commandLine.listenAddresses();
         String metricsPath = config.metricsPath();
+        int maxRequests = config.maxRequests();
         checkPrivilege();
-        List<Collector> enabled = configure(discovered, config);
+        List<Collector> enabled = configure(discovered, config, commandLine.disableDefaults());
 
         BuildInfo build = BuildInfo.load();
         MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build));
+        LandingPage landing = new LandingPage(metricsPath, build);
         WebServer server;
+        ListenAddress current = listeners.get(0);
         try {
-            checkPortFree(host, port);
-            server = WebServer.builder()
-                    .host(host)
-                    .port(port)
-                    .shutdownHook(false)
-                    .routing(routing -> routing
-                            .route(Method.GET, metricsPath, metrics)
-                            .route(Method.HEAD, metricsPath, metrics)
-                            .get("/", new LandingPage(metricsPath, build)))
-                    .build()
-                    .start();
+            var builder = WebServer.builder().shutdownHook(false);
+            for (int i = 0; i < listeners.size(); i++) {
+                current = listeners.get(i);
+                checkPortFree(current);
+                ListenAddress address = current;
+                Consumer<HttpRouting.Builder> routes = routing -> routing
+                        .route(Method.GET, metricsPath, metrics)
+                        .route(Method.HEAD, metricsPath, metrics)
+                        .get("/", landing);
+                if (i == 0) {
+                    builder.host(address.host()).port(address.port()).maxConcurrentRequests(maxRequests).routing(routes);
+                } else {
+                    builder.putSocket(socketName(i), l -> l.host(address.host()).port(address.port())
+                            .maxConcurrentRequests(maxRequests));
+                    builder.routing(socketName(i), routes);
+                }
+            }
+            server = builder.build().start();
             if (!server.isRunning()) {
                 throw new IllegalStateException("the listener did not start");
             }
         } catch (RuntimeException e) {
             enabled.forEach(Collector::close);
-            throw listenFailure(host, port, e);
+            throw listenFailure(current, e);
+        }
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenAddress a = listeners.get(i);
+            urls.add("http://" + new ListenAddress(a.host(), i == 0 ? server.port() : server.port(socketName(i)))
+                    + metricsPath);
         }
         LOG.log(System.Logger.Level.INFO, "ebpf-exporter {0} (revision {1}) on Linux {2}; collectors on: {3};"
-                        + " listening on http://{4}:{5,number,#}{6}",
+                        + " listening on {4}",
                 build.version(), build.revision(), kernelRelease(),
                 enabled.isEmpty() ? "none" : enabled.stream().map(Exporter::describe).collect(Collectors.joining(", ")),
-                host, server.port(), metricsPath);
-        return new Exporter(enabled, server);
+                String.join(", ", urls));
+        Exporter exporter = new Exporter(enabled, server, commandLine.sdNotify());
+        if (commandLine.sdNotify()) {
+            SystemdNotify.send("READY=1");
+        }
+        return exporter;
+    }
+
+    private static String socketName(int index) {
+        return "listener-" + index;
     }
 
     int port() {
@@ -78,6 +108,9 @@ final class Exporter implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sdNotify) {
+            SystemdNotify.send("STOPPING=1");
+        }
         server.stop();
         collectors.forEach(Collector::close);
     }
@@ -87,6 +120,10 @@ final class Exporter implements AutoCloseable {
         return note.isEmpty() ? collector.name() : collector.name() + " (" + note + ")";
     }
 
+    static List<String> collectorNames() {
+        return discover().stream().map(Collector::name).toList();
+    }
+
     private static List<Collector> discover() {
         List<Collector> found = new ArrayList<>();
         ServiceLoader.load(Collector.class).forEach(found::add);
@@ -94,12 +131,12 @@ final class Exporter implements AutoCloseable {
         return found;
     }
 
-    private static List<Collector> configure(List<Collector> discovered, ExporterConfig config) {
+    private static List<Collector> configure(List<Collector> discovered, ExporterConfig config, boolean disableDefaults) {
         List<Collector> enabled = new ArrayList<>();
         try {
             for (Collector collector : discovered) {
                 var settings = config.collectorSettings(collector.name());
-                if (settings.bool("enabled", collector.enabledByDefault())) {
+                if (settings.bool("enabled", collector.enabledByDefault() && !disableDefaults)) {
                     collector.configure(settings);
                     enabled.add(collector);
                 }
@@ -131,26 +168,30 @@ final class Exporter implements AutoCloseable {
      * Binds and releases the address first: Helidon logs a failed bind and returns a stopped server,
      * while this gives the operator the exact reason in one line.
      */
-    private static void checkPortFree(String host, int port) {
-        if (port == 0) {
+    private static void checkPortFree(ListenAddress address) {
+        if (address.port() == 0) {
             return;
         }
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(host, port));
+            probe.bind(new InetSocketAddress(address.host(), address.port()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static StartupException listenFailure(String host, int port, RuntimeException e) {
+    private static StartupException listenFailure(ListenAddress address, RuntimeException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {
-                return new StartupException("cannot listen on " + host + ":" + port + ": " + t.getMessage()
-                        + "; stop whatever holds that port or choose another with server.port");
+                return new StartupException("cannot listen on " + address + ": " + t.getMessage()
+                        + "; stop whatever holds that port or choose another with server.port or --listen-addr");
+            }
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return new StartupException("cannot listen on " + address + ": unknown host; give an IP address or"
+                        + " a resolvable name");
             }
         }
-        return new StartupException("cannot start the HTTP server on " + host + ":" + port + ": " + e.getMessage());
+        return new StartupException("cannot start the HTTP server on " + address + ": " + e.getMessage());
     }
 
     private static String kernelRelease() {

@@ -11,7 +11,10 @@ import io.helidon.config.ConfigSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -21,7 +24,7 @@ import java.util.TreeSet;
  * sources. Keys written in a YAML file are checked strictly, so a typo fails at startup by name.
  */
 final class ExporterConfig {
-    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "metrics-path");
+    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "metrics-path", "log-level", "max-requests");
     private static final Set<String> METRICS_KEYS = Set.of("naming");
     private static final Set<String> SECTIONS = Set.of("server", "collectors", "metrics");
 
@@ -35,11 +38,13 @@ final class ExporterConfig {
         this.fileName = fileName;
     }
 
-    static ExporterConfig load(Optional<Path> path) {
+    /** The config; {@code overrides} (from command-line flags) win over the file and the defaults. */
+    static ExporterConfig load(Optional<Path> path, Map<String, String> overrides) {
         var defaults = ConfigSources.classpath("application.yaml").mediaType(MediaTypes.APPLICATION_YAML);
+        var flags = ConfigSources.create(overrides);
         try {
             if (path.isEmpty()) {
-                return new ExporterConfig(Config.builder().addSource(defaults).build(), Optional.empty(),
+                return new ExporterConfig(Config.builder().addSource(flags).addSource(defaults).build(), Optional.empty(),
                         "application.yaml");
             }
             Path p = path.get();
@@ -53,6 +58,7 @@ final class ExporterConfig {
                     .disableSystemPropertiesSource()
                     .build();
             Config merged = Config.builder()
+                    .addSource(flags)
                     .addSource(ConfigSources.file(p).mediaType(MediaTypes.APPLICATION_YAML))
                     .addSource(defaults)
                     .build();
@@ -78,6 +84,33 @@ final class ExporterConfig {
             // reported below
         }
         throw new StartupException("server.port must be a port number from 0 to 65535, not '" + value + "'");
+    }
+
+    /** server.log-level: the java.util.logging level for the exporter's own log lines. */
+    Level logLevel() {
+        String value = config.get("server.log-level").asString().orElse("info").trim().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "debug" -> Level.FINE;
+            case "info" -> Level.INFO;
+            case "warn", "warning" -> Level.WARNING;
+            case "error" -> Level.SEVERE;
+            default -> throw new StartupException("server.log-level (--log-level) must be debug, info, warn or error,"
+                    + " not '" + value + "'");
+        };
+    }
+
+    /** server.max-requests: concurrent requests per listener before 503 (the exporter-toolkit default, 40). */
+    int maxRequests() {
+        String value = config.get("server.max-requests").asString().orElse("40").trim();
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new StartupException("server.max-requests must be a whole number of at least 1, not '" + value + "'");
     }
 
     String metricsPath() {

@@ -10,7 +10,7 @@ public final class Main {
         try {
             CommandLine commandLine = CommandLine.parse(args);
             if (commandLine.help()) {
-                System.out.print(CommandLine.USAGE);
+                System.out.print(CommandLine.usage(Exporter.collectorNames()));
                 return;
             }
             if (commandLine.version()) {

@@ -2,6 +2,7 @@ package io.ebpfexporter.server;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -12,12 +13,16 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code GET|HEAD <metrics-path>}: one fresh scrape, written by client_java's text writers in the
  * format the Accept header asks for (OpenMetrics 1.0 or Prometheus text 0.0.4), gzipped when accepted.
+ * {@code collect[]=NAME} limits the scrape to the named collectors, {@code exclude[]=NAME} leaves some out.
  */
 final class MetricsEndpoint implements Handler {
     private static final ExpositionFormatWriter OPEN_METRICS = OpenMetricsTextFormatWriter.create();
@@ -34,10 +39,21 @@ final class MetricsEndpoint implements Handler {
         String accept = request.headers().first(HeaderNames.ACCEPT).orElse("");
         ExpositionFormatWriter writer = OPEN_METRICS.accepts(accept) ? OPEN_METRICS : PROMETHEUS_TEXT;
         boolean gzip = acceptsGzip(request.headers().first(HeaderNames.ACCEPT_ENCODING).orElse(""));
+        List<String> collect = request.query().all("collect[]", List::of);
+        List<String> exclude = request.query().all("exclude[]", List::of);
+        Set<String> known = scrape.collectorNames();
+        for (String name : concat(collect, exclude)) {
+            if (!known.contains(name)) {
+                response.status(Status.BAD_REQUEST_400).send("unknown collector '" + name + "' in collect[] or exclude[];"
+                        + " the enabled collectors are " + String.join(", ", known) + "\n");
+                return;
+            }
+        }
+        Predicate<String> include = name -> (collect.isEmpty() || collect.contains(name)) && !exclude.contains(name);
 
         ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
         try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
-            writer.write(out, scrape.collect());
+            writer.write(out, scrape.collect(include));
         }
         response.header(HeaderNames.CONTENT_TYPE, writer.getContentType());
         if (gzip) {
@@ -49,6 +65,12 @@ final class MetricsEndpoint implements Handler {
         } else {
             response.send(body.toByteArray());
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** True when Accept-Encoding lists gzip (or *) with a quality above zero. */

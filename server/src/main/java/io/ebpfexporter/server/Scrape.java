@@ -11,6 +11,10 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,10 +44,21 @@ final class Scrape {
     private record Outcome(String collector, List<MetricSnapshot> families, double seconds, boolean success) {
     }
 
+    /** The names of the enabled collectors, for the collect[] and exclude[] query parameters. */
+    Set<String> collectorNames() {
+        return collectors.stream().map(Collector::name).collect(Collectors.toCollection(TreeSet::new));
+    }
+
     MetricSnapshots collect() {
+        return collect(name -> true);
+    }
+
+    /** A scrape of the collectors whose names {@code include} accepts. */
+    MetricSnapshots collect(Predicate<String> include) {
         List<Future<Outcome>> running;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            running = collectors.stream().map(c -> executor.submit(() -> run(c))).toList();
+            running = collectors.stream().filter(c -> include.test(c.name()))
+                    .map(c -> executor.submit(() -> run(c))).toList();
         } // close() waits for every collector
         return snapshots(running.stream().map(Future::resultNow).toList());
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -59,9 +60,28 @@ final class ExporterProcess implements AutoCloseable {
 
     /** As {@link #start(String)}, with {@code serverLines} added under {@code server:}. */
     static ExporterProcess start(String serverLines, String yaml) throws IOException {
+        return start(serverLines, yaml, Map.of());
+    }
+
+    /**
+     * As {@link #start(String, String)}, with {@code flags} on the command line (keys are flags, values
+     * their values or "" for a bare switch; a LinkedHashMap keeps their order) and {@code NOTIFY_SOCKET}
+     * from the "NOTIFY_SOCKET" entry, if any.
+     */
+    static ExporterProcess start(String serverLines, String yaml, Map<String, String> flags) throws IOException {
         Path config = Files.createTempFile("ebpf-exporter-test", ".yaml");
         Files.writeString(config, "server:\n  host: 127.0.0.1\n  port: 0\n" + serverLines + yaml);
-        Process process = new ProcessBuilder(command("--config.file=" + config)).redirectErrorStream(true).start();
+        List<String> args = new ArrayList<>(List.of("--config.file=" + config));
+        flags.forEach((flag, value) -> {
+            if (flag.startsWith("--")) {
+                args.add(value.isEmpty() ? flag : flag + "=" + value);
+            }
+        });
+        ProcessBuilder builder = new ProcessBuilder(command(args.toArray(String[]::new))).redirectErrorStream(true);
+        if (flags.containsKey("NOTIFY_SOCKET")) {
+            builder.environment().put("NOTIFY_SOCKET", flags.get("NOTIFY_SOCKET"));
+        }
+        Process process = builder.start();
         StringBuffer output = new StringBuffer();
         BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
