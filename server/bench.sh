@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Benchmark of the runtime image (as root, after `mvn package`): footprint on this host as it is, then
+# /metrics latency against the physical floor (bench/floor.c) with MAPS maps, PROGS programs and LINKS
+# links added by holder processes (bench/holder.c). Usage: server/bench.sh [MAPS PROGS LINKS]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+maps=${1:-10000} progs=${2:-1000} links=${3:-100}
+image="$here/target/image/ebpf-exporter/bin/ebpf-exporter"
+[ -x "$image" ] || { echo "bench.sh: no runtime image at $image; run 'mvn -B -DskipTests package' first" >&2; exit 2; }
+command -v gcc >/dev/null || { echo "bench.sh: needs gcc for the floor and holder programs" >&2; exit 2; }
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+gcc -O2 -o "$work/holder" "$here/bench/holder.c"
+gcc -O2 -o "$work/floor" "$here/bench/floor.c"
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+
+# Starts the image on a free port; sets exporter_pid, port and start_ms (launch to first 200 on /metrics).
+start_exporter() {
+  printf 'server:\n  host: 127.0.0.1\n  port: 0\n' > "$work/config.yaml"
+  local t0; t0=$(now_ms)
+  "$image" --config.file="$work/config.yaml" > "$work/log" 2>&1 &
+  exporter_pid=$!
+  port=""
+  until [ -n "$port" ] && curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; do
+    kill -0 "$exporter_pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
+    port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\)/.*|\1|p' "$work/log")
+    sleep 0.005
+  done
+  start_ms=$(( $(now_ms) - t0 ))
+}
+stop_exporter() { kill "$exporter_pid"; wait "$exporter_pid" 2>/dev/null || true; }
+scrapes() { for _ in $(seq 1 "$1"); do curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; done; }
+# Median and p99 (nearest rank) of N scrape latencies in milliseconds.
+latency() {
+  for _ in $(seq 1 "$1"); do
+    curl -sf -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics"
+  done | awk '{ print $1 * 1000 }' | sort -n | awk '{ v[NR] = $1 } END {
+    p99 = int((NR * 99 + 99) / 100); printf "%.2f %.2f\n", v[int((NR + 1) / 2)], v[p99] }'
+}
+
+echo "== footprint on this host as it is ($(uname -r), $(nproc) CPUs)"
+start_exporter; stop_exporter # the first run writes the application CDS archive
+starts=()
+for _ in 1 2 3 4 5; do start_exporter; starts+=("$start_ms"); stop_exporter; done
+echo "start to first scrape: $(printf '%s\n' "${starts[@]}" | sort -n | sed -n 3p) ms (median of 5, CDS archive warm)"
+start_exporter
+echo "RSS after the first scrape: $(( $(rss_kb "$exporter_pid") / 1024 )) MB"
+scrapes 1000
+echo "RSS after 1,000 scrapes: $(( $(rss_kb "$exporter_pid") / 1024 )) MB"
+stop_exporter
+
+echo "== $maps maps, $progs programs, $links links added"
+per_holder=9000 # objects per holder process, under the 20,000-fd limit (a link holds 2 fds)
+left_maps=$maps left_progs=$progs left_links=$links
+while (( left_maps + left_progs + left_links > 0 )); do
+  m=$(( left_maps < per_holder ? left_maps : per_holder )); room=$(( per_holder - m ))
+  p=$(( left_progs < room ? left_progs : room )); room=$(( room - p ))
+  l=$(( left_links < room / 2 ? left_links : room / 2 ))
+  left_maps=$(( left_maps - m )) left_progs=$(( left_progs - p )) left_links=$(( left_links - l ))
+  mkfifo "$work/ready.$m.$p.$l"
+  "$work/holder" "$m" "$p" "$l" > "$work/ready.$m.$p.$l" &
+  pids+=($!)
+  read -r ok < "$work/ready.$m.$p.$l"
+  [ "$ok" = ready ] || { echo "bench.sh: holder failed" >&2; exit 1; }
+done
+read -r floor_med floor_p99 objects <<< "$("$work/floor" 50)"
+read -r fdinfo_med fdinfo_p99 _ <<< "$("$work/floor" 50 fdinfo)"
+start_exporter
+scrapes 5 # warm up
+read -r exp_med exp_p99 <<< "$(latency 50)"
+rss=$(( $(rss_kb "$exporter_pid") / 1024 ))
+bytes=$(curl -sf "http://127.0.0.1:$port/metrics" | wc -c)
+stop_exporter
+echo "objects walked: $objects; one scrape: $bytes bytes of text"
+printf '%-46s %10s %10s\n' "" "median ms" "p99 ms"
+printf '%-46s %10s %10s\n' "floor: id, fd, info, close (C)" "$floor_med" "$floor_p99"
+printf '%-46s %10s %10s\n' "floor with /proc fdinfo per object (C)" "$fdinfo_med" "$fdinfo_p99"
+printf '%-46s %10s %10s\n' "exporter /metrics (curl, HTTP included)" "$exp_med" "$exp_p99"
+awk -v e="$exp_med" -v f="$floor_med" -v fi="$fdinfo_med" \
+  'BEGIN { printf "ratio exporter/floor: %.2f; exporter/floor with fdinfo: %.2f\n", e / f, e / fi }'
+echo "RSS after these scrapes: $rss MB"
