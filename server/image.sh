@@ -20,7 +20,9 @@ used=$("$java_home/bin/jdeps" --module-path "$out/lib" --print-module-deps --ign
   --multi-release 21 --add-modules ALL-MODULE-PATH "$here/target/classes")
 declared=$(for jar in "$out"/lib/*.jar; do "$java_home/bin/jar" --describe-module --file "$jar"; done \
   | awk '$1 == "requires" && $2 ~ /^(java|jdk)\./ && $3 != "static" { print $2 }')
-jdk_modules=$(printf '%s\n' $(echo "$used" | tr ',' ' ') $declared | sort -u | paste -sd, -)
+# jdk.crypto.ec: the EC key and TLS provider (--web.config.file), found by ServiceLoader, so jdeps cannot see
+# it; an empty module since Java 22, where java.base holds the code.
+jdk_modules=$(printf '%s\n' $(echo "$used" | tr ',' ' ') $declared jdk.crypto.ec | sort -u | paste -sd, -)
 strip="--strip-debug"
 if command -v objcopy >/dev/null 2>&1; then # the same, and libjvm's native symbols too
   strip="--strip-java-debug-attributes --strip-native-debug-symbols=objcopy=$(command -v objcopy)"

@@ -4,7 +4,11 @@ module io.ebpfexporter.server {
     requires io.helidon.webserver;
     requires io.helidon.config;
     requires io.helidon.config.yaml;
+    requires io.helidon.common.tls;
+    requires io.helidon.common.pki;
+    requires io.helidon.common.configurable;
     requires io.prometheus.writer.text;
+    requires spring.security.crypto;
     requires java.logging;
 
     uses io.ebpfexporter.core.Collector;

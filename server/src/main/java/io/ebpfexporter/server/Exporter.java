@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -46,12 +47,14 @@ final class Exporter implements AutoCloseable {
                 : commandLine.listenAddresses();
         String metricsPath = config.metricsPath();
         int maxRequests = config.maxRequests();
+        WebConfig web = commandLine.webConfig().map(WebConfig::load).orElse(WebConfig.none());
         checkPrivilege();
         List<Collector> enabled = configure(discovered, config, commandLine.disableDefaults());
 
         BuildInfo build = BuildInfo.load();
         MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build));
         LandingPage landing = new LandingPage(metricsPath, build);
+        Optional<BasicAuth> auth = web.users().isEmpty() ? Optional.empty() : Optional.of(new BasicAuth(web.users()));
         WebServer server;
         ListenAddress current = listeners.get(0);
         try {
@@ -60,15 +63,20 @@ final class Exporter implements AutoCloseable {
                 current = listeners.get(i);
                 checkPortFree(current);
                 ListenAddress address = current;
-                Consumer<HttpRouting.Builder> routes = routing -> routing
-                        .route(Method.GET, metricsPath, metrics)
-                        .route(Method.HEAD, metricsPath, metrics)
-                        .get("/", landing);
+                Consumer<HttpRouting.Builder> routes = routing -> {
+                    auth.ifPresent(routing::addFilter);
+                    routing.route(Method.GET, metricsPath, metrics)
+                            .route(Method.HEAD, metricsPath, metrics)
+                            .get("/", landing);
+                };
                 if (i == 0) {
                     builder.host(address.host()).port(address.port()).maxConcurrentRequests(maxRequests).routing(routes);
+                    web.tls().ifPresent(builder::tls);
                 } else {
-                    builder.putSocket(socketName(i), l -> l.host(address.host()).port(address.port())
-                            .maxConcurrentRequests(maxRequests));
+                    builder.putSocket(socketName(i), l -> {
+                        l.host(address.host()).port(address.port()).maxConcurrentRequests(maxRequests);
+                        web.tls().ifPresent(l::tls);
+                    });
                     builder.routing(socketName(i), routes);
                 }
             }
@@ -83,7 +91,7 @@ final class Exporter implements AutoCloseable {
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < listeners.size(); i++) {
             ListenAddress a = listeners.get(i);
-            urls.add("http://" + new ListenAddress(a.host(), i == 0 ? server.port() : server.port(socketName(i)))
+            urls.add((web.tls().isPresent() ? "https://" : "http://") + new ListenAddress(a.host(), i == 0 ? server.port() : server.port(socketName(i)))
                     + metricsPath);
         }
         LOG.log(System.Logger.Level.INFO, "ebpf-exporter {0} (revision {1}) on Linux {2}; collectors on: {3};"

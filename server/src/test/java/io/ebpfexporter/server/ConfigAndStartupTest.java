@@ -23,13 +23,7 @@ class ConfigAndStartupTest {
     }
 
     private static void assertOneLineError(ExporterProcess.Exit exit, String... fragments) {
-        assertEquals(2, exit.code(), exit.stderr());
-        String[] lines = exit.stderr().strip().split("\n");
-        assertEquals(1, lines.length, "exactly one line: " + exit.stderr());
-        assertTrue(lines[0].startsWith("ebpf-exporter: "), lines[0]);
-        for (String fragment : fragments) {
-            assertTrue(lines[0].contains(fragment), "'" + fragment + "' in: " + lines[0]);
-        }
+        exit.assertOneLineError(fragments);
     }
 
     @Test

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -26,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * ServiceLoader discovery through the module descriptors is what the tests exercise.
  */
 final class ExporterProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)(/\\S*)");
+    private static final Pattern LISTENING = Pattern.compile("listening on https?://[^:]+:(\\d+)(/\\S*)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Process process;
@@ -40,6 +42,16 @@ final class ExporterProcess implements AutoCloseable {
 
     /** Outcome of a run that is expected to end by itself (a start-up error, --help, --version). */
     record Exit(int code, String stdout, String stderr) {
+        /** Exit code 2 and exactly one stderr line, "ebpf-exporter: ...", holding every fragment. */
+        void assertOneLineError(String... fragments) {
+            assertEquals(2, code, stderr);
+            String[] lines = stderr.strip().split("\n");
+            assertEquals(1, lines.length, "exactly one line: " + stderr);
+            assertTrue(lines[0].startsWith("ebpf-exporter: "), lines[0]);
+            for (String fragment : fragments) {
+                assertTrue(lines[0].contains(fragment), "'" + fragment + "' in: " + lines[0]);
+            }
+        }
     }
 
     static List<String> command(String... args) {
