@@ -1,0 +1,96 @@
+package io.ebpfexporter.server;
+
+import io.ebpfexporter.testkit.Kernel;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The files under server/deploy: each checked by the tool that reads it, and each config run for real. */
+class DeployFilesTest {
+    private static final Path DEPLOY = Path.of(System.getProperty("basedir", ".")).resolve("deploy");
+    private static final Path LAUNCHER = Path.of(System.getProperty("basedir", "."))
+            .resolve("target/image/ebpf-exporter/bin/ebpf-exporter").toAbsolutePath();
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ":\n" + out);
+        return out;
+    }
+
+    /** Starts the exporter on a loopback port with {@code config}, scrapes once, and returns the scrape. */
+    private static String scrapeWith(Path config) throws Exception {
+        try (ExporterProcess exporter = ExporterProcess.start("", "",
+                Map.of("--config.file", config.toString(), "--listen-addr", "127.0.0.1:0"))) {
+            return exporter.scrape();
+        }
+    }
+
+    @Test
+    void systemdUnitVerifiesAgainstTheBuiltImage() throws Exception {
+        String analyze = Kernel.requireTool("systemd-analyze");
+        assertTrue(Files.isExecutable(LAUNCHER), "mvn package builds the image before tests run: " + LAUNCHER);
+        Path unit = Files.createTempDirectory("unit").resolve("ebpf-exporter.service");
+        Files.writeString(unit, Files.readString(DEPLOY.resolve("ebpf-exporter.service"))
+                .replace("/opt/ebpf-exporter/bin/ebpf-exporter", LAUNCHER.toString()));
+        assertEquals("", run(analyze, "verify", unit.toString()).strip());
+    }
+
+    @Test
+    void prometheusConfigPassesPromtool() throws Exception {
+        String promtool = Kernel.requireTool("promtool");
+        assertTrue(run(promtool, "check", "config", DEPLOY.resolve("prometheus.yml").toString()).contains("SUCCESS"));
+    }
+
+    @Test
+    void exampleConfigRuns() throws Exception {
+        Kernel.requireBpf();
+        String metrics = scrapeWith(DEPLOY.resolve("config.yaml"));
+        assertTrue(metrics.contains("ebpf_exporter_program_stats_sample_ratio 0.16666"), metrics);
+    }
+
+    @Test
+    void kubernetesManifestsDeclareWhatTheExporterNeedsAndTheirConfigRuns() throws Exception {
+        Kernel.requireBpf();
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (String file : List.of("daemonset.yaml", "service.yaml")) {
+            new Yaml().loadAll(Files.readString(DEPLOY.resolve("kubernetes").resolve(file)))
+                    .forEach(doc -> docs.add(cast(doc)));
+        }
+        Map<String, Object> daemonSet = byKind(docs, "DaemonSet");
+        Map<String, Object> pod = cast(cast(cast(daemonSet.get("spec")).get("template")).get("spec"));
+        assertEquals(true, pod.get("hostNetwork"), "interface names of XDP/tcx links come from the host's netns");
+        Map<String, Object> container = cast(((List<?>) pod.get("containers")).get(0));
+        Map<String, Object> security = cast(container.get("securityContext"));
+        assertEquals(List.of("SYS_ADMIN"), cast(security.get("capabilities")).get("add"));
+        assertEquals("Unconfined", cast(security.get("seccompProfile")).get("type"), "default seccomp blocks bpf(2)");
+        assertEquals("--config.file=/etc/ebpf-exporter/config.yaml", ((List<?>) container.get("args")).get(0));
+        byKind(docs, "Service");
+        byKind(docs, "ServiceMonitor");
+
+        Path config = Files.createTempFile("configmap", ".yaml");
+        Files.writeString(config, (String) cast(byKind(docs, "ConfigMap").get("data")).get("config.yaml"));
+        String metrics = scrapeWith(config);
+        assertTrue(metrics.contains("ebpf_exporter_program_stats_sample_ratio"), metrics);
+        Files.delete(config);
+    }
+
+    private static Map<String, Object> byKind(List<Map<String, Object>> docs, String kind) {
+        return docs.stream().filter(d -> kind.equals(d.get("kind"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " in deploy/kubernetes"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Object o) {
+        return (Map<String, Object>) o;
+    }
+}
