@@ -118,10 +118,19 @@ public final class KernelBtf {
     /** The byte offset of {@code member} in struct {@code struct}, looking inside anonymous unions and structs. */
     public OptionalInt memberOffset(String struct, String member) {
         OptionalInt id = find(KIND_STRUCT, struct);
-        return id.isEmpty() ? id : memberOffset(id.getAsInt(), member);
+        return id.isEmpty() ? id : memberOffset(id.getAsInt(), member, 0);
     }
 
-    private OptionalInt memberOffset(int typeId, String member) {
+    /**
+     * Anonymous members nest a few levels in real kernels; the bound stops a malformed blob whose
+     * struct contains itself from recursing forever.
+     */
+    private static final int MAX_ANONYMOUS_DEPTH = 32;
+
+    private OptionalInt memberOffset(int typeId, String member, int depth) {
+        if (depth > MAX_ANONYMOUS_DEPTH) {
+            return OptionalInt.empty();
+        }
         int at = typeStarts[typeId];
         int info = data.getInt(at + 4);
         boolean bitfieldEncoding = info < 0; // kind_flag: offset holds bitfield size << 24 | bit offset
@@ -135,7 +144,7 @@ public final class KernelBtf {
             }
             int type = data.getInt(m + 4);
             if (name.isEmpty() && (kind(type) == KIND_STRUCT || kind(type) == KIND_UNION)) {
-                OptionalInt inner = memberOffset(type, member);
+                OptionalInt inner = memberOffset(type, member, depth + 1);
                 if (inner.isPresent()) {
                     return OptionalInt.of(offset + inner.getAsInt());
                 }

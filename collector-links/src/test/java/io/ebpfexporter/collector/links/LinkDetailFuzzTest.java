@@ -1,0 +1,45 @@
+package io.ebpfexporter.collector.links;
+
+import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.LinkInfo;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Random;
+import java.util.ServiceLoader;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Every link detail fed random union bytes, random info_len and random strings (a seeded loop): each
+ * adds its series without throwing, whatever the kernel's bytes say, and every family still renders.
+ */
+class LinkDetailFuzzTest {
+    @Test
+    void detailsNeverThrowOnRandomUnions() {
+        Random random = new Random(20261125L);
+        InterfaceNames interfaces = new InterfaceNames();
+        List<LinkDetail> details = ServiceLoader.load(LinkDetail.class).stream().map(ServiceLoader.Provider::get).toList();
+        assertFalse(details.isEmpty());
+        for (LinkDetail detail : details) {
+            for (int round = 0; round < 2_000; round++) {
+                byte[] bytes = new byte[random.nextInt(2 * LinkInfo.SIZE)];
+                random.nextBytes(bytes);
+                ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+                if (bytes.length >= 4) {
+                    b.putInt(0, detail.linkType());
+                }
+                byte[] text = new byte[random.nextInt(40)];
+                random.nextBytes(text);
+                String string = new String(text, java.nio.charset.StandardCharsets.UTF_8);
+                Link link = new Link(LinkInfo.decode(b, random.nextInt(LinkInfo.SIZE + 16) - 8),
+                        (pointer, length) -> random.nextBoolean() ? string : "", interfaces);
+                List<Family> families = detail.newFamilies(); // one link per walk: ids are unique
+                detail.add(link, families);
+                families.forEach(Family::snapshot);
+            }
+        }
+    }
+}
