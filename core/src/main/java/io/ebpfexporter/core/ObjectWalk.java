@@ -91,8 +91,12 @@ public final class ObjectWalk<T> {
         return kind.decoder.decode(info.view(), attr.getInt(4), side.view());
     }
 
+    /**
+     * ENOENT: the object went away; EAGAIN: a link that is still being created (its id is listed before
+     * the kernel finishes it). Both are normal on a busy host and cost only that object, silently.
+     */
     private void skipped(int id, BpfException e) {
-        if (e.errno() != Errno.ENOENT) {
+        if (e.errno() != Errno.ENOENT && e.errno() != Errno.EAGAIN) {
             LOG.log(System.Logger.Level.WARNING, "skipping {0} {1}: {2}", kind, Integer.toUnsignedString(id),
                     e.getMessage());
         }

@@ -17,7 +17,7 @@ public final class LinkRecipes {
     static final int PROG_XDP = 6;
     static final int PROG_CGROUP_SKB = 8;
     static final int PROG_SK_SKB = 14;
-    static final int PROG_RAW_TRACEPOINT = 17;
+    public static final int PROG_RAW_TRACEPOINT = 17;
     static final int PROG_FLOW_DISSECTOR = 22;
     static final int PROG_TRACING = 26;
     static final int PROG_NETFILTER = 32;

@@ -4,7 +4,9 @@ import io.ebpfexporter.core.BpfException;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Errno;
 import io.ebpfexporter.core.ObjectWalk;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -67,6 +69,8 @@ final class Exporter implements AutoCloseable {
                     auth.ifPresent(routing::addFilter);
                     routing.route(Method.GET, metricsPath, metrics)
                             .route(Method.HEAD, metricsPath, metrics)
+                            .any(metricsPath, (request, response) -> response.status(Status.METHOD_NOT_ALLOWED_405)
+                                    .header(HeaderNames.ALLOW, "GET, HEAD").send())
                             .get("/", landing);
                 };
                 if (i == 0) {

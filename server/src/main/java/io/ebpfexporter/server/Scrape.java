@@ -18,13 +18,19 @@ import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * One scrape: every enabled collector runs at once, each on its own virtual thread, and is timed.
  * A collector that throws costs only its own families and reports {@code success 0}.
+ * <p>
+ * Collector runs of all concurrent scrapes share one permit per CPU: more walks than CPUs only contend,
+ * and a walk descheduled while it holds an object's fd keeps that object alive in the kernel, so a
+ * closed object could show up in other scrapes for as long as the walk waits for a carrier thread.
  */
 final class Scrape {
     private static final System.Logger LOG = System.getLogger(Scrape.class.getName());
+    private static final Semaphore WALKS = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
 
     private final List<Collector> collectors;
     private final InfoSnapshot buildInfo;
@@ -63,7 +69,8 @@ final class Scrape {
         return snapshots(running.stream().map(Future::resultNow).toList());
     }
 
-    private static Outcome run(Collector collector) {
+    private static Outcome run(Collector collector) throws InterruptedException {
+        WALKS.acquire();
         long start = System.nanoTime();
         List<MetricSnapshot> families = List.of();
         boolean success = true;
@@ -72,6 +79,8 @@ final class Scrape {
         } catch (RuntimeException | LinkageError e) {
             success = false;
             LOG.log(System.Logger.Level.WARNING, "collector {0} failed: {1}", collector.name(), e.toString());
+        } finally {
+            WALKS.release();
         }
         return new Outcome(collector.name(), families, (System.nanoTime() - start) / 1e9, success);
     }
