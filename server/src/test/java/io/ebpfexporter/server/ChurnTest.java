@@ -3,6 +3,7 @@ package io.ebpfexporter.server;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.LinkRecipes;
+import io.ebpfexporter.testkit.OpenFds;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -104,7 +105,7 @@ class ChurnTest {
             assertTrue(problems.isEmpty(), problems.size() + " problems in " + scrapes.get() + " scrapes, e.g. " + first);
             assertTrue(scrapes.get() >= CLIENTS, "scrapes: " + scrapes.get());
             assertTrue(lives.size() > 100, "objects made: " + lives.size());
-            assertEquals(0, bpfFds(exporter.pid()), "bpf fds still open in the exporter");
+            assertEquals(0, OpenFds.pointingAt(Long.toString(exporter.pid()), "anon_inode:bpf"), "bpf fds still open in the exporter");
             assertEquals(baselineFds, waitForFds(exporter.pid(), baselineFds), "open fds back to the baseline");
             long heap = heapAfterGc(exporter.pid());
             assertTrue(heap < baselineHeap + 16 * 1024 * 1024,
@@ -225,18 +226,6 @@ class ChurnTest {
             Thread.sleep(100);
         }
         return last;
-    }
-
-    private static long bpfFds(long pid) throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith("anon_inode:bpf");
-                } catch (IOException e) {
-                    return false; // closed while listed
-                }
-            }).count();
-        }
     }
 
     /** Heap bytes in use after a full GC, from jcmd (the exporter runs on this JDK). */

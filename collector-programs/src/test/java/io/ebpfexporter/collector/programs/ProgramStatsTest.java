@@ -6,15 +6,13 @@ import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.MapSettings;
+import io.ebpfexporter.testkit.OpenFds;
 import io.ebpfexporter.testkit.Scrapes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static io.ebpfexporter.collector.programs.ProgramsCollectorTest.series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,15 +39,7 @@ class ProgramStatsTest {
 
     /** This process's BPF_ENABLE_STATS fds, which readlink shows as anon_inode:bpf-stats. */
     private static long statsFds() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().equals("anon_inode:bpf-stats");
-                } catch (IOException e) {
-                    return false; // closed while listed
-                }
-            }).count();
-        }
+        return OpenFds.pointingAt("self", "anon_inode:bpf-stats");
     }
 
     private static long bpftoolRunCount(int id) throws Exception {
