@@ -99,6 +99,12 @@ public final class KernelBtf {
         return valid(typeId) ? (data.getInt(typeStarts[typeId] + 4) >>> 24) & 0x1f : 0;
     }
 
+    /** The byte size of a struct or union type (0 for other kinds and ids out of range). */
+    public long size(int typeId) {
+        int kind = kind(typeId);
+        return kind == KIND_STRUCT || kind == KIND_UNION ? Integer.toUnsignedLong(data.getInt(typeStarts[typeId] + 8)) : 0;
+    }
+
     /** The type's name, or "" for void, anonymous types and ids out of range. */
     public String name(int typeId) {
         return valid(typeId) ? string(data.getInt(typeStarts[typeId])) : "";

@@ -25,6 +25,7 @@ public final class Fixtures implements AutoCloseable {
     public static final int PROG_CGROUP_SKB = 8;
 
     public static final int MAP_HASH = 1;
+    public static final int MAP_STRUCT_OPS = 26;
     public static final int MAP_ARRAY = 2;
     public static final int MAP_PERF_EVENT_ARRAY = 4;
     public static final int MAP_PERCPU_HASH = 5;
@@ -139,6 +140,24 @@ public final class Fixtures implements AutoCloseable {
             attr.clear().putPointer(16, keys).putPointer(24, values).putInt(32, count).putInt(36, map.fd());
             Bpf.call(Command.MAP_UPDATE_BATCH, attr);
         }
+    }
+
+    /**
+     * A struct_ops map (one entry) whose value is the vmlinux struct {@code valueTypeId} of
+     * {@code valueSize} bytes; {@code flags} BPF_F_LINK leaves registration to a link. MAP_CREATE also
+     * insists on some valid user BTF ({@code btf}, e.g. {@link #tinyBtf()}), though it uses vmlinux's.
+     */
+    public Made structOpsMap(int valueTypeId, int valueSize, int flags, Made btf, String name) {
+        attr.clear().putInt(0, MAP_STRUCT_OPS).putInt(4, 4).putInt(8, valueSize).putInt(12, 1).putInt(16, flags)
+                .putInt(48, btf.fd()).putInt(60, valueTypeId); // btf_fd, btf_vmlinux_value_type_id
+        putName(28, name);
+        return own(Bpf.call(Command.MAP_CREATE, attr), 4);
+    }
+
+    /** BPF_MAP_UPDATE_ELEM of one key and its value. */
+    public void update(Made map, byte[] key, byte[] value) {
+        attr.clear().putInt(0, map.fd()).putPointer(8, NativeBuffer.of(key)).putPointer(16, NativeBuffer.of(value));
+        Bpf.call(Command.MAP_UPDATE_ELEM, attr);
     }
 
     /** Deletes key {@code key} (u32); returns false when it was not there. */

@@ -5,6 +5,8 @@ import io.ebpfexporter.core.KernelBtf;
 import io.ebpfexporter.core.sys.NativeBuffer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +22,9 @@ public final class LinkRecipes {
     public static final int PROG_RAW_TRACEPOINT = 17;
     static final int PROG_FLOW_DISSECTOR = 22;
     static final int PROG_TRACING = 26;
+    static final int PROG_STRUCT_OPS = 27;
     static final int PROG_NETFILTER = 32;
+    static final int BPF_F_LINK = 1 << 13;
     static final int MAP_SOCKMAP = 15;
 
     static final int ATTACH_CGROUP_INET_INGRESS = 0;
@@ -29,6 +33,7 @@ public final class LinkRecipes {
     static final int ATTACH_XDP = 37;
     static final int ATTACH_SK_SKB_VERDICT = 38;
     static final int ATTACH_PERF_EVENT = 41;
+    static final int ATTACH_STRUCT_OPS = 44;
     static final int ATTACH_NETFILTER = 45;
     static final int ATTACH_TCX_INGRESS = 46;
     static final int ATTACH_UPROBE_MULTI = 48;
@@ -57,6 +62,36 @@ public final class LinkRecipes {
         int func = KernelBtf.vmlinux().find(KernelBtf.KIND_FUNC, "bpf_iter_bpf_map").orElseThrow();
         var prog = fx.program(PROG_TRACING, "lk_iter", ATTACH_TRACE_ITER, 0, func);
         return fx.link(prog, 0, ATTACH_TRACE_ITER, a -> { });
+    }
+
+    /**
+     * A TCP congestion control named {@code name} registered by a struct_ops link: programs for the three
+     * members the kernel requires (ssthresh, cong_avoid, undo_cwnd; each returns 2), a
+     * {@code tcp_congestion_ops} struct_ops map created with BPF_F_LINK and filled with their fds and the
+     * name, then BPF_LINK_CREATE on the map. Offsets and sizes come from vmlinux BTF; a member's index
+     * (the programs' expected_attach_type) is its offset / 8, as the members before these are all
+     * function pointers.
+     */
+    public StructOps structOps(String name) {
+        KernelBtf btf = KernelBtf.vmlinux();
+        int ops = btf.find(KernelBtf.KIND_STRUCT, "tcp_congestion_ops").orElseThrow();
+        int value = btf.find(KernelBtf.KIND_STRUCT, "bpf_struct_ops_tcp_congestion_ops").orElseThrow();
+        int data = btf.memberOffset("bpf_struct_ops_tcp_congestion_ops", "data").orElseThrow();
+        ByteBuffer v = ByteBuffer.allocate((int) btf.size(value)).order(ByteOrder.nativeOrder());
+        for (String member : new String[] {"ssthresh", "cong_avoid", "undo_cwnd"}) {
+            int offset = btf.memberOffset("tcp_congestion_ops", member).orElseThrow();
+            var prog = fx.program(PROG_STRUCT_OPS, "lk_" + member, offset / 8, 2, ops);
+            v.putLong(data + offset, prog.fd());
+        }
+        byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        v.put(data + btf.memberOffset("tcp_congestion_ops", "name").orElseThrow(), nameBytes);
+        var map = fx.structOpsMap(value, v.capacity(), BPF_F_LINK, fx.tinyBtf(), "lk_ca");
+        fx.update(map, new byte[4], v.array());
+        return new StructOps(fx.link(map, 0, ATTACH_STRUCT_OPS, a -> { }), map);
+    }
+
+    /** A struct_ops link and the map it registered (Debian's bpftool does not show a link's map_id). */
+    public record StructOps(Fixtures.Made link, Fixtures.Made map) {
     }
 
     public Fixtures.Made flowDissector(String netnsPath) {

@@ -1,5 +1,6 @@
 package io.ebpfexporter.server;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Builds deploy/Containerfile around the runtime image and scrapes the container. Optional: it is
- * skipped where no Docker engine runs (as on this project's CI machines).
+ * skipped where no Docker engine runs (as on this project's CI machines), and before the first
+ * mvn package (which builds the image after the tests).
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ContainerImageTest {
@@ -25,6 +28,8 @@ class ContainerImageTest {
 
     @Test
     void containerServesMetrics() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(BASE.resolve("target/image/ebpf-exporter")),
+                "the runtime image is built by mvn package, after the tests: run mvn package first");
         var image = new ImageFromDockerfile("ebpf-exporter-test", true)
                 .withFileFromPath("server/deploy/Containerfile", BASE.resolve("deploy/Containerfile"))
                 .withFileFromPath("server/target/image/ebpf-exporter", BASE.resolve("target/image/ebpf-exporter"))

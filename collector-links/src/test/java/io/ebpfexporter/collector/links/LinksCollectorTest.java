@@ -110,6 +110,21 @@ class LinksCollectorTest {
     }
 
     @Test
+    void structOpsLinkRegistersACongestionControlAndNamesItsMap() throws Exception {
+        String name = "ebpf_exp_" + (ProcessHandle.current().pid() % 100000);
+        try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
+            var ops = new LinkRecipes(fx, host).structOps(name);
+            var link = ops.link();
+            assertTrue(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control")).contains(name),
+                    "the link registered the congestion control");
+            assertEquals("struct_ops", Bpftool.field(Bpftool.show("link", link.id()), "type"));
+            String m = Scrapes.text(new LinksCollector());
+            assertLine(m, header(link, "struct_ops", null));
+            assertLine(m, "ebpf_link_struct_ops_info{link_id=\"" + link.id() + "\",map_id=\"" + ops.map().id() + "\"} 1");
+        }
+    }
+
+    @Test
     void linksOutliveTheirTargetsWithoutStaleNames() throws Exception {
         try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
             LinkRecipes kit = new LinkRecipes(fx, host);
