@@ -92,6 +92,33 @@ class ObjectWalkKernelTest {
     }
 
     @Test
+    void readingOnSeveralThreadsGivesTheSameObjectsInIdOrderAndClosesEveryFd() {
+        try (Fixtures fx = new Fixtures()) {
+            List<Integer> made = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                made.add(fx.map(Fixtures.MAP_ARRAY, 4, 4, 1, 0, "par_" + i).id());
+            }
+            int before = openFds();
+            List<Integer> sequential = new ArrayList<>();
+            ObjectWalk.forEach(ObjectKind.MAPS, map -> sequential.add(map.info().id()));
+            for (int threads : new int[] {2, 3, 8}) {
+                List<Integer> parallel = new ArrayList<>();
+                ObjectWalk.forEach(ObjectKind.MAPS, map -> {
+                    if (map.info().id() == made.get(1500)) {
+                        throw new BpfException("BPF_TEST", Errno.EINVAL); // skips only that map
+                    }
+                    return map.info().id();
+                }, parallel::add, threads);
+                List<Integer> expected = new ArrayList<>(sequential);
+                expected.remove(made.get(1500));
+                assertEquals(expected, parallel, threads + " threads");
+            }
+            assertTrue(sequential.containsAll(made));
+            assertEquals(before, openFds());
+        }
+    }
+
+    @Test
     void aVisitorFailureSkipsOnlyThatObject() {
         try (Fixtures fx = new Fixtures()) {
             Fixtures.Made a = fx.map(Fixtures.MAP_ARRAY, 4, 4, 1, 0, "skip_a");

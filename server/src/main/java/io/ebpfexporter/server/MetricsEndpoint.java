@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,19 +52,26 @@ final class MetricsEndpoint implements Handler {
         }
         Predicate<String> include = name -> (collect.isEmpty() || collect.contains(name)) && !exclude.contains(name);
 
-        ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-        try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
-            writer.write(out, scrape.collect(include));
-        }
+        MetricSnapshots snapshots = scrape.collect(include);
         response.header(HeaderNames.CONTENT_TYPE, writer.getContentType());
         if (gzip) {
             response.header(HeaderNames.CONTENT_ENCODING, "gzip");
         }
         if (request.prologue().method() == Method.HEAD) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+            write(writer, snapshots, gzip, body);
             response.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.size()));
             response.send();
         } else {
-            response.send(body.toByteArray());
+            // streamed (chunked): a host with 10,000 maps makes megabytes of text, never held whole
+            write(writer, snapshots, gzip, response.outputStream());
+        }
+    }
+
+    private static void write(ExpositionFormatWriter writer, MetricSnapshots snapshots, boolean gzip, OutputStream sink)
+            throws IOException {
+        try (OutputStream out = gzip ? new GZIPOutputStream(sink, 64 * 1024) : sink) {
+            writer.write(out, snapshots);
         }
     }
 

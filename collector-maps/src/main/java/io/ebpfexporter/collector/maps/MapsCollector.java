@@ -20,6 +20,10 @@ import java.util.Set;
 
 /** Every eBPF map, from {@code struct bpf_map_info} and the map fd's fdinfo. */
 public final class MapsCollector implements Collector {
+    /** What is read while a map is open; the series are made from it after. */
+    private record Row(MapInfo info, FdInfo fdinfo, EntryCount count) {
+    }
+
     private static final String COUNT_ENTRIES = "count_entries";
     private static final String COUNT_BUDGET = "count_entries_budget";
     private static final String USE_ITERATOR = "count_entries_iterator";
@@ -68,26 +72,27 @@ public final class MapsCollector implements Collector {
                         + " concurrent deletes disturbed the count twice",
                 "map_id");
         Map<Integer, Long> kernelCounts = countEntries && useIterator ? MapElemCounts.read().orElse(Map.of()) : Map.of();
-        ObjectWalk.forEach(ObjectKind.MAPS, map -> {
-            MapInfo m = map.info();
-            FdInfo fdinfo = FdInfo.of(map);
-            EntryCount count = countEntries ? MapEntries.count(map, budget, kernelCounts) : null;
-            String id = Integer.toUnsignedString(m.id());
-            info.add(id, m.typeName(), m.name(), Long.toString(m.keySize()), Long.toString(m.valueSize()),
-                    Long.toString(m.mapFlags()));
-            maxEntries.add(m.maxEntries(), id);
-            if (fdinfo.number("memlock") >= 0) {
-                memlock.add(fdinfo.number("memlock"), id);
-            }
-            if (fdinfo.number("frozen") >= 0) {
-                frozen.add(fdinfo.number("frozen"), id);
-            }
-            if (count != null && count.known()) {
-                entries.add(count.entries(), id);
-            } else if (count != null && count.status() != EntryCount.Status.NOT_ITERABLE) {
-                truncated.add(1, id);
-            }
-        });
+        ObjectWalk.forEach(ObjectKind.MAPS,
+                map -> new Row(map.info(), FdInfo.of(map), countEntries ? MapEntries.count(map, budget, kernelCounts) : null),
+                row -> {
+                    MapInfo m = row.info();
+                    String id = Integer.toUnsignedString(m.id());
+                    info.add(id, m.typeName(), m.name(), Long.toString(m.keySize()), Long.toString(m.valueSize()),
+                            Long.toString(m.mapFlags()));
+                    maxEntries.add(m.maxEntries(), id);
+                    if (row.fdinfo().number("memlock") >= 0) {
+                        memlock.add(row.fdinfo().number("memlock"), id);
+                    }
+                    if (row.fdinfo().number("frozen") >= 0) {
+                        frozen.add(row.fdinfo().number("frozen"), id);
+                    }
+                    EntryCount count = row.count();
+                    if (count != null && count.known()) {
+                        entries.add(count.entries(), id);
+                    } else if (count != null && count.status() != EntryCount.Status.NOT_ITERABLE) {
+                        truncated.add(1, id);
+                    }
+                }, Runtime.getRuntime().availableProcessors());
         return Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated);
     }
 }

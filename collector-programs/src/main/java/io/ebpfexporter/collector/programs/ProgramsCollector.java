@@ -20,6 +20,10 @@ import java.util.Set;
 
 /** Every loaded eBPF program, from {@code struct bpf_prog_info}, and the run statistics modes. */
 public final class ProgramsCollector implements Collector {
+    /** What is read while a program is open; the series are made from it after. */
+    private record Row(ProgInfo info, long memlockBytes) {
+    }
+
     private StatsMode statsMode = StatsMode.DISABLED;
     private StatsSwitch stats = new StatsSwitch(statsMode);
     private Naming naming = Naming.STANDARD;
@@ -83,26 +87,25 @@ public final class ProgramsCollector implements Collector {
         Family usesMap = Family.info("ebpf_program_map_info", "The program uses the map (bpf_prog_info.map_ids)",
                 "prog_id", "map_id");
         RunCounters runs = exportRunCounters() ? new RunCounters(naming) : null;
-        ObjectWalk.forEach(ObjectKind.PROGRAMS, program -> {
-            ProgInfo p = program.info();
-            long memlockBytes = FdInfo.of(program).number("memlock");
-            double loadedAt = BootClock.unixSeconds(p.loadTimeNs());
-            String id = Integer.toUnsignedString(p.id());
-            info.add(id, p.typeName(), p.name(), p.tag(), Integer.toUnsignedString(p.btfId()),
-                    Long.toString(p.createdByUid()));
-            verified.add(p.verifiedInsns(), id);
-            jited.add(p.jitedProgLen(), id);
-            translated.add(p.xlatedProgLen(), id);
-            if (memlockBytes >= 0) {
-                memlock.add(memlockBytes, id);
-            }
-            loaded.add(loadedAt, id);
-            recursionMisses.add(p.recursionMisses(), id);
-            p.mapIds().forEach(mapId -> usesMap.add(id, Integer.toUnsignedString(mapId)));
-            if (runs != null) {
-                runs.add(id, p);
-            }
-        });
+        ObjectWalk.forEach(ObjectKind.PROGRAMS, program -> new Row(program.info(), FdInfo.of(program).number("memlock")),
+                row -> {
+                    ProgInfo p = row.info();
+                    String id = Integer.toUnsignedString(p.id());
+                    info.add(id, p.typeName(), p.name(), p.tag(), Integer.toUnsignedString(p.btfId()),
+                            Long.toString(p.createdByUid()));
+                    verified.add(p.verifiedInsns(), id);
+                    jited.add(p.jitedProgLen(), id);
+                    translated.add(p.xlatedProgLen(), id);
+                    if (row.memlockBytes() >= 0) {
+                        memlock.add(row.memlockBytes(), id);
+                    }
+                    loaded.add(BootClock.unixSeconds(p.loadTimeNs()), id);
+                    recursionMisses.add(p.recursionMisses(), id);
+                    p.mapIds().forEach(mapId -> usesMap.add(id, Integer.toUnsignedString(mapId)));
+                    if (runs != null) {
+                        runs.add(id, p);
+                    }
+                }, Runtime.getRuntime().availableProcessors());
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(
                 info, verified, jited, translated, memlock, loaded, recursionMisses, usesMap));
         if (runs != null) {

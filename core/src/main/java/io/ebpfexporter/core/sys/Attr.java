@@ -2,6 +2,8 @@ package io.ebpfexporter.core.sys;
 
 import com.sun.jna.Memory;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +16,8 @@ public final class Attr {
     static final int SIZE = 168;
 
     final Memory memory = new Memory(SIZE);
+    /** Puts and gets go through this view: plain memory access, where Memory's accessors are JNI calls. */
+    private final ByteBuffer view = memory.getByteBuffer(0, SIZE).order(ByteOrder.nativeOrder());
     /**
      * Buffers whose addresses this attr holds. The kernel sees only raw addresses, so without this
      * strong reference the garbage collector could free a buffer while bpf() is still using it.
@@ -21,28 +25,30 @@ public final class Attr {
     private final List<NativeBuffer> pointed = new ArrayList<>();
 
     public Attr() {
-        memory.clear();
+        clear();
     }
 
     public Attr clear() {
-        memory.clear();
+        for (int offset = 0; offset < SIZE; offset += Long.BYTES) {
+            view.putLong(offset, 0);
+        }
         pointed.clear();
         return this;
     }
 
     public Attr putInt(int offset, int value) {
-        memory.setInt(offset, value);
+        view.putInt(offset, value);
         return this;
     }
 
     public Attr putLong(int offset, long value) {
-        memory.setLong(offset, value);
+        view.putLong(offset, value);
         return this;
     }
 
     /** Stores raw bytes, such as an object name ({@code char[16]}, NUL-padded by the earlier clear). */
     public Attr putBytes(int offset, byte[] bytes) {
-        memory.write(offset, bytes, 0, bytes.length);
+        view.put(offset, bytes);
         return this;
     }
 
@@ -51,7 +57,7 @@ public final class Attr {
         if (buffer != null) {
             pointed.add(buffer);
         }
-        memory.setLong(offset, buffer == null ? 0 : buffer.address());
+        view.putLong(offset, buffer == null ? 0 : buffer.address());
         return this;
     }
 
@@ -62,10 +68,10 @@ public final class Attr {
     }
 
     public int getInt(int offset) {
-        return memory.getInt(offset);
+        return view.getInt(offset);
     }
 
     public long getLong(int offset) {
-        return memory.getLong(offset);
+        return view.getLong(offset);
     }
 }

@@ -6,6 +6,7 @@ import com.sun.jna.Pointer;
 import io.ebpfexporter.core.BpfException;
 
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -26,7 +27,7 @@ public final class FdInfoFile {
     private final NativeBuffer text = new NativeBuffer(4096);
 
     private FdInfoFile() {
-        path.memory().write(0, PREFIX, 0, PREFIX.length);
+        path.view().put(0, PREFIX);
     }
 
     private static native int open(Pointer path, int flags);
@@ -44,25 +45,33 @@ public final class FdInfoFile {
     }
 
     private byte[] readFile(int fd) {
-        byte[] digits = (Integer.toString(fd) + '\0').getBytes(StandardCharsets.US_ASCII);
-        path.memory().write(PREFIX.length, digits, 0, digits.length);
+        ByteBuffer name = path.view();
+        int end = PREFIX.length;
+        String digits = Integer.toString(fd);
+        for (int i = 0; i < digits.length(); i++) {
+            name.put(end++, (byte) digits.charAt(i));
+        }
+        name.put(end, (byte) 0);
         int file = open(path.memory(), O_RDONLY_CLOEXEC);
         if (file < 0) {
             return new byte[0];
         }
         try {
+            // fdinfo is a seq_file: one read returns all of it when the buffer is large enough, so a
+            // short read is the end and saves the read that would return 0
             long length = 0;
-            for (long n; length < text.size(); length += n) {
-                n = read(file, text.memory().share(length), text.size() - length);
+            while (length < text.size()) {
+                long n = read(file, text.memory().share(length), text.size() - length);
                 if (n < 0) {
                     throw new BpfException("read fdinfo", Native.getLastError());
                 }
-                if (n == 0) {
+                length += n;
+                if (n == 0 || length < text.size()) {
                     break;
                 }
             }
             byte[] out = new byte[(int) length];
-            text.memory().read(0, out, 0, out.length);
+            text.view().get(0, out);
             return out;
         } finally {
             close(file);

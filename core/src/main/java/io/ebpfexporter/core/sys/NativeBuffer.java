@@ -27,8 +27,20 @@ public final class NativeBuffer {
         return (int) memory.size();
     }
 
+    /** Zeroes the buffer; small ones (struct infos, cleared per object) without a JNI call. */
     public NativeBuffer clear() {
-        memory.clear();
+        int size = size();
+        if (size > 512) {
+            memory.clear();
+            return this;
+        }
+        int offset = 0;
+        for (; offset + Long.BYTES <= size; offset += Long.BYTES) {
+            view.putLong(offset, 0);
+        }
+        for (; offset < size; offset++) {
+            view.put(offset, (byte) 0);
+        }
         return this;
     }
 
