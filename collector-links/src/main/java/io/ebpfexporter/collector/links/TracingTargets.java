@@ -5,18 +5,20 @@ import io.ebpfexporter.core.KernelBtf;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 
+import java.lang.ref.SoftReference;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Names of tracing link targets from vmlinux BTF. A target is named only when its object is the
  * vmlinux BTF object (module BTF is split BTF and a program target has no vmlinux name). Both ids are
- * fixed until reboot, so names are cached, and vmlinux BTF (about 5 MB) is read only when an unseen id
- * appears, then dropped.
+ * fixed until reboot, so names are cached; vmlinux BTF (about 5 MB) is read only when an unseen id
+ * appears, and held softly, so a scrape meeting many new targets parses it once and the GC may drop it.
  */
 final class TracingTargets {
     private static final Map<Integer, String> NAMES = new HashMap<>();
     private static int vmlinuxId = -1;
+    private static SoftReference<KernelBtf> vmlinuxBtf = new SoftReference<>(null);
 
     private TracingTargets() {
     }
@@ -25,7 +27,16 @@ final class TracingTargets {
         if (targetObjId == 0 || targetObjId != vmlinuxId()) {
             return "";
         }
-        return NAMES.computeIfAbsent(targetBtfId, id -> KernelBtf.vmlinux().name(id));
+        return NAMES.computeIfAbsent(targetBtfId, id -> vmlinuxBtf().name(id));
+    }
+
+    private static KernelBtf vmlinuxBtf() {
+        KernelBtf btf = vmlinuxBtf.get();
+        if (btf == null) {
+            btf = KernelBtf.vmlinux();
+            vmlinuxBtf = new SoftReference<>(btf);
+        }
+        return btf;
     }
 
     private static int vmlinuxId() {
