@@ -23,6 +23,12 @@ public final class KernelBtf {
     private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
     private static final int MAGIC = 0xeb9f;
 
+    /**
+     * Anonymous members nest a few levels in real kernels; the bound stops a malformed blob whose
+     * struct contains itself from recursing forever.
+     */
+    private static final int MAX_ANONYMOUS_DEPTH = 32;
+
     private final ByteBuffer data;
     private final int stringsStart;
     private final int stringsEnd;
@@ -126,12 +132,6 @@ public final class KernelBtf {
         OptionalInt id = find(KIND_STRUCT, struct);
         return id.isEmpty() ? id : memberOffset(id.getAsInt(), member, 0);
     }
-
-    /**
-     * Anonymous members nest a few levels in real kernels; the bound stops a malformed blob whose
-     * struct contains itself from recursing forever.
-     */
-    private static final int MAX_ANONYMOUS_DEPTH = 32;
 
     private OptionalInt memberOffset(int typeId, String member, int depth) {
         if (depth > MAX_ANONYMOUS_DEPTH) {

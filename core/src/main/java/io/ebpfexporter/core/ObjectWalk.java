@@ -14,8 +14,9 @@ import java.util.function.Function;
 
 /**
  * Visits every object of one kind: the ids (next id until ENOENT), then per id fd by id → info by fd →
- * visit → close. Every fd is closed on every path. An object that vanishes mid-walk (ENOENT) is skipped silently, as is normal on a busy
- * host; an object the kernel refuses otherwise is skipped and logged, so it costs only its own series.
+ * visit → close. Every fd is closed on every path. An object that vanishes mid-walk (ENOENT) is skipped
+ * silently, as is normal on a busy host; an object the kernel refuses otherwise is skipped and logged,
+ * so it costs only its own series.
  * Failing to list the kind at all (EPERM without CAP_SYS_ADMIN) throws.
  */
 public final class ObjectWalk<T> {

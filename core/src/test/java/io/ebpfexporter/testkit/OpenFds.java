@@ -3,6 +3,8 @@ package io.ebpfexporter.testkit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** A process's open fds, as /proc/PID/fd shows them (readlink targets such as anon_inode:bpf-map). */
@@ -10,16 +12,24 @@ public final class OpenFds {
     private OpenFds() {
     }
 
-    /** How many of {@code pid}'s fds point at a target starting with {@code prefix}; pid "self" is this JVM. */
-    public static long pointingAt(String pid, String prefix) throws IOException {
+    /** What each of {@code pid}'s fds points at, sorted; pid "self" is this JVM. */
+    public static List<String> targets(String pid) throws IOException {
+        List<String> targets = new ArrayList<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc", pid, "fd"))) {
-            return fds.filter(fd -> {
+            for (Path fd : fds.toList()) {
                 try {
-                    return Files.readSymbolicLink(fd).toString().startsWith(prefix);
+                    targets.add(Files.readSymbolicLink(fd).toString());
                 } catch (IOException e) {
-                    return false; // closed while listed
+                    // closed while listed
                 }
-            }).count();
+            }
         }
+        targets.sort(null);
+        return targets;
+    }
+
+    /** How many of {@code pid}'s fds point at a target starting with {@code prefix}. */
+    public static long pointingAt(String pid, String prefix) throws IOException {
+        return targets(pid).stream().filter(target -> target.startsWith(prefix)).count();
     }
 }

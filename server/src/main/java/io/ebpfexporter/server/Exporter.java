@@ -95,8 +95,8 @@ final class Exporter implements AutoCloseable {
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < listeners.size(); i++) {
             ListenAddress a = listeners.get(i);
-            urls.add((web.tls().isPresent() ? "https://" : "http://") + new ListenAddress(a.host(), i == 0 ? server.port() : server.port(socketName(i)))
-                    + metricsPath);
+            int port = i == 0 ? server.port() : server.port(socketName(i));
+            urls.add((web.tls().isPresent() ? "https://" : "http://") + new ListenAddress(a.host(), port) + metricsPath);
         }
         LOG.log(System.Logger.Level.INFO, "ebpf-exporter {0} (revision {1}) on Linux {2}; collectors on: {3};"
                         + " listening on {4}",

@@ -48,15 +48,7 @@ final class ExporterConfig {
                         "application.yaml");
             }
             Path p = path.get();
-            if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-                throw new StartupException("config file " + p + " does not exist or cannot be read;"
-                        + " pass a readable YAML file with --config.file");
-            }
-            Config fileOnly = Config.builder()
-                    .addSource(ConfigSources.file(p).mediaType(MediaTypes.APPLICATION_YAML))
-                    .disableEnvironmentVariablesSource()
-                    .disableSystemPropertiesSource()
-                    .build();
+            Config fileOnly = yamlFile(p, "config file", "--config.file");
             Config merged = Config.builder()
                     .addSource(flags)
                     .addSource(ConfigSources.file(p).mediaType(MediaTypes.APPLICATION_YAML))
@@ -67,6 +59,22 @@ final class ExporterConfig {
             throw new StartupException("cannot read config " + path.map(Path::toString).orElse("application.yaml")
                     + ": " + firstLine(e) + "; fix the YAML syntax");
         }
+    }
+
+    /**
+     * The YAML file alone, without environment or system-property sources, for checking the keys
+     * written in it; {@code what} and {@code flag} name it in the error when it cannot be read.
+     */
+    static Config yamlFile(Path file, String what, String flag) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new StartupException(what + " " + file + " does not exist or cannot be read;"
+                    + " pass a readable YAML file with " + flag);
+        }
+        return Config.builder()
+                .addSource(ConfigSources.file(file).mediaType(MediaTypes.APPLICATION_YAML))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .build();
     }
 
     String host() {
@@ -195,7 +203,8 @@ final class ExporterConfig {
         return new StartupException("unknown " + what + " in " + fileName + "; " + hint);
     }
 
-    private static String firstLine(Throwable e) {
+    /** The root cause's message, first line only: a start-up error is one line. */
+    static String firstLine(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

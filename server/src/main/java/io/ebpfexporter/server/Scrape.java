@@ -10,11 +10,11 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,10 +33,12 @@ final class Scrape {
     private static final Semaphore WALKS = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
 
     private final List<Collector> collectors;
+    private final Set<String> collectorNames;
     private final InfoSnapshot buildInfo;
 
     Scrape(List<Collector> collectors, BuildInfo build) {
         this.collectors = List.copyOf(collectors);
+        this.collectorNames = Collections.unmodifiableSet(new TreeSet<>(this.collectors.stream().map(Collector::name).toList()));
         this.buildInfo = InfoSnapshot.builder()
                 .name("ebpf_exporter_build")
                 .help("A metric with a constant '1' value labeled by version, revision and Java version")
@@ -52,7 +54,7 @@ final class Scrape {
 
     /** The names of the enabled collectors, for the collect[] and exclude[] query parameters. */
     Set<String> collectorNames() {
-        return collectors.stream().map(Collector::name).collect(Collectors.toCollection(TreeSet::new));
+        return collectorNames;
     }
 
     MetricSnapshots collect() {

@@ -1,13 +1,11 @@
 package io.ebpfexporter.server;
 
 import io.helidon.common.configurable.Resource;
-import io.helidon.common.media.type.MediaTypes;
 import io.helidon.common.pki.Keys;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
-import io.helidon.config.ConfigSources;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +34,13 @@ record WebConfig(Optional<Tls> tls, Map<String, String> users) {
     }
 
     static WebConfig load(Path file) {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new StartupException("web config file " + file + " does not exist or cannot be read;"
-                    + " pass a readable YAML file with --web.config.file");
-        }
         Config config;
         try {
-            config = Config.builder()
-                    .addSource(ConfigSources.file(file).mediaType(MediaTypes.APPLICATION_YAML))
-                    .disableEnvironmentVariablesSource()
-                    .disableSystemPropertiesSource()
-                    .build();
+            config = ExporterConfig.yamlFile(file, "web config file", "--web.config.file");
             checkKeys(config, file);
         } catch (ConfigException e) {
-            throw new StartupException("cannot read web config " + file + ": " + e.getMessage() + "; fix the YAML syntax");
+            throw new StartupException("cannot read web config " + file + ": " + ExporterConfig.firstLine(e)
+                    + "; fix the YAML syntax");
         }
         Path dir = file.toAbsolutePath().getParent();
         Map<String, String> users = new LinkedHashMap<>();

@@ -11,24 +11,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -181,7 +179,7 @@ class ChurnTest {
                 problems.add("collector failed: " + line);
             }
         }
-        Map<String, Set<Integer>> seen = new ConcurrentHashMap<>();
+        Map<String, Set<Integer>> seen = new HashMap<>();
         IDS.forEach((kind, pattern) -> {
             Set<Integer> ids = new HashSet<>();
             Matcher m = pattern.matcher(body);
@@ -208,17 +206,8 @@ class ChurnTest {
     private static List<String> waitForFds(long pid, List<String> expected) throws Exception {
         List<String> last = null;
         for (int i = 0; i < 150; i++) {
-            List<String> now = new ArrayList<>();
-            try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-                for (Path fd : fds.toList()) {
-                    try {
-                        now.add(Files.readSymbolicLink(fd).toString().replaceAll(":\\[\\d+]", ""));
-                    } catch (IOException e) {
-                        // closed while listed
-                    }
-                }
-            }
-            now.sort(null);
+            List<String> now = OpenFds.targets(Long.toString(pid)).stream()
+                    .map(target -> target.replaceAll(":\\[\\d+]", "")).sorted().toList();
             if (now.equals(expected) || (expected == null && now.equals(last))) {
                 return now;
             }
