@@ -1,58 +1,121 @@
 #!/bin/sh
 # Builds the self-contained runtime image at server/target/image/ebpf-exporter (run by `mvn package`):
-#   runtime/  a jlink runtime with only the JDK modules jdeps finds the exporter needs, plus its base CDS archive
-#   lib/      the application modules (client_java 1.x jars are automatic modules, which jlink cannot link,
-#             so every application jar stays on the image's module path instead of inside the runtime)
+#   runtime/  one jlink runtime holding the exporter's modules and only the JDK modules they need, its base
+#             CDS archive, JNA's native library for this architecture, and (JDK 25 or newer, built as root)
+#             an AOT cache of the classes a start and a scrape load, made by a training run here
 #   bin/ebpf-exporter  the launcher, with the small-footprint JVM flags
 # Needs only a JDK >= 21 with jlink ($JAVA_HOME); nothing of it is needed at run time.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 java_home=${JAVA_HOME:-$("$here/java-home.sh")}
 out="$here/target/image/ebpf-exporter"
-rm -rf "$out"
-mkdir -p "$out/lib" "$out/bin"
-cp "$here"/target/modules/*.jar "$out/lib/"
-cp "$here"/target/server-*.jar "$out/lib/"
+work="$here/target/image-work"
+rm -rf "$out" "$work"
+mkdir -p "$out/bin" "$work/lib" "$work/module-info"
+cp "$here"/target/modules/*.jar "$here"/target/server-*.jar "$work/lib/"
 
-# JDK modules: those the classes use (jdeps) plus those the module descriptors require (a descriptor can
-# require a module no class touches, e.g. Helidon's service registry and java.naming).
-used=$("$java_home/bin/jdeps" --module-path "$out/lib" --print-module-deps --ignore-missing-deps \
-  --multi-release 21 --add-modules ALL-MODULE-PATH "$here/target/classes")
-declared=$(for jar in "$out"/lib/*.jar; do "$java_home/bin/jar" --describe-module --file "$jar"; done \
-  | awk '$1 == "requires" && $2 ~ /^(java|jdk)\./ && $3 != "static" { print $2 }')
-# jdk.crypto.ec: the EC key and TLS provider (--web.config.file), found by ServiceLoader, so jdeps cannot see
-# it; an empty module since Java 22, where java.base holds the code.
-jdk_modules=$(printf '%s\n' $(echo "$used" | tr ',' ' ') $declared jdk.crypto.ec | sort -u | paste -sd, -)
+module_name() { # a jar's module name; also for multi-release jars, automatic modules and unversioned ones
+  "$java_home/bin/jar" --describe-module --file "$1" --release 21 \
+    | sed -n 's/^\([A-Za-z0-9_.]*\)\(@[^ ]*\)\{0,1\} \(jar:\|automatic\).*/\1/p' | head -1
+}
+
+# jlink links only explicit modules, and client_java 1.x and spring-security-crypto are automatic ones
+# (a manifest name, no descriptor): give each the descriptor jdeps derives from its classes, so that the
+# whole application is linked into the runtime, where CDS and the AOT cache can hold its module graph.
+automatic=$(for jar in "$work"/lib/*.jar; do
+  "$java_home/bin/jar" --describe-module --file "$jar" | grep -q 'automatic' && echo "$jar"; done)
+if [ -n "$automatic" ]; then
+  # shellcheck disable=SC2086
+  "$java_home/bin/jdeps" --generate-module-info "$work/module-info" --module-path "$work/lib" \
+    --ignore-missing-deps --multi-release 21 $automatic >/dev/null
+  for jar in $automatic; do
+    name=$(module_name "$jar")
+    "$java_home/bin/javac" --release 21 -Xlint:none --module-path "$work/lib" --patch-module "$name=$jar" \
+      -d "$work/module-info/$name/classes" "$work/module-info/$name/versions/21/module-info.java"
+    "$java_home/bin/jar" --update --file "$jar" -C "$work/module-info/$name/classes" module-info.class
+  done
+fi
+
+# Every application module (collectors are found by ServiceLoader, so nothing requires them), plus
+# jdk.crypto.ec: the EC key and TLS provider (--web.config.file), also found by ServiceLoader; an empty
+# module since Java 22, where java.base holds the code. JDK modules the descriptors require come along.
+modules=$(for jar in "$work"/lib/*.jar; do module_name "$jar"; done | paste -sd, -)
 strip="--strip-debug"
 if command -v objcopy >/dev/null 2>&1; then # the same, and libjvm's native symbols too
   strip="--strip-java-debug-attributes --strip-native-debug-symbols=objcopy=$(command -v objcopy)"
 fi
+# JNA's native library goes in runtime/lib as a plain file for this architecture (JNA's resource
+# prefix: linux-x86-64, linux-aarch64, ...) instead of being unpacked into /tmp at every start.
+jna_native="com/sun/jna/linux-$(uname -m | tr _ -)/libjnidispatch.so"
 # shellcheck disable=SC2086
-"$java_home/bin/jlink" --add-modules "$jdk_modules" --output "$out/runtime" \
-  $strip --no-header-files --no-man-pages --compress=zip-6 --generate-cds-archive >/dev/null
-
+"$java_home/bin/jlink" --module-path "$work/lib" --add-modules "$modules,jdk.crypto.ec" --output "$out/runtime" \
+  $strip --no-header-files --no-man-pages --compress=zip-6 --generate-cds-archive \
+  --exclude-resources='glob:/com.sun.jna/com/sun/jna/*/*jnidispatch*' >/dev/null
+(cd "$work" && "$java_home/bin/jar" --extract --file lib/jna-jpms-*.jar "$jna_native")
+cp "$work/$jna_native" "$out/runtime/lib/"
 rm -f "$out/runtime/lib/server/classes_nocoops.jsa" # the launcher keeps compressed oops (small heap)
-cat > "$out/bin/ebpf-exporter" <<'LAUNCHER'
+
+# JVM flags: small heap, serial GC, C1 only (fast start, small code cache, 14 MB less RSS; on hosts with
+# 10,000+ objects JAVA_OPTS=-XX:TieredStopAtLevel=4 scrapes about 1.2x faster), no hsperfdata file,
+# class data mapped at its own base address so its pages stay clean and shared (relocating it dirties
+# about 10 MB), freed malloc memory given back every second where the runtime can (JDK 21.0.1+).
+flags="-XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -Xss512k"
+flags="$flags -XX:MaxMetaspaceSize=64m -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
+if "$out/runtime/bin/java" -XX:TrimNativeHeapInterval=1000 -version >/dev/null 2>&1; then
+  flags="$flags -XX:TrimNativeHeapInterval=1000"
+fi
+# JNA loads its native library from the runtime, and skips building a library search path (it would
+# run ldconfig -p; the exporter opens libc by soname).
+flags="$flags -Djna.boot.library.path=\"\$home/runtime/lib\" -Djna.nounpack=true -Djna.platform.library.path="
+write_launcher() { # $1: extra JVM flags
+  cat > "$out/bin/ebpf-exporter" <<LAUNCHER
 #!/bin/sh
-# ebpf-exporter launcher: the bundled runtime, a small heap, serial GC, C1 only (fast start, small code
-# cache, 14 MB less RSS; on hosts with 10,000+ objects JAVA_OPTS=-XX:TieredStopAtLevel=4 scrapes about
-# 1.2x faster), two malloc arenas, and an application CDS archive made on the first run and reused after,
-# mapped at its own base address so its pages stay clean and shared (relocating it dirties about 10 MB).
-# The archive belongs to these exact jars (the JVM refuses a stale one and does not rewrite it), so its
-# name carries the image's build id; EBPF_EXPORTER_CDS_DIR (default /var/tmp, must be writable) holds it.
-# JAVA_OPTS adds or overrides JVM flags.
-home=$(cd "$(dirname "$0")/.." && pwd)
-cds=${EBPF_EXPORTER_CDS_DIR:-/var/tmp}/ebpf-exporter-$(id -u)-@BUILD_ID@.jsa
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+# ebpf-exporter launcher: the bundled runtime with the flags image.sh chose (see there); two malloc
+# arenas; JAVA_OPTS adds or overrides JVM flags.
+home=\$(cd "\$(dirname "\$0")/.." && pwd)
+export MALLOC_ARENA_MAX=\${MALLOC_ARENA_MAX:-2}
 # shellcheck disable=SC2086
-exec "$home/runtime/bin/java" \
-  -XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -Xss512k \
-  -XX:MaxMetaspaceSize=64m -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$cds" -Xshare:auto -Xlog:cds=off \
-  -Xlog:cds+dynamic=off -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Djna.tmpdir="${TMPDIR:-/tmp}" \
-  --enable-native-access=com.sun.jna ${JAVA_OPTS:-} \
-  --module-path "$home/lib" -m io.ebpfexporter.server/io.ebpfexporter.server.Main "$@"
+exec "\$home/runtime/bin/java" $flags $1 \\
+  --enable-native-access=com.sun.jna \${JAVA_OPTS:-} -m io.ebpfexporter.server/io.ebpfexporter.server.Main "\$@"
 LAUNCHER
-build_id=$(cat "$out"/lib/*.jar | sha256sum | cut -c1-12)
-sed -i "s/@BUILD_ID@/$build_id/" "$out/bin/ebpf-exporter"
-chmod +x "$out/bin/ebpf-exporter"
-echo "image: $out ($(du -sh "$out" | cut -f1); JDK modules: $jdk_modules)"
+  chmod +x "$out/bin/ebpf-exporter"
+}
+write_launcher ""
+
+# The AOT cache (JDK 25+): the classes one start and one scrape load, already parsed and linked, so a
+# start skips that work. It is recorded by a training run of this very image (as root, since the
+# exporter needs bpf()) and belongs to this runtime alone; without it the image still works, slower.
+aot="$out/runtime/lib/server/ebpf-exporter.aot"
+train() {
+  printf 'server:\n  host: 127.0.0.1\n  port: 0\n' > "$work/train.yaml"
+  JAVA_OPTS="-XX:AOTCacheOutput=$aot" "$out/bin/ebpf-exporter" --config.file="$work/train.yaml" \
+    > "$work/train.log" 2>&1 &
+  pid=$!
+  port=""
+  for _ in $(seq 1 300); do
+    port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\)/.*|\1|p' "$work/train.log")
+    [ -n "$port" ] || ! kill -0 "$pid" 2>/dev/null && break
+    sleep 0.1
+  done
+  if [ -z "$port" ]; then # a failed start still leaves a cache behind, of the wrong classes
+    wait "$pid" || true
+    rm -f "$aot"
+    return 1
+  fi
+  for accept in text/plain application/openmetrics-text; do
+    curl -sf -o /dev/null -H "Accept: $accept" --compressed "http://127.0.0.1:$port/metrics" || true
+  done
+  kill "$pid"
+  wait "$pid" || true
+  [ -f "$aot" ]
+}
+if ! "$out/runtime/bin/java" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q " AOTCacheOutput "; then
+  echo "image: no AOT cache (the JDK in JAVA_HOME is older than 25)"
+elif ! command -v curl >/dev/null 2>&1; then
+  echo "image: no AOT cache (the training run needs curl)"
+elif train; then
+  write_launcher "-XX:AOTCache=\"\$home/runtime/lib/server/ebpf-exporter.aot\" -Xlog:aot*=off"
+else
+  echo "image: no AOT cache (the training run failed: $(grep -m1 'ebpf-exporter:' "$work/train.log" || tail -1 "$work/train.log"))"
+fi
+echo "image: $out ($(du -sh "$out" | cut -f1), $(echo "$modules" | tr , "\n" | wc -l) application modules)"

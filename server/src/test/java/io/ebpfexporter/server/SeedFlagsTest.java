@@ -61,8 +61,8 @@ class SeedFlagsTest {
                 "--collector.prog", "", "--prog-stats-mode", "sample", "--prog-stats-sample-interval", "1m30s",
                 "--prog-stats-sample-duration", "5s", "--web.telemetry-path", "/m"))) {
             String metrics = get(exporter, "/m");
-            assertTrue(exporter.output().contains("collectors on: programs (program stats sampled PT5S every PT1M30S"),
-                    exporter.output());
+            assertTrue(exporter.output().contains("collectors on: programs (program stats sampled 5s every 1m30s:"
+                    + " rates read low by a factor of 0.0556)"), exporter.output());
             assertTrue(metrics.contains("ebpf_exporter_program_stats_sample_ratio " + (5.0 / 90)), metrics);
             assertFalse(metrics.contains("collector=\"maps\""), metrics);
         }

@@ -14,8 +14,10 @@ import io.ebpfexporter.core.Settings;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** Every loaded eBPF program, from {@code struct bpf_prog_info}, and the run statistics modes. */
@@ -52,13 +54,19 @@ public final class ProgramsCollector implements Collector {
         }
     }
 
+    /** PT1M30S as 1m30s: the log line speaks like the config file. */
+    private static String human(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(Locale.ROOT);
+    }
+
     @Override
     public String startupNote() {
         return switch (statsMode.kind()) {
             case DISABLED -> "";
             case ENABLED -> "program stats always on: every BPF program on the host pays for run-time accounting";
-            case SAMPLE -> "program stats sampled " + statsMode.duration() + " every " + statsMode.interval()
-                    + ": rates read low by a factor of " + statsMode.sampleRatio();
+            case SAMPLE -> "program stats sampled " + human(statsMode.duration()) + " every "
+                    + human(statsMode.interval()) + ": rates read low by a factor of "
+                    + String.format(Locale.ROOT, "%.3g", statsMode.sampleRatio());
         };
     }
 

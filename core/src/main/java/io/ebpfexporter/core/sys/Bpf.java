@@ -13,9 +13,14 @@ import java.lang.ref.Reference;
  */
 public final class Bpf {
     private static final long SYS_BPF = Platform.isARM() ? 280 : 321;
+    /**
+     * glibc by its soname, which the dynamic loader finds directly; JNA's generic "c" needs its library
+     * search path, and building that runs {@code ldconfig -p} at start-up (the launcher skips it).
+     */
+    static final String LIBC = "libc.so.6";
 
     static {
-        Native.register(Bpf.class, Platform.C_LIBRARY_NAME);
+        Native.register(Bpf.class, LIBC);
     }
 
     private Bpf() {

@@ -1,7 +1,6 @@
 package io.ebpfexporter.core.sys;
 
 import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 import java.lang.ref.Reference;
@@ -19,7 +18,7 @@ public final class FdInfoFile {
     private static final ThreadLocal<FdInfoFile> PER_THREAD = ThreadLocal.withInitial(FdInfoFile::new);
 
     static {
-        Native.register(FdInfoFile.class, Platform.C_LIBRARY_NAME);
+        Native.register(FdInfoFile.class, Bpf.LIBC);
     }
 
     private final NativeBuffer path = new NativeBuffer(PREFIX.length + 12);
