@@ -1,22 +1,32 @@
 package io.ebpfexporter.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Converts the kernel's boot-time nanoseconds (bpf_prog_info.load_time) to Unix time. */
+/**
+ * Converts the kernel's boot-time nanoseconds (bpf_prog_info.load_time) to Unix time, from the wall
+ * clock minus /proc/uptime (10 ms resolution). Read once per scrape: a host has thousands of programs.
+ */
 public final class BootClock {
-    private BootClock() {
+    private final double bootedAtUnixSeconds;
+
+    private BootClock(double bootedAtUnixSeconds) {
+        this.bootedAtUnixSeconds = bootedAtUnixSeconds;
     }
 
-    /** Unix seconds of a boot-time instant, from the wall clock minus /proc/uptime (10 ms resolution). */
-    public static double unixSeconds(long bootTimeNanos) {
+    public static BootClock read() {
         try {
             String uptime = Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0];
-            double bootedAt = System.currentTimeMillis() / 1000.0 - Double.parseDouble(uptime);
-            return bootedAt + bootTimeNanos / 1e9;
-        } catch (IOException | NumberFormatException e) {
-            throw new BpfException("read /proc/uptime", Errno.ENOENT);
+            return new BootClock(System.currentTimeMillis() / 1000.0 - Double.parseDouble(uptime));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/uptime", e);
         }
+    }
+
+    /** Unix seconds of a boot-time instant. */
+    public double unixSeconds(long bootTimeNanos) {
+        return bootedAtUnixSeconds + bootTimeNanos / 1e9;
     }
 }

@@ -95,6 +95,7 @@ public final class ProgramsCollector implements Collector {
         Family usesMap = Family.info("ebpf_program_map_info", "The program uses the map (bpf_prog_info.map_ids)",
                 "prog_id", "map_id");
         RunCounters runs = exportRunCounters() ? new RunCounters(naming) : null;
+        BootClock clock = BootClock.read();
         ObjectWalk.forEach(ObjectKind.PROGRAMS, program -> new Row(program.info(), FdInfo.of(program).number("memlock")),
                 row -> {
                     ProgInfo p = row.info();
@@ -107,7 +108,7 @@ public final class ProgramsCollector implements Collector {
                     if (row.memlockBytes() >= 0) {
                         memlock.add(row.memlockBytes(), id);
                     }
-                    loaded.add(BootClock.unixSeconds(p.loadTimeNs()), id);
+                    loaded.add(clock.unixSeconds(p.loadTimeNs()), id);
                     recursionMisses.add(p.recursionMisses(), id);
                     p.mapIds().forEach(mapId -> usesMap.add(id, Integer.toUnsignedString(mapId)));
                     if (runs != null) {
