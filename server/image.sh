@@ -58,7 +58,7 @@ rm -f "$out/runtime/lib/server/classes_nocoops.jsa" # the launcher keeps compres
 # JVM flags: small heap, serial GC, C1 only (small code cache, 6 MB less RSS; on hosts with
 # 10,000+ objects JAVA_OPTS=-XX:TieredStopAtLevel=4 scrapes about 1.2x faster), no hsperfdata file,
 # class data mapped at its own base address so its pages stay clean and shared (relocating it dirties
-# about 10 MB), freed malloc memory given back every second where the runtime can (JDK 21.0.1+).
+# about 10 MB), freed malloc memory given back every second where the runtime has that flag.
 flags="-XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -Xss512k"
 flags="$flags -XX:MaxMetaspaceSize=64m -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
 if "$out/runtime/bin/java" -XX:TrimNativeHeapInterval=1000 -version >/dev/null 2>&1; then
@@ -98,6 +98,7 @@ train() {
     sleep 0.1
   done
   if [ -z "$port" ]; then # a failed start still leaves a cache behind, of the wrong classes
+    kill "$pid" 2>/dev/null || true
     wait "$pid" || true
     rm -f "$aot"
     return 1
@@ -110,7 +111,7 @@ train() {
   [ -f "$aot" ]
 }
 if ! "$out/runtime/bin/java" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q " AOTCacheOutput "; then
-  echo "image: no AOT cache (the JDK in JAVA_HOME is older than 25)"
+  echo "image: no AOT cache (the JDK at $java_home is older than 25)"
 elif ! command -v curl >/dev/null 2>&1; then
   echo "image: no AOT cache (the training run needs curl)"
 elif train; then
