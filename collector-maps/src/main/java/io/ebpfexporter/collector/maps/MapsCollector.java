@@ -9,6 +9,7 @@ import io.ebpfexporter.core.MapEntries;
 import io.ebpfexporter.core.MapInfo;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
+import io.ebpfexporter.core.OpenObject;
 import io.ebpfexporter.core.Settings;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -20,8 +21,15 @@ import java.util.Set;
 
 /** Every eBPF map, from {@code struct bpf_map_info} and the map fd's fdinfo. */
 public final class MapsCollector implements Collector {
-    /** What is read while a map is open; the series are made from it after. */
-    private record Row(MapInfo info, FdInfo fdinfo, EntryCount count) {
+    /**
+     * What is read while a map is open, on the reader threads; the series are made from it after, on
+     * one thread. fdinfo fields are -1 where the kernel does not report them.
+     */
+    private record Row(MapInfo info, long memlockBytes, long frozen, EntryCount count) {
+        static Row read(OpenObject<MapInfo> map, EntryCount count) {
+            FdInfo fdinfo = FdInfo.of(map);
+            return new Row(map.info(), fdinfo.number("memlock"), fdinfo.number("frozen"), count);
+        }
     }
 
     private static final String COUNT_ENTRIES = "count_entries";
@@ -73,18 +81,18 @@ public final class MapsCollector implements Collector {
                 "map_id");
         Map<Integer, Long> kernelCounts = countEntries && useIterator ? MapElemCounts.read().orElse(Map.of()) : Map.of();
         ObjectWalk.forEach(ObjectKind.MAPS,
-                map -> new Row(map.info(), FdInfo.of(map), countEntries ? MapEntries.count(map, budget, kernelCounts) : null),
+                map -> Row.read(map, countEntries ? MapEntries.count(map, budget, kernelCounts) : null),
                 row -> {
                     MapInfo m = row.info();
                     String id = Integer.toUnsignedString(m.id());
                     info.add(id, m.typeName(), m.name(), Long.toString(m.keySize()), Long.toString(m.valueSize()),
                             Long.toString(m.mapFlags()));
                     maxEntries.add(m.maxEntries(), id);
-                    if (row.fdinfo().number("memlock") >= 0) {
-                        memlock.add(row.fdinfo().number("memlock"), id);
+                    if (row.memlockBytes() >= 0) {
+                        memlock.add(row.memlockBytes(), id);
                     }
-                    if (row.fdinfo().number("frozen") >= 0) {
-                        frozen.add(row.fdinfo().number("frozen"), id);
+                    if (row.frozen() >= 0) {
+                        frozen.add(row.frozen(), id);
                     }
                     EntryCount count = row.count();
                     if (count != null && count.known()) {
