@@ -1,0 +1,62 @@
+package io.ebpfexporter.core;
+
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FamilyTest {
+
+    @Test
+    void oneObjectsSeriesInSingleLabelFamiliesShareTheirLabels() {
+        Family size = Family.gauge("ebpf_test_size", "size", "map_id");
+        Family frozen = Family.gauge("ebpf_test_frozen", "frozen", "map_id");
+        Family other = Family.gauge("ebpf_test_other", "other", "prog_id");
+        for (int id = 1; id <= 300; id++) {
+            size.add(id * 10, Integer.toString(id));
+            frozen.add(id % 2, Integer.toString(id));
+            other.add(id, Integer.toString(id));
+        }
+        List<Labels> sizeLabels = labels(size);
+        List<Labels> frozenLabels = labels(frozen);
+        List<Labels> otherLabels = labels(other);
+        for (int i = 0; i < 300; i++) {
+            assertSame(sizeLabels.get(i), frozenLabels.get(i), "same object, same name: one Labels");
+            assertNotSame(sizeLabels.get(i), otherLabels.get(i), "another label name: its own Labels");
+            assertEquals(sizeLabels.get(i).getValue(0), otherLabels.get(i).getValue(0));
+        }
+    }
+
+    @Test
+    void valuesStayWithTheirSeriesPastTheInitialCapacity() {
+        Family family = Family.gauge("ebpf_test_value", "value", "map_id");
+        for (int id = 0; id < 1000; id++) {
+            family.add(id * 1.5, Integer.toString(id));
+        }
+        GaugeSnapshot snapshot = (GaugeSnapshot) family.snapshot();
+        assertEquals(1000, snapshot.getDataPoints().size());
+        for (GaugeSnapshot.GaugeDataPointSnapshot point : snapshot.getDataPoints()) {
+            assertEquals(Integer.parseInt(point.getLabels().get("map_id")) * 1.5, point.getValue());
+        }
+    }
+
+    @Test
+    void wrongNumberOfValuesStillFails() {
+        Family family = Family.gauge("ebpf_test_value", "value", "map_id");
+        assertThrows(IllegalArgumentException.class, () -> family.add(1, "1", "2"));
+        assertTrue(family.isEmpty());
+    }
+
+    private static List<Labels> labels(Family family) {
+        // data points come sorted by labels; these families hold the same ids, so the orders match
+        return family.snapshot().getDataPoints().stream().map(DataPointSnapshot::getLabels).toList();
+    }
+}
