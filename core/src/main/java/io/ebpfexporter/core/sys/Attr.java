@@ -1,9 +1,6 @@
 package io.ebpfexporter.core.sys;
 
-import com.sun.jna.Memory;
-
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,23 +12,17 @@ import java.util.List;
 public final class Attr {
     static final int SIZE = 168;
 
-    final Memory memory = new Memory(SIZE);
-    /** Puts and gets go through this view: plain memory access, where Memory's accessors are JNI calls. */
-    private final ByteBuffer view = memory.getByteBuffer(0, SIZE).order(ByteOrder.nativeOrder());
+    /** Puts and gets go through its view: plain memory access, where Memory's accessors are JNI calls. */
+    final NativeBuffer buffer = new NativeBuffer(SIZE);
+    private final ByteBuffer view = buffer.view();
     /**
      * Buffers whose addresses this attr holds. The kernel sees only raw addresses, so without this
      * strong reference the garbage collector could free a buffer while bpf() is still using it.
      */
     private final List<NativeBuffer> pointed = new ArrayList<>();
 
-    public Attr() {
-        clear();
-    }
-
     public Attr clear() {
-        for (int offset = 0; offset < SIZE; offset += Long.BYTES) {
-            view.putLong(offset, 0);
-        }
+        buffer.clear();
         pointed.clear();
         return this;
     }

@@ -34,7 +34,7 @@ public final class Bpf {
 
     /** Issues {@code bpf(cmd, attr, sizeof attr)} and returns its non-negative result (often an fd). */
     public static int call(Command command, Attr attr) {
-        long result = syscall(SYS_BPF, command.number, attr.memory, Attr.SIZE);
+        long result = syscall(SYS_BPF, command.number, attr.buffer.memory(), Attr.SIZE);
         Reference.reachabilityFence(attr); // keeps the buffers attr points at alive through the call
         if (result < 0) {
             throw new BpfException(command.uapiName(), Native.getLastError());
