@@ -14,7 +14,10 @@ import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSna
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One metric family filled during a scrape. It is declared with the name exactly as exposed
@@ -26,11 +29,17 @@ public final class Family {
 
     /** The single-label Labels this thread made last, see {@link #labelsOf}. */
     private static final ThreadLocal<Labels> LAST_SINGLE = new ThreadLocal<>();
+    /** Each multi-label family's Labels by their values, as of its last snapshot, see {@link #labelsOf}. */
+    private static final Map<String, Map<List<String>, Labels>> LAST_SNAPSHOT = new ConcurrentHashMap<>();
 
     private final Type type;
     private final String name;
     private final String help;
     private final String[] labelNames;
+    /** Where this family's multi-label Labels are kept between scrapes: its name and label names. */
+    private final String reuseKey;
+    private final Map<List<String>, Labels> reusable;
+    private Map<List<String>, Labels> made = new HashMap<>();
     private final List<Labels> labels = new ArrayList<>();
     /** values[i] belongs to labels.get(i); unboxed, as a scrape of a large host adds 100,000 of them. */
     private double[] values = new double[16];
@@ -44,6 +53,8 @@ public final class Family {
         this.name = name.substring(0, name.length() - suffix.length());
         this.help = help;
         this.labelNames = labelNames.clone();
+        this.reuseKey = name + String.join(",", labelNames);
+        this.reusable = labelNames.length > 1 ? LAST_SNAPSHOT.getOrDefault(reuseKey, Map.of()) : Map.of();
     }
 
     /** An info family: each series has value 1; the name must end with {@code _info}. */
@@ -93,8 +104,19 @@ public final class Family {
      * frozen, entries) are added one after another and share one Labels: Labels.of validates every label
      * name on every call, client_java's largest cost per series, and on a host with 10,000 maps fewer
      * objects also mean less garbage collection during a scrape. Labels are immutable, so sharing is safe.
+     * <p>
+     * A multi-label series (an {@code _info} family's six labels) reuses the Labels of the family's last
+     * snapshot when its values are the same, as they are for an object that did not change since the
+     * last scrape; only the last snapshot's are kept, so the objects gone since are dropped.
      */
     private Labels labelsOf(String[] labelValues) {
+        if (labelNames.length > 1 && labelValues.length == labelNames.length) {
+            List<String> values = List.of(labelValues);
+            Labels same = reusable.get(values);
+            Labels labels = same != null ? same : Labels.of(labelNames, labelValues);
+            made.put(values, labels);
+            return labels;
+        }
         if (labelNames.length != 1 || labelValues.length != 1) {
             return Labels.of(labelNames, labelValues);
         }
@@ -111,7 +133,9 @@ public final class Family {
         return labels.isEmpty();
     }
 
+    /** This scrape's series; their Labels become the ones the family's next scrape may reuse. */
     public MetricSnapshot snapshot() {
+        keepLabelsForNextScrape();
         return switch (type) {
             case INFO -> {
                 var b = InfoSnapshot.builder().name(name).help(help);
@@ -142,11 +166,24 @@ public final class Family {
         };
     }
 
+    private void keepLabelsForNextScrape() {
+        if (labelNames.length > 1) {
+            if (made.isEmpty()) {
+                LAST_SNAPSHOT.remove(reuseKey);
+            } else {
+                LAST_SNAPSHOT.put(reuseKey, made);
+            }
+            made = new HashMap<>(); // the kept map is read by other scrapes, so it is never written again
+        }
+    }
+
     /** The snapshots of the families that have at least one series, for {@link Collector#collect()}. */
     public static List<MetricSnapshot> snapshots(Family... families) {
         List<MetricSnapshot> out = new ArrayList<>(families.length);
         for (Family f : families) {
-            if (!f.isEmpty()) {
+            if (f.isEmpty()) {
+                f.keepLabelsForNextScrape();
+            } else {
                 out.add(f.snapshot());
             }
         }

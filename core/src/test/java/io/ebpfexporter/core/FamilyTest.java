@@ -36,6 +36,33 @@ class FamilyTest {
     }
 
     @Test
+    void anUnchangedObjectsInfoLabelsAreReusedByTheNextScrapeAndOnlyThen() {
+        Labels first = onlyLabels(infoScrape("7", "hash"));
+        Labels same = onlyLabels(infoScrape("7", "hash"));
+        assertSame(first, same, "same values as the last scrape: its Labels");
+        Labels changed = onlyLabels(infoScrape("7", "array"));
+        assertNotSame(same, changed, "a changed value: new Labels");
+        assertEquals("array", changed.get("map_type"));
+        Family none = Family.info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
+        assertTrue(Family.snapshots(none).isEmpty());
+        Labels after = onlyLabels(infoScrape("7", "array"));
+        assertNotSame(changed, after, "a scrape without the object forgot its Labels");
+        assertEquals(changed, after);
+    }
+
+    private static Family infoScrape(String id, String type) {
+        Family family = Family.info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
+        family.add(id, type);
+        return family;
+    }
+
+    private static Labels onlyLabels(Family family) {
+        List<Labels> labels = labels(family);
+        assertEquals(1, labels.size());
+        return labels.get(0);
+    }
+
+    @Test
     void valuesStayWithTheirSeriesPastTheInitialCapacity() {
         Family family = Family.gauge("ebpf_test_value", "value", "map_id");
         for (int id = 0; id < 1000; id++) {
