@@ -33,12 +33,9 @@ start_exporter() {
 }
 stop_exporter() { kill "$exporter_pid"; wait "$exporter_pid" 2>/dev/null || true; }
 scrapes() { for _ in $(seq 1 "$1"); do curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; done; }
-# Median and p99 (nearest rank) of N scrape latencies in milliseconds.
-latency() {
-  for _ in $(seq 1 "$1"); do
-    curl -sf -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics"
-  done | awk '{ print $1 * 1000 }' | sort -n | awk '{ v[NR] = $1 } END {
-    p99 = int((NR * 99 + 99) / 100); printf "%.2f %.2f\n", v[int((NR + 1) / 2)], v[p99] }'
+# Median and p99 (nearest rank) of the milliseconds in a file, one a line.
+med_p99() {
+  sort -n "$1" | awk '{ v[NR] = $1 } END { p99 = int((NR * 99 + 99) / 100); printf "%.2f %.2f\n", v[int((NR + 1) / 2)], v[p99] }'
 }
 
 echo "== footprint on this host as it is ($(uname -r), $(nproc) CPUs)"
@@ -65,11 +62,22 @@ while (( left_maps + left_progs + left_links > 0 )); do
   read -r ok < "$work/ready.$m.$p.$l"
   [ "$ok" = ready ] || { echo "bench.sh: holder failed" >&2; exit 1; }
 done
-read -r floor_med floor_p99 objects <<< "$("$work/floor" 50)"
-read -r fdinfo_med fdinfo_p99 _ <<< "$("$work/floor" 50 fdinfo)"
 start_exporter
 scrapes 5 # warm up
-read -r exp_med exp_p99 <<< "$(latency 50)"
+# Ten rounds of five passes each, interleaved, so that a change in the speed of this shared host during
+# the run moves the floor and the exporter alike instead of skewing their ratio.
+: > "$work/floor.ms"; : > "$work/fdinfo.ms"; : > "$work/exporter.ms"
+for _ in $(seq 1 10); do
+  "$work/floor" 5 | grep -v '^objects' >> "$work/floor.ms"
+  "$work/floor" 5 fdinfo | grep -v '^objects' >> "$work/fdinfo.ms"
+  for _ in 1 2 3 4 5; do
+    curl -sf -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics" | awk '{ print $1 * 1000 }' >> "$work/exporter.ms"
+  done
+done
+objects=$("$work/floor" 1 | sed -n 's/^objects //p')
+read -r floor_med floor_p99 <<< "$(med_p99 "$work/floor.ms")"
+read -r fdinfo_med fdinfo_p99 <<< "$(med_p99 "$work/fdinfo.ms")"
+read -r exp_med exp_p99 <<< "$(med_p99 "$work/exporter.ms")"
 rss=$(( $(rss_kb "$exporter_pid") / 1024 ))
 bytes=$(curl -sf "http://127.0.0.1:$port/metrics" | wc -c)
 stop_exporter
