@@ -53,7 +53,7 @@ public final class Family {
         this.name = name.substring(0, name.length() - suffix.length());
         this.help = help;
         this.labelNames = labelNames.clone();
-        this.reuseKey = name + String.join(",", labelNames);
+        this.reuseKey = name + "{" + String.join(",", labelNames) + "}";
         this.reusable = labelNames.length > 1 ? LAST_SNAPSHOT.getOrDefault(reuseKey, Map.of()) : Map.of();
     }
 
