@@ -134,9 +134,7 @@ public final class ObjectWalk<T> {
                     walk.read(batch, reader);
                 }
             }
-        } catch (InterruptedException e) {
-            failures.add(e);
-        } catch (RuntimeException | Error e) {
+        } catch (InterruptedException | RuntimeException | Error e) {
             failures.add(e);
         }
     }
