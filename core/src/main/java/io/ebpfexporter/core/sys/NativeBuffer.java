@@ -8,6 +8,10 @@ import java.nio.ByteOrder;
 
 /** Native memory the kernel reads from or writes into, seen from Java as a native-order ByteBuffer. */
 public final class NativeBuffer {
+    /** Up to this size a buffer is zeroed by one bulk copy from {@link #ZEROS}, above it by a JNI memset. */
+    private static final int COPY_CLEAR_MAX = 512;
+    private static final byte[] ZEROS = new byte[COPY_CLEAR_MAX];
+
     private final Memory memory;
     private final ByteBuffer view;
 
@@ -27,19 +31,16 @@ public final class NativeBuffer {
         return (int) memory.size();
     }
 
-    /** Zeroes the buffer; small ones (struct infos, cleared per object) without a JNI call. */
+    /**
+     * Zeroes the buffer; small ones (bpf_attr and struct infos, several per object per scrape) by one
+     * bulk copy, without a JNI call and without a put per word, which C1's code does one call each.
+     */
     public NativeBuffer clear() {
         int size = size();
-        if (size > 512) {
+        if (size > COPY_CLEAR_MAX) {
             memory.clear();
-            return this;
-        }
-        int offset = 0;
-        for (; offset + Long.BYTES <= size; offset += Long.BYTES) {
-            view.putLong(offset, 0);
-        }
-        for (; offset < size; offset++) {
-            view.put(offset, (byte) 0);
+        } else {
+            view.put(0, ZEROS, 0, size);
         }
         return this;
     }
