@@ -111,11 +111,11 @@ public final class Family {
      */
     private Labels labelsOf(String[] labelValues) {
         if (labelNames.length > 1 && labelValues.length == labelNames.length) {
-            List<String> values = List.of(labelValues);
-            Labels same = reusable.get(values);
-            Labels labels = same != null ? same : Labels.of(labelNames, labelValues);
-            made.put(values, labels);
-            return labels;
+            List<String> key = List.of(labelValues);
+            Labels kept = reusable.get(key);
+            Labels series = kept != null ? kept : Labels.of(labelNames, labelValues);
+            made.put(key, series);
+            return series;
         }
         if (labelNames.length != 1 || labelValues.length != 1) {
             return Labels.of(labelNames, labelValues);
@@ -124,9 +124,9 @@ public final class Family {
         if (last != null && last.getName(0).equals(labelNames[0]) && last.getValue(0).equals(labelValues[0])) {
             return last;
         }
-        Labels made = Labels.of(labelNames, labelValues);
-        LAST_SINGLE.set(made);
-        return made;
+        Labels single = Labels.of(labelNames, labelValues);
+        LAST_SINGLE.set(single);
+        return single;
     }
 
     public boolean isEmpty() {
