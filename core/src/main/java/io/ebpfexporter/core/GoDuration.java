@@ -1,6 +1,7 @@
 package io.ebpfexporter.core;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,5 +36,10 @@ public final class GoDuration {
             throw new IllegalArgumentException("'" + text + "' is not a duration; write it like 10s, 1m30s or 500ms");
         }
         return Duration.ofNanos(nanos);
+    }
+
+    /** The duration as a config file writes it, 1m30s for PT1M30S, so log lines speak like the config. */
+    public static String format(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 }

@@ -19,6 +19,16 @@ class GoDurationTest {
     }
 
     @Test
+    void formatsAsTheConfigWritesAndParsesBack() {
+        assertEquals("1m30s", GoDuration.format(Duration.ofSeconds(90)));
+        assertEquals("5s", GoDuration.format(Duration.ofSeconds(5)));
+        assertEquals("2h", GoDuration.format(Duration.ofHours(2)));
+        for (Duration d : new Duration[] {Duration.ofSeconds(90), Duration.ofMillis(1500), Duration.ofHours(25)}) {
+            assertEquals(d, GoDuration.parse(GoDuration.format(d)), d.toString());
+        }
+    }
+
+    @Test
     void rejectsWhatGoRejects() {
         for (String bad : new String[] {"", "10", "s", "10x", "-5s", "1m 30s", "ten seconds"}) {
             assertThrows(IllegalArgumentException.class, () -> GoDuration.parse(bad), bad);

@@ -5,6 +5,7 @@ import io.ebpfexporter.core.BpfException;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.FdInfo;
+import io.ebpfexporter.core.GoDuration;
 import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
@@ -14,7 +15,6 @@ import io.ebpfexporter.core.Settings;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,18 +54,13 @@ public final class ProgramsCollector implements Collector {
         }
     }
 
-    /** PT1M30S as 1m30s: the log line speaks like the config file. */
-    private static String human(Duration duration) {
-        return duration.toString().substring(2).toLowerCase(Locale.ROOT);
-    }
-
     @Override
     public String startupNote() {
         return switch (statsMode.kind()) {
             case DISABLED -> "";
             case ENABLED -> "program stats always on: every BPF program on the host pays for run-time accounting";
-            case SAMPLE -> "program stats sampled " + human(statsMode.duration()) + " every "
-                    + human(statsMode.interval()) + ": rates read low by a factor of "
+            case SAMPLE -> "program stats sampled " + GoDuration.format(statsMode.duration()) + " every "
+                    + GoDuration.format(statsMode.interval()) + ": rates read low by a factor of "
                     + String.format(Locale.ROOT, "%.3g", statsMode.sampleRatio());
         };
     }
