@@ -78,7 +78,6 @@ class EndToEndTest {
 
     @Test
     void prometheusTextPassesPromtool() throws Exception {
-        String promtool = Kernel.requireTool("promtool");
         try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
             LinkRecipes links = new LinkRecipes(fx, host);
             links.netfilter();
@@ -97,14 +96,7 @@ class EndToEndTest {
             assertEquals(200, response.statusCode());
             assertEquals("text/plain; version=0.0.4; charset=utf-8",
                     response.headers().firstValue("content-type").orElseThrow());
-            Path file = Files.createTempFile("scrape", ".txt");
-            Files.write(file, response.body());
-            Process check = new ProcessBuilder("sh", "-c", promtool + " check metrics < " + file)
-                    .redirectErrorStream(true).start();
-            String complaints = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, check.waitFor(), complaints);
-            assertEquals("", complaints, "promtool must print nothing");
-            Files.delete(file);
+            assertPromtoolAccepts(response.body());
         }
     }
 
@@ -130,6 +122,57 @@ class EndToEndTest {
         assertTrue(body.contains("ebpf_exporter_build_info{"), body);
         HttpResponse<byte[]> plain = exporter.request("GET", "/metrics", "Accept-Encoding", "gzip;q=0, identity");
         assertTrue(plain.headers().firstValue("content-encoding").isEmpty());
+    }
+
+    /** Past {@link ExpositionText#SPLIT_AT} data points the text is written in two halves at once. */
+    @Test
+    void aLargeScrapeIsWholeInEveryFormat() throws Exception {
+        try (Fixtures fx = new Fixtures()) {
+            List<Integer> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < ExpositionText.SPLIT_AT / 4; i++) {
+                ids.add(fx.map(Fixtures.MAP_ARRAY, 4, 8, 1, 0, "e2e_large").id());
+            }
+            String openMetrics = "application/openmetrics-text;version=1.0.0";
+            String text = body(exporter.request("GET", "/metrics"));
+            String om = body(exporter.request("GET", "/metrics", "Accept", openMetrics));
+            String omGzip = body(exporter.request("GET", "/metrics", "Accept", openMetrics, "Accept-Encoding", "gzip"));
+            Pattern info = Pattern.compile("(?m)^ebpf_map_info\\{flags=\"0\",key_size=\"4\",map_id=\"(\\d+)\","
+                    + "map_name=\"e2e_large\",map_type=\"array\",value_size=\"8\"} 1$");
+            for (String body : List.of(text, om, omGzip)) {
+                List<Integer> listed = info.matcher(body).results().map(m -> Integer.parseInt(m.group(1))).sorted().toList();
+                assertEquals(ids, listed, "each map once");
+                assertTrue(body.contains("\nebpf_program_"), "the second half is there");
+            }
+            for (String body : List.of(om, omGzip)) {
+                assertEquals(body.length() - "# EOF\n".length(), body.indexOf("# EOF"), "one # EOF, at the end");
+            }
+            assertPromtoolAccepts(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** {@code promtool check metrics} exits 0 and prints nothing for this exposition text. */
+    private static void assertPromtoolAccepts(byte[] text) throws IOException, InterruptedException {
+        String promtool = Kernel.requireTool("promtool");
+        Path file = Files.createTempFile("scrape", ".txt");
+        try {
+            Files.write(file, text);
+            Process check = new ProcessBuilder("sh", "-c", promtool + " check metrics < " + file)
+                    .redirectErrorStream(true).start();
+            String complaints = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, check.waitFor(), complaints);
+            assertEquals("", complaints, "promtool must print nothing");
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    private static String body(HttpResponse<byte[]> response) throws IOException {
+        assertEquals(200, response.statusCode());
+        byte[] bytes = response.body();
+        if (response.headers().firstValue("content-encoding").orElse("").equals("gzip")) {
+            bytes = new GZIPInputStream(new ByteArrayInputStream(bytes)).readAllBytes();
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     @Test
