@@ -14,7 +14,6 @@ import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSna
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +28,11 @@ public final class Family {
 
     /** The single-label Labels this thread made last, see {@link #labelsOf}. */
     private static final ThreadLocal<Labels> LAST_SINGLE = new ThreadLocal<>();
-    /** Each multi-label family's Labels by their values, as of its last snapshot, see {@link #labelsOf}. */
-    private static final Map<String, Map<List<String>, Labels>> LAST_SNAPSHOT = new ConcurrentHashMap<>();
+    /** Each multi-label family's Labels of its last snapshot, in the order added, see {@link #labelsOf}. */
+    private static final Map<String, Labels[]> LAST_SNAPSHOT = new ConcurrentHashMap<>();
+    /** How many of the last snapshot's series a series is compared with: objects removed since are skipped. */
+    private static final int LOOK_AHEAD = 8;
+    private static final Labels[] NONE = new Labels[0];
 
     private final Type type;
     private final String name;
@@ -38,8 +40,11 @@ public final class Family {
     private final String[] labelNames;
     /** Where this family's multi-label Labels are kept between scrapes: its name and label names. */
     private final String reuseKey;
-    private final Map<List<String>, Labels> reusable;
-    private Map<List<String>, Labels> made = new HashMap<>();
+    private final Labels[] previous;
+    /** The position in previous where the next series' old Labels are expected. */
+    private int cursor;
+    /** Where each label name's value is in a Labels (sorted by name), for comparing values. */
+    private int[] valueAt;
     private final List<Labels> labels = new ArrayList<>();
     /** values[i] belongs to labels.get(i); unboxed, as a scrape of a large host adds 100,000 of them. */
     private double[] values = new double[16];
@@ -54,7 +59,7 @@ public final class Family {
         this.help = help;
         this.labelNames = labelNames.clone();
         this.reuseKey = name + "{" + String.join(",", labelNames) + "}";
-        this.reusable = labelNames.length > 1 ? LAST_SNAPSHOT.getOrDefault(reuseKey, Map.of()) : Map.of();
+        this.previous = labelNames.length > 1 ? LAST_SNAPSHOT.getOrDefault(reuseKey, NONE) : NONE;
     }
 
     /** An info family: each series has value 1; the name must end with {@code _info}. */
@@ -107,15 +112,19 @@ public final class Family {
      * <p>
      * A multi-label series (an {@code _info} family's six labels) reuses the Labels of the family's last
      * snapshot when its values are the same, as they are for an object that did not change since the
-     * last scrape; only the last snapshot's are kept, so the objects gone since are dropped.
+     * last scrape. Collectors add objects in id order every scrape, so the old Labels are looked for where
+     * the last matching series left off, and a few further for objects removed since: a hash of all
+     * values would cost as much as the Labels it saves. Only the last snapshot's are kept.
      */
     private Labels labelsOf(String[] labelValues) {
         if (labelNames.length > 1 && labelValues.length == labelNames.length) {
-            List<String> key = List.of(labelValues);
-            Labels kept = reusable.get(key);
-            Labels series = kept != null ? kept : Labels.of(labelNames, labelValues);
-            made.put(key, series);
-            return series;
+            for (int i = cursor; i < Math.min(previous.length, cursor + LOOK_AHEAD); i++) {
+                if (sameValues(previous[i], labelValues)) {
+                    cursor = i + 1;
+                    return previous[i];
+                }
+            }
+            return Labels.of(labelNames, labelValues);
         }
         if (labelNames.length != 1 || labelValues.length != 1) {
             return Labels.of(labelNames, labelValues);
@@ -127,6 +136,21 @@ public final class Family {
         Labels single = Labels.of(labelNames, labelValues);
         LAST_SINGLE.set(single);
         return single;
+    }
+
+    private boolean sameValues(Labels kept, String[] labelValues) {
+        if (valueAt == null) {
+            valueAt = new int[labelNames.length];
+            for (int i = 0; i < kept.size(); i++) {
+                valueAt[Arrays.asList(labelNames).indexOf(kept.getName(i))] = i;
+            }
+        }
+        for (int j = 0; j < labelValues.length; j++) {
+            if (!kept.getValue(valueAt[j]).equals(labelValues[j])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean isEmpty() {
@@ -168,12 +192,11 @@ public final class Family {
 
     private void keepLabelsForNextScrape() {
         if (labelNames.length > 1) {
-            if (made.isEmpty()) {
+            if (labels.isEmpty()) {
                 LAST_SNAPSHOT.remove(reuseKey);
             } else {
-                LAST_SNAPSHOT.put(reuseKey, made);
+                LAST_SNAPSHOT.put(reuseKey, labels.toArray(NONE)); // a copy: other scrapes read it
             }
-            made = new HashMap<>(); // the kept map is read by other scrapes, so it is never written again
         }
     }
 

@@ -50,6 +50,37 @@ class FamilyTest {
         assertEquals(changed, after);
     }
 
+    @Test
+    void reuseFollowsObjectsRemovedAddedAndChangedBetweenScrapes() {
+        Family before = Family.info("ebpf_test_churn_info", "churn", "map_id", "map_type");
+        for (int id = 1; id <= 20; id++) {
+            before.add(Integer.toString(id), "hash");
+        }
+        java.util.Map<String, Labels> old = new java.util.HashMap<>();
+        labels(before).forEach(l -> old.put(l.get("map_id"), l));
+
+        Family after = Family.info("ebpf_test_churn_info", "churn", "map_id", "map_type");
+        for (int id = 1; id <= 20; id++) {
+            if (id >= 5 && id <= 7) {
+                continue; // removed
+            }
+            after.add(Integer.toString(id), id == 15 ? "array" : "hash");
+            if (id == 10) {
+                after.add("100", "hash"); // added between
+            }
+        }
+        for (Labels now : labels(after)) {
+            String id = now.get("map_id");
+            String type = id.equals("15") ? "array" : "hash";
+            assertEquals(type, now.get("map_type"), id);
+            if (id.equals("15") || id.equals("100")) {
+                assertNotSame(old.get(id), now, id);
+            } else {
+                assertSame(old.get(id), now, "unchanged object " + id + " keeps its Labels");
+            }
+        }
+    }
+
     private static Family infoScrape(String id, String type) {
         Family family = Family.info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
         family.add(id, type);
