@@ -28,7 +28,7 @@ public final class Family {
 
     /** The single-label Labels this thread made last, see {@link #labelsOf}. */
     private static final ThreadLocal<Labels> LAST_SINGLE = new ThreadLocal<>();
-    /** Each multi-label family's Labels of its last snapshot, in the order added, see {@link #labelsOf}. */
+    /** Each family's Labels of its last snapshot, in the order added, see {@link #labelsOf}. */
     private static final Map<String, Labels[]> LAST_SNAPSHOT = new ConcurrentHashMap<>();
     /** How many of the last snapshot's series a series is compared with: objects removed since are skipped. */
     private static final int LOOK_AHEAD = 8;
@@ -38,7 +38,7 @@ public final class Family {
     private final String name;
     private final String help;
     private final String[] labelNames;
-    /** Where this family's multi-label Labels are kept between scrapes: its name and label names. */
+    /** Where this family's Labels are kept between scrapes: its name and label names. */
     private final String reuseKey;
     private final Labels[] previous;
     /** The position in previous where the next series' old Labels are expected. */
@@ -59,7 +59,7 @@ public final class Family {
         this.help = help;
         this.labelNames = labelNames.clone();
         this.reuseKey = name + "{" + String.join(",", labelNames) + "}";
-        this.previous = labelNames.length > 1 ? LAST_SNAPSHOT.getOrDefault(reuseKey, NONE) : NONE;
+        this.previous = LAST_SNAPSHOT.getOrDefault(reuseKey, NONE);
     }
 
     /** An info family: each series has value 1; the name must end with {@code _info}. */
@@ -105,28 +105,29 @@ public final class Family {
     }
 
     /**
-     * One object's series in several single-label families ({@code map_id="7"} in max_entries, memlock,
-     * frozen, entries) are added one after another and share one Labels: Labels.of validates every label
-     * name on every call, client_java's largest cost per series, and on a host with 10,000 maps fewer
-     * objects also mean less garbage collection during a scrape. Labels are immutable, so sharing is safe.
-     * <p>
-     * A multi-label series (an {@code _info} family's six labels) reuses the Labels of the family's last
-     * snapshot when its values are the same, as they are for an object that did not change since the
-     * last scrape. Collectors add objects in id order every scrape, so the old Labels are looked for where
-     * the last matching series left off, and a few further for objects removed since: a hash of all
-     * values would cost as much as the Labels it saves. Only the last snapshot's are kept.
+     * Labels.of validates every label name on every call, client_java's largest cost per series, so a
+     * scrape of a host with 10,000 maps makes as few Labels as it can (Labels are immutable, so sharing
+     * is safe):
+     * <ul>
+     * <li>a series whose values are those of one in the family's last snapshot, as they are for an object
+     * that did not change, reuses its Labels. Collectors add objects in id order every scrape, so the old
+     * Labels are looked for where the last match left off, and a few further for objects removed since
+     * (a hash of all values cost nearly as much as the Labels it saved). Only the last snapshot's are kept;
+     * <li>one object's series in several single-label families ({@code map_id="7"} in max_entries,
+     * memlock, frozen, entries), added one after another, share one Labels, so each is kept once.
+     * </ul>
      */
     private Labels labelsOf(String[] labelValues) {
-        if (labelNames.length > 1 && labelValues.length == labelNames.length) {
-            for (int i = cursor; i < Math.min(previous.length, cursor + LOOK_AHEAD); i++) {
-                if (sameValues(previous[i], labelValues)) {
-                    cursor = i + 1;
-                    return previous[i];
-                }
-            }
-            return Labels.of(labelNames, labelValues);
+        if (labelValues.length != labelNames.length || labelNames.length == 0) {
+            return Labels.of(labelNames, labelValues); // fails on a count mismatch
         }
-        if (labelNames.length != 1 || labelValues.length != 1) {
+        for (int i = cursor; i < Math.min(previous.length, cursor + LOOK_AHEAD); i++) {
+            if (sameValues(previous[i], labelValues)) {
+                cursor = i + 1;
+                return previous[i];
+            }
+        }
+        if (labelNames.length > 1) {
             return Labels.of(labelNames, labelValues);
         }
         Labels last = LAST_SINGLE.get();
@@ -191,12 +192,10 @@ public final class Family {
     }
 
     private void keepLabelsForNextScrape() {
-        if (labelNames.length > 1) {
-            if (labels.isEmpty()) {
-                LAST_SNAPSHOT.remove(reuseKey);
-            } else {
-                LAST_SNAPSHOT.put(reuseKey, labels.toArray(NONE)); // a copy: other scrapes read it
-            }
+        if (labels.isEmpty() || labelNames.length == 0) {
+            LAST_SNAPSHOT.remove(reuseKey);
+        } else {
+            LAST_SNAPSHOT.put(reuseKey, labels.toArray(NONE)); // a copy: other scrapes read it
         }
     }
 

@@ -51,6 +51,23 @@ class FamilyTest {
     }
 
     @Test
+    void singleLabelSeriesAlsoReuseLastScrapesLabels() {
+        List<Labels> first = labels(sizeScrape());
+        List<Labels> second = labels(sizeScrape());
+        for (int i = 0; i < first.size(); i++) {
+            assertSame(first.get(i), second.get(i));
+        }
+    }
+
+    private static Family sizeScrape() {
+        Family family = Family.gauge("ebpf_test_reuse_size", "size", "map_id");
+        for (int id = 1; id <= 50; id++) {
+            family.add(id, Integer.toString(id));
+        }
+        return family;
+    }
+
+    @Test
     void reuseFollowsObjectsRemovedAddedAndChangedBetweenScrapes() {
         Family before = Family.info("ebpf_test_churn_info", "churn", "map_id", "map_type");
         for (int id = 1; id <= 20; id++) {
