@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the runtime image (as root, after `mvn package`): footprint on this host as it is, then
 # /metrics latency against the physical floor (bench/floor.c) with MAPS maps, PROGS programs and LINKS
-# links added by holder processes (bench/holder.c). Usage: server/bench.sh [MAPS PROGS LINKS]
+# links added by holder processes (bench/holder.c). Start-up and RSS are set beside those of bench/hello, a
+# Helidon SE WebServer with one route and nothing else, run the same way. Usage: server/bench.sh [MAPS PROGS LINKS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 maps=${1:-10000} progs=${2:-1000} links=${3:-100}
@@ -17,36 +18,63 @@ gcc -O2 -o "$work/floor" "$here/bench/floor.c"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
-# Starts the image on a free port; sets exporter_pid, port and start_ms (launch to first 200 on /metrics).
-start_exporter() {
-  printf 'server:\n  host: 127.0.0.1\n  port: 0\n' > "$work/config.yaml"
+# Starts "$@", a server that prints "listening on http://host:port/"; sets server_pid, port and
+# start_ms (launch to first 200 on /metrics).
+start_server() {
   local t0; t0=$(now_ms)
-  "$image" --config.file="$work/config.yaml" > "$work/log" 2>&1 &
-  exporter_pid=$!
+  "$@" > "$work/log" 2>&1 &
+  server_pid=$!
   port=""
   until [ -n "$port" ] && curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; do
-    kill -0 "$exporter_pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
     port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\)/.*|\1|p' "$work/log")
     sleep 0.005
   done
   start_ms=$(( $(now_ms) - t0 ))
 }
-stop_exporter() { kill "$exporter_pid"; wait "$exporter_pid" 2>/dev/null || true; }
+printf 'server:\n  host: 127.0.0.1\n  port: 0\n' > "$work/config.yaml"
+start_exporter() { start_server "$image" --config.file="$work/config.yaml"; }
+
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
 scrapes() { for _ in $(seq 1 "$1"); do curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; done; }
 # Median and p99 (nearest rank) of the milliseconds in a file, one a line.
 med_p99() {
   sort -n "$1" | awk '{ v[NR] = $1 } END { p99 = int((NR * 99 + 99) / 100); printf "%.2f %.2f\n", v[int((NR + 1) / 2)], v[p99] }'
 }
 
+# bench/hello linked into a runtime like the image's, run with the launcher's JVM flags and an AOT cache
+# trained like the image's (a module outside the runtime would lose the cache's module graph): what the
+# fixed design costs before the exporter adds anything.
+export MALLOC_ARENA_MAX=2 # as the launcher sets it
+java_home=$("$here/java-home.sh")
+modules="$here/target/image-work/lib"
+"$java_home/bin/javac" --release 21 --module-path "$modules" -d "$work/hello" \
+  "$here/bench/hello/module-info.java" "$here/bench/hello/hello/Hello.java"
+"$java_home/bin/jlink" --module-path "$modules:$work/hello" --add-modules hello --output "$work/hello-runtime" \
+  --strip-debug --no-header-files --no-man-pages --compress=zip-6 --generate-cds-archive >/dev/null
+home="$here/target/image/ebpf-exporter"
+eval "hello_flags=($(sed -n 's|^exec "$home/runtime/bin/java" \(.*\) -XX:AOTCache=.*|\1|p' "$image"))"
+start_hello() { start_server "$work/hello-runtime/bin/java" "${hello_flags[@]}" "$@" -m hello/hello.Hello; }
+start_hello -XX:AOTCacheOutput="$work/hello.aot"
+scrapes 2
+stop_server
+
 echo "== footprint on this host as it is ($(uname -r), $(nproc) CPUs)"
-starts=()
-for _ in 1 2 3 4 5; do start_exporter; starts+=("$start_ms"); stop_exporter; done
-echo "start to first scrape: $(printf '%s\n' "${starts[@]}" | sort -n | sed -n 3p) ms (median of 5)"
+starts=() hello_starts=()
+for _ in 1 2 3 4 5; do
+  start_exporter; starts+=("$start_ms"); stop_server
+  start_hello -XX:AOTCache="$work/hello.aot" -Xlog:aot*=off; hello_starts+=("$start_ms"); stop_server
+done
+echo "start to first scrape: $(printf '%s\n' "${starts[@]}" | sort -n | sed -n 3p) ms (median of 5);" \
+  "Helidon alone (bench/hello): $(printf '%s\n' "${hello_starts[@]}" | sort -n | sed -n 3p) ms"
+start_hello -XX:AOTCache="$work/hello.aot" -Xlog:aot*=off
+hello_rss=$(( $(rss_kb "$server_pid") / 1024 ))
+stop_server
 start_exporter
-echo "RSS after the first scrape: $(( $(rss_kb "$exporter_pid") / 1024 )) MB"
+echo "RSS after the first scrape: $(( $(rss_kb "$server_pid") / 1024 )) MB; Helidon alone: $hello_rss MB"
 scrapes 1000
-echo "RSS after 1,000 scrapes: $(( $(rss_kb "$exporter_pid") / 1024 )) MB"
-stop_exporter
+echo "RSS after 1,000 scrapes: $(( $(rss_kb "$server_pid") / 1024 )) MB"
+stop_server
 
 echo "== $maps maps, $progs programs, $links links added"
 per_holder=9000 # objects per holder process, under the 20,000-fd limit (a link holds 2 fds)
@@ -78,9 +106,9 @@ objects=$("$work/floor" 1 | sed -n 's/^objects //p')
 read -r floor_med floor_p99 <<< "$(med_p99 "$work/floor.ms")"
 read -r fdinfo_med fdinfo_p99 <<< "$(med_p99 "$work/fdinfo.ms")"
 read -r exp_med exp_p99 <<< "$(med_p99 "$work/exporter.ms")"
-rss=$(( $(rss_kb "$exporter_pid") / 1024 ))
+rss=$(( $(rss_kb "$server_pid") / 1024 ))
 bytes=$(curl -sf "http://127.0.0.1:$port/metrics" | wc -c)
-stop_exporter
+stop_server
 echo "objects walked: $objects; one scrape: $bytes bytes of text"
 printf '%-46s %10s %10s\n' "" "median ms" "p99 ms"
 printf '%-46s %10s %10s\n' "floor: id, fd, info, close (C)" "$floor_med" "$floor_p99"
