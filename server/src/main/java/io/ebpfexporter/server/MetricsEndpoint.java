@@ -63,7 +63,8 @@ final class MetricsEndpoint implements Handler {
             response.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.size()));
             response.send();
         } else {
-            // streamed (chunked): a host with 10,000 maps makes megabytes of text, never held whole
+            // streamed (chunked): a host with 10,000 maps makes megabytes of text, never held whole (at most
+            // the second half, see ExpositionText)
             write(text, snapshots, gzip, response.outputStream());
         }
     }
