@@ -1,10 +1,12 @@
 /**
- * The bpf() syscall, kernel struct decoding and the collector SPI. The JNA binding in
- * {@code io.ebpfexporter.core.sys} is not exported: collectors see typed operations only.
+ * The bpf() syscall, kernel struct layouts, the object walk and the collector SPI. The JNA binding in
+ * {@code io.ebpfexporter.core.sys} is not exported: collectors issue bpf() commands through the typed
+ * {@code io.ebpfexporter.core.bpf} package, whose struct declarations name every offset once.
  */
 module io.ebpfexporter.core {
     requires com.sun.jna;
     requires transitive io.prometheus.metrics.model;
 
     exports io.ebpfexporter.core;
+    exports io.ebpfexporter.core.bpf;
 }

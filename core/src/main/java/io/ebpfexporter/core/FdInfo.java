@@ -1,6 +1,5 @@
 package io.ebpfexporter.core;
 
-import io.ebpfexporter.core.sys.FdInfoFile;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

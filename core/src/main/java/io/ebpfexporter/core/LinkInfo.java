@@ -1,50 +1,60 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+import io.ebpfexporter.core.bpf.Field;
+import io.ebpfexporter.core.bpf.StructView;
+
 import java.nio.ByteBuffer;
 
 /**
- * {@code struct bpf_link_info} (64 bytes on 6.18): the common header ({@code type, id, prog_id}) and
- * the type-specific union from byte 16, which per-type decoders read with {@link #u32} and {@link #u64}
- * at the uapi's offsets (counted from the start of the struct).
+ * {@code struct bpf_link_info}: the common header ({@code type, id, prog_id}) and the type-specific
+ * union, which per-type decoders read through the {@link BpfLinkInfo} fields.
  */
 public final class LinkInfo {
-    public static final int SIZE = 64;
+    private final StructView view;
+    private final byte[] bytes;
 
-    private final ByteBuffer bytes;
-
-    private LinkInfo(ByteBuffer bytes) {
+    private LinkInfo(byte[] bytes, ByteBuffer order) {
         this.bytes = bytes;
+        this.view = new StructView(ByteBuffer.wrap(bytes).order(order.order()), bytes.length);
     }
 
     /** Keeps a copy of the first {@code infoLen} bytes the kernel filled; the rest read as zero. */
     public static LinkInfo decode(ByteBuffer info, int infoLen) {
-        StructReader r = new StructReader(info, infoLen);
-        return new LinkInfo(ByteBuffer.wrap(r.bytes(0, SIZE)).order(info.order()));
+        return new LinkInfo(new StructView(info, infoLen).copy(BpfLinkInfo.SIZE), info);
     }
 
     public int type() {
-        return bytes.getInt(0);
+        return view.u32(BpfLinkInfo.TYPE);
     }
 
     public int id() {
-        return bytes.getInt(4);
+        return view.u32(BpfLinkInfo.ID);
     }
 
     public int progId() {
-        return bytes.getInt(8);
+        return view.u32(BpfLinkInfo.PROG_ID);
     }
 
     public String typeName() {
         return KernelNames.linkType(type());
     }
 
-    /** The 32-bit field at {@code offset}; 0 outside the struct. */
-    public int u32(int offset) {
-        return offset >= 0 && offset + 4 <= SIZE ? bytes.getInt(offset) : 0;
+    public int u32(Field field) {
+        return view.u32(field);
     }
 
-    /** The 64-bit field at {@code offset}; 0 outside the struct. */
-    public long u64(int offset) {
-        return offset >= 0 && offset + 8 <= SIZE ? bytes.getLong(offset) : 0;
+    public long u64(Field field) {
+        return view.u64(field);
+    }
+
+    /** Whether the type-specific union is all zeros: what a kernel that does not fill it returns. */
+    public boolean unionEmpty() {
+        for (int i = BpfLinkInfo.UNION; i < bytes.length; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,9 +1,14 @@
 package io.ebpfexporter.core;
 
-import io.ebpfexporter.core.sys.Command;
-import io.ebpfexporter.core.sys.NativeBuffer;
+import io.ebpfexporter.core.bpf.BpfBtfInfo;
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+import io.ebpfexporter.core.bpf.BpfMapInfo;
+import io.ebpfexporter.core.bpf.BpfProgInfo;
+import io.ebpfexporter.core.bpf.Command;
+import io.ebpfexporter.core.bpf.NativeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One kind of kernel object the exporter enumerates: how to list it, open it and decode its info. */
 public final class ObjectKind<T> {
@@ -13,17 +18,17 @@ public final class ObjectKind<T> {
     private static final int BTF_NAME_CAPACITY = 64;
 
     public static final ObjectKind<ProgInfo> PROGRAMS = new ObjectKind<>("program",
-            Command.PROG_GET_NEXT_ID, Command.PROG_GET_FD_BY_ID, 0, ProgInfo.SIZE,
-            ProgInfo.MAX_MAP_IDS * Integer.BYTES, ProgInfo::pointAtMapIds, ProgInfo::decode);
+            Command.PROG_GET_NEXT_ID, Command.PROG_GET_FD_BY_ID, 0, BpfProgInfo.SIZE,
+            ProgInfo.MAX_MAP_IDS * Integer.BYTES, ProgInfo::pointAtMapIds, ProgInfo::decode, "map ids");
     public static final ObjectKind<MapInfo> MAPS = new ObjectKind<>("map",
-            Command.MAP_GET_NEXT_ID, Command.MAP_GET_FD_BY_ID, MAP_OPEN_READ_ONLY, MapInfo.SIZE, 0,
-            (info, side) -> { }, (info, len, side) -> MapInfo.decode(info, len));
+            Command.MAP_GET_NEXT_ID, Command.MAP_GET_FD_BY_ID, MAP_OPEN_READ_ONLY, BpfMapInfo.SIZE, 0,
+            (info, side) -> { }, (info, len, side) -> MapInfo.decode(info, len), "");
     public static final ObjectKind<LinkInfo> LINKS = new ObjectKind<>("link",
-            Command.LINK_GET_NEXT_ID, Command.LINK_GET_FD_BY_ID, 0, LinkInfo.SIZE, 0,
-            (info, side) -> { }, (info, len, side) -> LinkInfo.decode(info, len));
+            Command.LINK_GET_NEXT_ID, Command.LINK_GET_FD_BY_ID, 0, BpfLinkInfo.SIZE, 0,
+            (info, side) -> { }, (info, len, side) -> LinkInfo.decode(info, len), "");
     public static final ObjectKind<BtfInfo> BTFS = new ObjectKind<>("btf",
-            Command.BTF_GET_NEXT_ID, Command.BTF_GET_FD_BY_ID, 0, BtfInfo.SIZE, BTF_NAME_CAPACITY,
-            BtfInfo::pointAtName, BtfInfo::decode);
+            Command.BTF_GET_NEXT_ID, Command.BTF_GET_FD_BY_ID, 0, BpfBtfInfo.SIZE, BTF_NAME_CAPACITY,
+            BtfInfo::pointAtName, BtfInfo::decode, "names (bpf_btf_info.name, Linux 5.11): btf_name and is_kernel are empty");
 
     /** Points an info struct's user-pointer field at the side buffer before the call. */
     @FunctionalInterface
@@ -44,9 +49,12 @@ public final class ObjectKind<T> {
     final int sideSize;
     final Preparer preparer;
     final Decoder<T> decoder;
+    /** What the side buffer brings, named when a kernel too old for it makes the walk ask without. */
+    private final String sideBrings;
+    private final AtomicBoolean shorterInfoLogged = new AtomicBoolean();
 
     private ObjectKind(String name, Command nextId, Command fdById, int openFlags, int infoSize, int sideSize,
-                       Preparer preparer, Decoder<T> decoder) {
+                       Preparer preparer, Decoder<T> decoder, String sideBrings) {
         this.name = name;
         this.nextId = nextId;
         this.fdById = fdById;
@@ -55,6 +63,14 @@ public final class ObjectKind<T> {
         this.sideSize = sideSize;
         this.preparer = preparer;
         this.decoder = decoder;
+        this.sideBrings = sideBrings;
+    }
+
+    /** Logs, once, that this kernel's info struct ends before the side buffer's fields. */
+    void shorterInfo() {
+        if (shorterInfoLogged.compareAndSet(false, true)) {
+            KernelLimits.found(name + " info without " + sideBrings);
+        }
     }
 
     @Override

@@ -1,9 +1,10 @@
 package io.ebpfexporter.core;
 
-import io.ebpfexporter.core.sys.Attr;
-import io.ebpfexporter.core.sys.Bpf;
-import io.ebpfexporter.core.sys.Command;
-import io.ebpfexporter.core.sys.NativeBuffer;
+import io.ebpfexporter.core.bpf.Bpf;
+import io.ebpfexporter.core.bpf.BpfException;
+import io.ebpfexporter.core.bpf.Command;
+import io.ebpfexporter.core.bpf.Errno;
+import io.ebpfexporter.core.bpf.NativeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class ObjectWalk<T> {
     private static final int BATCH = 256;
 
     private final ObjectKind<T> kind;
-    private final Attr attr = new Attr();
+    private final Bpf bpf = new Bpf();
     private final NativeBuffer info;
     private final NativeBuffer side;
 
@@ -141,17 +142,7 @@ public final class ObjectWalk<T> {
 
     /** Passes every id of this kind, in order, without the exporter's own objects. */
     private void listIds(IntConsumer each) {
-        int id = 0;
-        while (true) {
-            try {
-                Bpf.call(kind.nextId, attr.clear().putInt(0, id));
-            } catch (BpfException e) {
-                if (e.errno() == Errno.ENOENT) {
-                    return;
-                }
-                throw e;
-            }
-            id = attr.getInt(4);
+        for (int id = bpf.nextId(kind.nextId, 0); id != 0; id = bpf.nextId(kind.nextId, id)) {
             if (!OwnObjects.isOwn(kind, id)) {
                 each.accept(id);
             }
@@ -167,19 +158,13 @@ public final class ObjectWalk<T> {
 
     /** Throws the kernel's answer if this process may not list objects (EPERM), does nothing otherwise. */
     public static void checkPermission() {
-        try {
-            Bpf.call(Command.PROG_GET_NEXT_ID, new Attr());
-        } catch (BpfException e) {
-            if (e.errno() != Errno.ENOENT) {
-                throw e;
-            }
-        }
+        new Bpf().nextId(Command.PROG_GET_NEXT_ID, 0);
     }
 
     private void visit(int id, Consumer<? super OpenObject<T>> visitor) {
         int fd;
         try {
-            fd = Bpf.call(kind.fdById, attr.clear().putInt(0, id).putInt(8, kind.openFlags));
+            fd = bpf.fdById(kind.fdById, id, kind.openFlags);
         } catch (BpfException e) {
             skipped(id, e);
             return;
@@ -189,17 +174,32 @@ public final class ObjectWalk<T> {
         } catch (BpfException e) {
             skipped(id, e);
         } finally {
-            Bpf.closeFd(fd);
+            Bpf.close(fd);
         }
     }
 
+    /**
+     * The object's info, with the side buffer the kind asks for. A kernel whose struct ends before the
+     * side buffer's fields refuses the request (E2BIG: bytes it does not know are not zero), so it is
+     * asked again without them, and the kind says once what that kernel leaves out.
+     */
     private T readInfo(int fd) {
         info.clear();
         side.clear();
         kind.preparer.prepare(info, side);
-        Bpf.call(Command.OBJ_GET_INFO_BY_FD,
-                attr.clear().putInt(0, fd).putInt(4, info.size()).putPointer(8, info));
-        return kind.decoder.decode(info.view(), attr.getInt(4), side.view());
+        int length;
+        try {
+            length = bpf.objInfo(fd, info, info.size());
+        } catch (BpfException e) {
+            if (e.errno() != Errno.E2BIG) {
+                throw e;
+            }
+            info.clear();
+            side.clear();
+            length = bpf.objInfo(fd, info, info.size());
+            kind.shorterInfo();
+        }
+        return kind.decoder.decode(info.view(), length, side.view());
     }
 
     /**

@@ -1,8 +1,9 @@
 package io.ebpfexporter.core;
 
 /**
- * A kernel object held open for the length of one visit: its decoded info, and an fd that core's typed
- * operations may use until the visit returns, when the walk closes it.
+ * A kernel object held open for the length of one visit: its decoded info, and its fd for the
+ * {@link io.ebpfexporter.core.bpf.Bpf} commands a collector issues on it until the visit returns,
+ * when the walk closes it.
  */
 public final class OpenObject<T> {
     private final int fd;
@@ -17,7 +18,8 @@ public final class OpenObject<T> {
         return info;
     }
 
-    int fd() {
+    /** Borrowed: valid until the visit returns; never closed by the visitor. */
+    public int fd() {
         return fd;
     }
 }

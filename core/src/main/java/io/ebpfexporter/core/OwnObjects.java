@@ -1,5 +1,7 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.bpf.Bpf;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -8,13 +10,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntSupplier;
 
 /**
- * Programs and links the exporter itself creates (the entry-counting iterator), kept out of every
+ * Programs and links the exporter itself creates (iterators of its own), kept out of every
  * collector's output. An object is created and registered under the write lock, and a walk checks ids
  * under the read lock, so no walk can see one of ours before it is registered. Ids are never reused,
  * and a closed object may stay listed for a moment (it is freed after an RCU grace period), so the
  * most recent ids are remembered rather than removed on close.
  */
-final class OwnObjects {
+public final class OwnObjects {
     private static final int REMEMBERED = 256;
     private static final ReentrantReadWriteLock LOCK = new ReentrantReadWriteLock();
     private static final Set<String> IDS = new HashSet<>();
@@ -23,15 +25,15 @@ final class OwnObjects {
     private OwnObjects() {
     }
 
-    /** Runs {@code create} (returning an fd) and registers the new object's id, read by {@code idOf}. */
-    static int create(ObjectKind<?> kind, IntSupplier create, java.util.function.IntUnaryOperator idOf) {
+    /** Runs {@code create} (returning a program's or link's fd) and registers the new object's id. */
+    public static int create(ObjectKind<?> kind, IntSupplier create) {
         LOCK.writeLock().lock();
         try {
             int fd = create.getAsInt();
             try {
-                remember(kind + ":" + Integer.toUnsignedString(idOf.applyAsInt(fd)));
+                remember(kind + ":" + Integer.toUnsignedString(new Bpf().idOf(fd)));
             } catch (RuntimeException e) {
-                io.ebpfexporter.core.sys.Bpf.closeFd(fd);
+                Bpf.close(fd);
                 throw e;
             }
             return fd;

@@ -1,5 +1,7 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.bpf.Field;
+import io.ebpfexporter.core.bpf.StructView;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -50,8 +52,14 @@ class DecoderFuzzTest {
             BtfInfo.decode(info, infoLen, randomBuffer(random));
             LinkInfo link = LinkInfo.decode(info, infoLen);
             assertFalse(link.typeName().isEmpty());
-            link.u32(random.nextInt(200) - 100);
-            link.u64(random.nextInt(200) - 100);
+            link.unionEmpty();
+            StructView view = new StructView(info, infoLen);
+            int offset = random.nextInt(700);
+            view.u32OrAbsent(new Field("fuzz", "u32", offset, 4, "0"));
+            view.u64OrAbsent(new Field("fuzz", "u64", offset, 8, "0"));
+            Field bytes = new Field("fuzz", "bytes", offset, 1 + random.nextInt(16), "0");
+            view.cString(bytes);
+            view.hex(bytes);
             byte[] text = new byte[random.nextInt(300)];
             random.nextBytes(text);
             new FdInfo(text).number("memlock");

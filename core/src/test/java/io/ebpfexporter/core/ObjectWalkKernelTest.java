@@ -1,5 +1,7 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.bpf.BpfException;
+import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +51,6 @@ class ObjectWalkKernelTest {
             assertEquals(16, p.tag().length());
             assertEquals(16, p.xlatedProgLen(), "two 8-byte instructions");
             assertEquals(2, p.verifiedInsns());
-            assertTrue(p.gplCompatible());
 
             MapInfo m = all(ObjectKind.MAPS, MapInfo::id).get(map.id());
             assertNotNull(m, "map " + map.id() + " listed");

@@ -1,5 +1,7 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+import io.ebpfexporter.core.bpf.BpfMapInfo;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -10,7 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** bpf_map_info, bpf_btf_info and the bpf_link_info header at their uapi offsets. */
+/**
+ * bpf_map_info, bpf_btf_info and bpf_link_info laid out at the uapi's offsets: an independent check of
+ * their declarations.
+ */
 class OtherInfoDecodeTest {
 
     private static ByteBuffer zeroed(int size) {
@@ -19,11 +24,11 @@ class OtherInfoDecodeTest {
 
     @Test
     void mapInfo() {
-        ByteBuffer b = zeroed(MapInfo.SIZE);
+        ByteBuffer b = zeroed(104);
         b.putInt(0, 1).putInt(4, 61_001).putInt(8, 4).putInt(12, 8).putInt(16, 0xffff_fffe).putInt(20, 0x80);
         b.put(24, "eco_test_map".getBytes(StandardCharsets.US_ASCII));
         b.putInt(64, 16).putInt(68, 1).putInt(72, 2).putLong(80, 3);
-        MapInfo m = MapInfo.decode(b, MapInfo.SIZE);
+        MapInfo m = MapInfo.decode(b, 104);
         assertEquals("hash", m.typeName());
         assertEquals(61_001, m.id());
         assertEquals(4, m.keySize());
@@ -31,41 +36,43 @@ class OtherInfoDecodeTest {
         assertEquals(4_294_967_294L, m.maxEntries(), "max_entries is a u32");
         assertEquals(0x80, m.mapFlags());
         assertEquals("eco_test_map", m.name());
-        assertEquals(16, m.btfId());
-        assertEquals(3, m.mapExtra());
-        // Linux 5.15 returned 80 bytes: map_extra did not exist yet.
-        assertEquals(0, MapInfo.decode(b, 80).mapExtra());
+        assertEquals(m, MapInfo.decode(b, BpfMapInfo.SIZE), "the exporter asks for the fields it reads");
     }
 
     @Test
     void btfInfoReadsTheNameFromItsSideBuffer() {
-        ByteBuffer b = zeroed(BtfInfo.SIZE);
+        ByteBuffer b = zeroed(32);
         b.putInt(8, 5_515_646).putInt(12, 1).putInt(24, 7).putInt(28, 1);
         ByteBuffer name = zeroed(64).put(0, "vmlinux".getBytes(StandardCharsets.US_ASCII));
-        BtfInfo btf = BtfInfo.decode(b, BtfInfo.SIZE, name);
-        assertEquals(new BtfInfo(1, 5_515_646, "vmlinux", true), btf);
+        BtfInfo btf = BtfInfo.decode(b, 32, name);
+        assertEquals(new BtfInfo(1, 5_515_646, true, "vmlinux", true), btf);
 
-        ByteBuffer user = zeroed(BtfInfo.SIZE).putInt(8, 80).putInt(12, 16);
-        BtfInfo anon = BtfInfo.decode(user, BtfInfo.SIZE, zeroed(64));
+        ByteBuffer user = zeroed(32).putInt(8, 80).putInt(12, 16);
+        BtfInfo anon = BtfInfo.decode(user, 32, zeroed(64));
         assertEquals("", anon.name());
         assertFalse(anon.kernel());
         // A name_len larger than the side buffer (the kernel truncated it) stays within the buffer.
         b.putInt(24, 1000);
-        assertTrue(BtfInfo.decode(b, BtfInfo.SIZE, name).name().startsWith("vmlinux"));
+        assertTrue(BtfInfo.decode(b, 32, name).name().startsWith("vmlinux"));
+        // Linux 5.10's struct ends after id: no name and no kernel_btf.
+        BtfInfo old = BtfInfo.decode(zeroed(32).putInt(8, 80).putInt(12, 3), 16, zeroed(64));
+        assertEquals(new BtfInfo(3, 80, false, "", false), old);
     }
 
     @Test
     void linkHeaderAndDetails() {
-        ByteBuffer b = zeroed(LinkInfo.SIZE);
+        ByteBuffer b = zeroed(64);
         b.putInt(0, 11).putInt(4, 21_200).putInt(8, 24_700).putInt(16, 5).putInt(20, 46);
-        LinkInfo l = LinkInfo.decode(b, LinkInfo.SIZE);
+        LinkInfo l = LinkInfo.decode(b, 64);
         assertEquals("tcx", l.typeName());
         assertEquals(21_200, l.id());
         assertEquals(24_700, l.progId());
-        assertEquals(5, l.u32(16));
-        assertEquals(46, l.u32(20));
-        assertEquals(0, LinkInfo.decode(b, 16).u32(16), "a header-only struct has no details");
-        assertEquals(0, l.u64(60), "a field past the struct reads as zero");
+        assertEquals(5, l.u32(BpfLinkInfo.Device.IFINDEX));
+        assertEquals(46, l.u32(BpfLinkInfo.Device.ATTACH_TYPE));
+        assertFalse(l.unionEmpty());
+        LinkInfo header = LinkInfo.decode(b, 16);
+        assertEquals(0, header.u32(BpfLinkInfo.Device.IFINDEX), "a header-only struct has no details");
+        assertTrue(header.unionEmpty());
     }
 
     @Test

@@ -1,17 +1,21 @@
 package io.ebpfexporter.testkit;
 
-import io.ebpfexporter.core.MapEntries;
-import io.ebpfexporter.core.sys.Attr;
-import io.ebpfexporter.core.sys.Bpf;
-import io.ebpfexporter.core.sys.Command;
-import io.ebpfexporter.core.sys.NativeBuffer;
+import io.ebpfexporter.core.bpf.Attr;
+import io.ebpfexporter.core.bpf.Bpf;
+import io.ebpfexporter.core.bpf.BpfAttr;
+import io.ebpfexporter.core.bpf.BpfBtfInfo;
+import io.ebpfexporter.core.bpf.BpfException;
+import io.ebpfexporter.core.bpf.BpfMapInfo;
+import io.ebpfexporter.core.bpf.Command;
+import io.ebpfexporter.core.bpf.NativeBuffer;
+import io.ebpfexporter.core.bpf.PerCpu;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
+import java.util.function.Consumer;
 /**
  * Real kernel objects for tests, made through the same JNA core the exporter uses. Every fd it
  * opens is closed by {@link #close()}, which destroys the objects (nothing is pinned).
@@ -36,14 +40,12 @@ public final class Fixtures implements AutoCloseable {
     public static final int ATTACH_CGROUP_INET_INGRESS = 0;
     public static final int ATTACH_XDP = 37;
 
-    private static final NativeBuffer LICENSE = NativeBuffer.of("GPL\0".getBytes(StandardCharsets.US_ASCII));
-
     /** A kernel object this kit made: its fd (owned by the kit) and its id. */
     public record Made(int fd, int id) {
     }
 
     private final List<Integer> fds = new ArrayList<>();
-    private final Attr attr = new Attr();
+    private final Bpf bpf = new Bpf();
 
     /** Loads {@code r0 = returnValue; exit} as a program of {@code type}. */
     public Made program(int type, String name, int expectedAttachType, int returnValue) {
@@ -55,15 +57,7 @@ public final class Fixtures implements AutoCloseable {
         ByteBuffer insns = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
         insns.put(0, (byte) 0xb7).putInt(4, returnValue);   // BPF_ALU64 | BPF_MOV | BPF_K, r0 = imm
         insns.put(8, (byte) 0x95);                          // BPF_JMP | BPF_EXIT
-        NativeBuffer code = NativeBuffer.of(insns.array());
-        attr.clear()
-                .putInt(0, type)
-                .putInt(4, 2)
-                .putPointer(8, code)
-                .putPointer(16, LICENSE);
-        putName(48, name);
-        attr.putInt(68, expectedAttachType).putInt(108, attachBtfId);
-        return own(Bpf.call(Command.PROG_LOAD, attr), 4);
+        return own(bpf.progLoad(type, NativeBuffer.of(insns.array()), name, expectedAttachType, attachBtfId));
     }
 
     public Made program(int type, String name) {
@@ -76,28 +70,31 @@ public final class Fixtures implements AutoCloseable {
         insns.put(0, (byte) 0x18).put(1, (byte) 0x11).putInt(4, map.fd()); // ld_imm64 r1, BPF_PSEUDO_MAP_FD
         insns.put(16, (byte) 0xb7);                                          // r0 = 0
         insns.put(24, (byte) 0x95);                                          // exit
-        NativeBuffer code = NativeBuffer.of(insns.array());
-        attr.clear().putInt(0, PROG_SOCKET_FILTER).putInt(4, 4).putPointer(8, code).putPointer(16, LICENSE);
-        putName(48, name);
-        return own(Bpf.call(Command.PROG_LOAD, attr), 4);
+        return own(bpf.progLoad(PROG_SOCKET_FILTER, NativeBuffer.of(insns.array()), name, 0, 0));
     }
 
     /** Runs a socket filter or XDP program {@code repeat} times on a 64-byte packet (BPF_PROG_TEST_RUN). */
     public void testRun(Made program, int repeat) {
         NativeBuffer packet = new NativeBuffer(64);
-        attr.clear().putInt(0, program.fd()).putInt(8, packet.size()).putPointer(16, packet).putInt(32, repeat);
-        Bpf.call(Command.PROG_TEST_RUN, attr);
+        bpf.call(Command.PROG_TEST_RUN, a -> a.put(BpfAttr.TestRun.PROG_FD, program.fd())
+                .put(BpfAttr.TestRun.DATA_SIZE_IN, packet.size()).putPointer(BpfAttr.TestRun.DATA_IN, packet)
+                .put(BpfAttr.TestRun.REPEAT, repeat));
     }
 
     public Made map(int type, int keySize, int valueSize, int maxEntries, int flags, String name) {
-        attr.clear()
-                .putInt(0, type)
-                .putInt(4, keySize)
-                .putInt(8, valueSize)
-                .putInt(12, maxEntries)
-                .putInt(16, flags);
-        putName(28, name);
-        return own(Bpf.call(Command.MAP_CREATE, attr), 4);
+        return map(type, keySize, valueSize, maxEntries, flags, name, a -> { });
+    }
+
+    private Made map(int type, int keySize, int valueSize, int maxEntries, int flags, String name, Consumer<Attr> extra) {
+        return own(bpf.call(Command.MAP_CREATE, a -> {
+            a.put(BpfAttr.MapCreate.MAP_TYPE, type)
+                    .put(BpfAttr.MapCreate.KEY_SIZE, keySize)
+                    .put(BpfAttr.MapCreate.VALUE_SIZE, valueSize)
+                    .put(BpfAttr.MapCreate.MAX_ENTRIES, maxEntries)
+                    .put(BpfAttr.MapCreate.MAP_FLAGS, flags)
+                    .putName(BpfAttr.MapCreate.MAP_NAME, name);
+            extra.accept(a);
+        }));
     }
 
     /**
@@ -111,8 +108,11 @@ public final class Fixtures implements AutoCloseable {
         blob.putInt(24, 1).putInt(28, 1 << 24).putInt(32, 4).putInt(36, 0x0100_0020); // INT "int", signed 32 bits
         blob.put(41, (byte) 'i').put(42, (byte) 'n').put(43, (byte) 't');        // strings "\0int\0"
         NativeBuffer data = NativeBuffer.of(blob.array());
-        attr.clear().putPointer(0, data).putInt(16, TINY_BTF_SIZE);
-        return own(Bpf.call(Command.BTF_LOAD, attr), 12);
+        int fd = bpf.call(Command.BTF_LOAD, a -> a.putPointer(BpfAttr.BtfLoad.BTF, data).put(BpfAttr.BtfLoad.BTF_SIZE, TINY_BTF_SIZE));
+        fds.add(fd);
+        NativeBuffer info = new NativeBuffer(BpfBtfInfo.ID.end());
+        bpf.objInfo(fd, info, info.size());
+        return new Made(fd, info.view().getInt(BpfBtfInfo.ID.offset()));
     }
 
     public static final int TINY_BTF_SIZE = 45;
@@ -122,10 +122,10 @@ public final class Fixtures implements AutoCloseable {
      * value 8. A per-CPU map takes one 8-byte value per possible CPU for each key.
      */
     public void fill(Made map, int n) {
-        NativeBuffer info = new NativeBuffer(4);
-        Bpf.call(Command.OBJ_GET_INFO_BY_FD, new Attr().putInt(0, map.fd()).putInt(4, 4).putPointer(8, info));
-        int type = info.view().getInt(0);
-        int slots = type == MAP_PERCPU_HASH || type == MAP_LRU_PERCPU_HASH ? MapEntries.possibleCpus() : 1;
+        NativeBuffer info = new NativeBuffer(BpfMapInfo.TYPE.end());
+        bpf.objInfo(map.fd(), info, info.size());
+        int type = info.view().getInt(BpfMapInfo.TYPE.offset());
+        int slots = type == MAP_PERCPU_HASH || type == MAP_LRU_PERCPU_HASH ? PerCpu.possibleCpus() : 1;
         int chunk = 100_000;
         for (int start = 0; start < n; start += chunk) {
             int count = Math.min(chunk, n - start);
@@ -137,8 +137,9 @@ public final class Fixtures implements AutoCloseable {
                     values.view().putLong(8 * (slots * i + cpu), start + i);
                 }
             }
-            attr.clear().putPointer(16, keys).putPointer(24, values).putInt(32, count).putInt(36, map.fd());
-            Bpf.call(Command.MAP_UPDATE_BATCH, attr);
+            bpf.call(Command.MAP_UPDATE_BATCH, a -> a.putPointer(BpfAttr.MapBatch.KEYS, keys)
+                    .putPointer(BpfAttr.MapBatch.VALUES, values).put(BpfAttr.MapBatch.COUNT, count)
+                    .put(BpfAttr.MapBatch.MAP_FD, map.fd()));
         }
     }
 
@@ -148,16 +149,14 @@ public final class Fixtures implements AutoCloseable {
      * insists on some valid user BTF ({@code btf}, e.g. {@link #tinyBtf()}), though it uses vmlinux's.
      */
     public Made structOpsMap(int valueTypeId, int valueSize, int flags, Made btf, String name) {
-        attr.clear().putInt(0, MAP_STRUCT_OPS).putInt(4, 4).putInt(8, valueSize).putInt(12, 1).putInt(16, flags)
-                .putInt(48, btf.fd()).putInt(60, valueTypeId); // btf_fd, btf_vmlinux_value_type_id
-        putName(28, name);
-        return own(Bpf.call(Command.MAP_CREATE, attr), 4);
+        return map(MAP_STRUCT_OPS, 4, valueSize, 1, flags, name, a -> a.put(BpfAttr.MapCreate.BTF_FD, btf.fd())
+                .put(BpfAttr.MapCreate.BTF_VMLINUX_VALUE_TYPE_ID, valueTypeId));
     }
 
     /** BPF_MAP_UPDATE_ELEM of one key and its value. */
     public void update(Made map, byte[] key, byte[] value) {
-        attr.clear().putInt(0, map.fd()).putPointer(8, NativeBuffer.of(key)).putPointer(16, NativeBuffer.of(value));
-        Bpf.call(Command.MAP_UPDATE_ELEM, attr);
+        bpf.call(Command.MAP_UPDATE_ELEM, a -> a.put(BpfAttr.MapElem.MAP_FD, map.fd())
+                .putPointer(BpfAttr.MapElem.KEY, NativeBuffer.of(key)).putPointer(BpfAttr.MapElem.VALUE, NativeBuffer.of(value)));
     }
 
     /** Deletes key {@code key} (u32); returns false when it was not there. */
@@ -165,32 +164,31 @@ public final class Fixtures implements AutoCloseable {
         NativeBuffer k = new NativeBuffer(4);
         k.view().putInt(0, key);
         try {
-            Bpf.call(Command.MAP_DELETE_ELEM, new Attr().putInt(0, map.fd()).putPointer(8, k));
+            bpf.call(Command.MAP_DELETE_ELEM, a -> a.put(BpfAttr.MapElem.MAP_FD, map.fd()).putPointer(BpfAttr.MapElem.KEY, k));
             return true;
-        } catch (io.ebpfexporter.core.BpfException e) {
+        } catch (BpfException e) {
             return false;
         }
     }
 
     /** Freezes a map against writes from user space (BPF_MAP_FREEZE). */
     public void freeze(Made map) {
-        Bpf.call(Command.MAP_FREEZE, attr.clear().putInt(0, map.fd()));
+        bpf.call(Command.MAP_FREEZE, a -> a.put(BpfAttr.MapElem.MAP_FD, map.fd()));
     }
 
     /**
      * BPF_LINK_CREATE of {@code program} on {@code target} (an fd or an ifindex) with {@code attachType};
-     * {@code extra} fills the type-specific part of {@code link_create} (from byte 16).
+     * {@code extra} fills the attach kind's member of {@code link_create}.
      */
-    public Made link(Made program, int target, int attachType, java.util.function.Consumer<Attr> extra) {
-        attr.clear().putInt(0, program.fd()).putInt(4, target).putInt(8, attachType);
-        extra.accept(attr);
-        return own(Bpf.call(Command.LINK_CREATE, attr), 4);
+    public Made link(Made program, int target, int attachType, Consumer<Attr> extra) {
+        return own(bpf.linkCreate(program.fd(), target, attachType, extra));
     }
 
     /** BPF_RAW_TRACEPOINT_OPEN of a raw_tracepoint program on {@code tracepoint}. */
     public Made rawTracepoint(Made program, String tracepoint) {
         NativeBuffer name = NativeBuffer.of((tracepoint + "\0").getBytes(StandardCharsets.US_ASCII));
-        return own(Bpf.call(Command.RAW_TRACEPOINT_OPEN, attr.clear().putPointer(0, name).putInt(8, program.fd())), 4);
+        return own(bpf.call(Command.RAW_TRACEPOINT_OPEN, a -> a.putPointer(BpfAttr.RawTracepointOpen.NAME, name)
+                .put(BpfAttr.RawTracepointOpen.PROG_FD, program.fd())));
     }
 
     /** Adopts an fd made elsewhere (a perf event, a directory) so that {@link #close()} closes it. */
@@ -202,27 +200,19 @@ public final class Fixtures implements AutoCloseable {
     /** Closes one object early, as a churn or vanishing test needs. */
     public void close(Made made) {
         if (fds.remove((Integer) made.fd())) {
-            Bpf.closeFd(made.fd());
+            Bpf.close(made.fd());
         }
     }
 
     @Override
     public void close() {
-        fds.forEach(Bpf::closeFd);
+        fds.forEach(Bpf::close);
         fds.clear();
     }
 
-    /** Object names are at most 15 characters of [A-Za-z0-9_.] plus NUL. */
-    private void putName(int offset, String name) {
-        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-        attr.putBytes(offset, java.util.Arrays.copyOf(bytes, Math.min(bytes.length, 15)));
-    }
-
-    /** Takes ownership of {@code fd} and reads the object's id at {@code idOffset} of its info struct. */
-    private Made own(int fd, int idOffset) {
+    /** Takes ownership of a program's, map's or link's {@code fd} and reads its id. */
+    private Made own(int fd) {
         fds.add(fd);
-        NativeBuffer info = new NativeBuffer(16);
-        Bpf.call(Command.OBJ_GET_INFO_BY_FD, new Attr().putInt(0, fd).putInt(4, info.size()).putPointer(8, info));
-        return new Made(fd, info.view().getInt(idOffset));
+        return new Made(fd, bpf.idOf(fd));
     }
 }

@@ -1,6 +1,6 @@
 package io.ebpfexporter.testkit;
 
-import io.ebpfexporter.core.BpfException;
+import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.ObjectWalk;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;

@@ -2,7 +2,8 @@ package io.ebpfexporter.testkit;
 
 import com.sun.jna.Memory;
 import io.ebpfexporter.core.KernelBtf;
-import io.ebpfexporter.core.sys.NativeBuffer;
+import io.ebpfexporter.core.bpf.BpfAttr.LinkCreate;
+import io.ebpfexporter.core.bpf.NativeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -110,7 +111,8 @@ public final class LinkRecipes {
 
     public Fixtures.Made netfilter() {
         var prog = fx.program(PROG_NETFILTER, "lk_nf", ATTACH_NETFILTER, 1);
-        return fx.link(prog, 0, ATTACH_NETFILTER, a -> a.putInt(16, 2).putInt(20, 1).putInt(24, -128));
+        return fx.link(prog, 0, ATTACH_NETFILTER, a -> a.put(LinkCreate.NETFILTER_PF, 2).put(LinkCreate.NETFILTER_HOOKNUM, 1)
+                .put(LinkCreate.NETFILTER_PRIORITY, -128));
     }
 
     public Fixtures.Made sockmap(Fixtures.Made sockmap) {
@@ -124,7 +126,7 @@ public final class LinkRecipes {
         Memory attr = perfAttr(2 /* PERF_TYPE_TRACEPOINT */, Long.parseLong(Files.readString(id).trim()));
         attr.setLong(16, 1); // sample_period
         int event = fx.adopt(Libc.perfEventOpen(attr, -1, 0));
-        return fx.link(fx.program(PROG_TRACEPOINT, "lk_tp"), event, ATTACH_PERF_EVENT, a -> a.putLong(16, 0x1234));
+        return fx.link(fx.program(PROG_TRACEPOINT, "lk_tp"), event, ATTACH_PERF_EVENT, a -> a.put(LinkCreate.PERF_EVENT_BPF_COOKIE, 0x1234));
     }
 
     /** A uprobe perf event on the test's own copy of a binary, which no process runs. */
@@ -146,7 +148,8 @@ public final class LinkRecipes {
         NativeBuffer offsets = new NativeBuffer(8);
         offsets.view().putLong(0, UPROBE_OFFSET);
         return fx.link(prog, 0, ATTACH_UPROBE_MULTI,
-                a -> a.putPointer(16, path).putPointer(24, offsets).putInt(48, 1).putInt(56, pid));
+                a -> a.putPointer(LinkCreate.UPROBE_MULTI_PATH, path).putPointer(LinkCreate.UPROBE_MULTI_OFFSETS, offsets)
+                        .put(LinkCreate.UPROBE_MULTI_CNT, 1).put(LinkCreate.UPROBE_MULTI_PID, pid));
     }
 
     private static Memory perfAttr(int type, long config) {

@@ -1,8 +1,8 @@
 package io.ebpfexporter.server;
 
-import io.ebpfexporter.core.BpfException;
+import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.Errno;
+import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.ObjectWalk;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;

@@ -22,14 +22,14 @@ public final class BtfCollector implements Collector {
     public List<MetricSnapshot> collect() {
         Family info = Family.info("ebpf_btf_info",
                 "Loaded BTF object (bpf_btf_info): name (empty for user BTF) and whether the kernel owns it"
-                        + " (vmlinux or a module)",
+                        + " (vmlinux or a module); both empty on kernels before 5.11, which report neither",
                 "btf_id", "btf_name", "is_kernel");
         Family size = Family.gauge("ebpf_btf_size_bytes", "Size of the BTF data (bpf_btf_info.btf_size)", "btf_id")
                 .unit(Unit.BYTES);
         ObjectWalk.forEach(ObjectKind.BTFS, btf -> {
             BtfInfo b = btf.info();
             String id = Integer.toUnsignedString(b.id());
-            info.add(id, b.name(), Boolean.toString(b.kernel()));
+            info.add(id, b.name(), b.named() ? Boolean.toString(b.kernel()) : "");
             size.add(b.size(), id);
         });
         return Family.snapshots(info, size);

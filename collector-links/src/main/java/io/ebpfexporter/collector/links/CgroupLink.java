@@ -1,6 +1,8 @@
 package io.ebpfexporter.collector.links;
 
-/** BPF_LINK_TYPE_CGROUP (3): {@code cgroup_id} u64 @16 (0 once the cgroup is gone), {@code attach_type} @24. */
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+
+/** BPF_LINK_TYPE_CGROUP (3): {@code cgroup_id} (0 once the cgroup is gone) and {@code attach_type}. */
 public final class CgroupLink extends InfoDetail {
     public CgroupLink() {
         super(3, "ebpf_link_cgroup_info",
@@ -8,8 +10,14 @@ public final class CgroupLink extends InfoDetail {
                 "attach_type", "cgroup_id");
     }
 
+    /** Always: the ingress attach type (0) of a cgroup that is gone (id 0) is all zeros, and filled since the link type came (5.8). */
+    @Override
+    public boolean reported(Link link) {
+        return true;
+    }
+
     @Override
     String[] values(Link link) {
-        return new String[] {link.attachType(24), link.u64(16)};
+        return new String[] {link.attachType(BpfLinkInfo.Cgroup.ATTACH_TYPE), link.u64(BpfLinkInfo.Cgroup.CGROUP_ID)};
     }
 }

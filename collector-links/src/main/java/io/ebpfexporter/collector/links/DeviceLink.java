@@ -1,6 +1,8 @@
 package io.ebpfexporter.collector.links;
 
-/** Link types on a network device with an attach type: {@code ifindex} @16, {@code attach_type} @20. */
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+
+/** Link types on a network device with an attach type: {@code ifindex} and {@code attach_type}. */
 abstract class DeviceLink extends InfoDetail {
     DeviceLink(int linkType, String metric, String help) {
         super(linkType, metric, help, "attach_type", "interface_index", "interface_name");
@@ -8,6 +10,7 @@ abstract class DeviceLink extends InfoDetail {
 
     @Override
     String[] values(Link link) {
-        return new String[] {link.attachType(20), link.u32(16), link.interfaceName(16)};
+        return new String[] {link.attachType(BpfLinkInfo.Device.ATTACH_TYPE), link.u32(BpfLinkInfo.Device.IFINDEX),
+                link.interfaceName(BpfLinkInfo.Device.IFINDEX)};
     }
 }

@@ -1,6 +1,8 @@
 package io.ebpfexporter.collector.links;
 
-/** BPF_LINK_TYPE_ITER (4): {@code target_name} (pointer @16, length @24), {@code map.map_id} @28. */
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+
+/** BPF_LINK_TYPE_ITER (4): {@code target_name} and, for map element iterators, {@code map.map_id}. */
 public final class IterLink extends InfoDetail {
     public IterLink() {
         super(4, "ebpf_link_iter_info",
@@ -11,6 +13,7 @@ public final class IterLink extends InfoDetail {
 
     @Override
     String[] values(Link link) {
-        return new String[] {link.string(16, 24), link.optionalId(28)};
+        return new String[] {link.string(BpfLinkInfo.Iter.TARGET_NAME, BpfLinkInfo.Iter.TARGET_NAME_LEN),
+                link.optionalId(BpfLinkInfo.Iter.MAP_ID)};
     }
 }

@@ -1,12 +1,13 @@
 package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
 
 import java.util.List;
 
 /**
- * BPF_LINK_TYPE_KPROBE_MULTI (8): {@code count} @24, {@code flags} @28 (1 = return probes),
- * {@code missed} u64 @32. The seed named these {@code ebpf_link_kprobe_*}; the names are kept.
+ * BPF_LINK_TYPE_KPROBE_MULTI (8): {@code count}, {@code flags} (1 = return probes) and {@code missed}.
+ * The seed named these {@code ebpf_link_kprobe_*}; the names are kept.
  */
 public final class KprobeMultiLink implements LinkDetail {
 
@@ -28,7 +29,7 @@ public final class KprobeMultiLink implements LinkDetail {
 
     @Override
     public void add(Link link, List<Family> families) {
-        families.get(0).add(link.id(), link.u32(24), link.u32(28));
-        families.get(1).add(link.number(32), link.id());
+        families.get(0).add(link.id(), link.u32(BpfLinkInfo.KprobeMulti.COUNT), link.u32(BpfLinkInfo.KprobeMulti.FLAGS));
+        families.get(1).add(link.number(BpfLinkInfo.KprobeMulti.MISSED), link.id());
     }
 }

@@ -2,16 +2,17 @@ package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.KernelNames;
 import io.ebpfexporter.core.LinkInfo;
+import io.ebpfexporter.core.bpf.Field;
 
 /**
- * One link as a {@link LinkDetail} sees it: its {@code bpf_link_info} fields at the uapi's offsets
- * (counted from the start of the struct), already formatted as label values.
+ * One link as a {@link LinkDetail} sees it: its {@code bpf_link_info} fields, read through their
+ * {@link io.ebpfexporter.core.bpf.BpfLinkInfo} declarations and formatted as label values.
  */
 public final class Link {
-    /** Fetches a string the kernel returns through a user buffer: (pointer offset, length offset). */
+    /** Fetches a string the kernel returns through a user buffer: its pointer and length fields. */
     @FunctionalInterface
     interface Strings {
-        String read(int pointerOffset, int lengthOffset);
+        String read(Field pointer, Field length);
     }
 
     private final LinkInfo info;
@@ -29,52 +30,57 @@ public final class Link {
     }
 
     /** An unsigned 32-bit field, in decimal. */
-    public String u32(int offset) {
-        return Integer.toUnsignedString(info.u32(offset));
+    public String u32(Field field) {
+        return Integer.toUnsignedString(info.u32(field));
     }
 
     /** A signed 32-bit field, in decimal. */
-    public String s32(int offset) {
-        return Integer.toString(info.u32(offset));
+    public String s32(Field field) {
+        return Integer.toString(info.u32(field));
     }
 
     /** An unsigned 64-bit field, in decimal. */
-    public String u64(int offset) {
-        return Long.toUnsignedString(info.u64(offset));
+    public String u64(Field field) {
+        return Long.toUnsignedString(info.u64(field));
     }
 
     /** An unsigned 64-bit field as a number (for counters). */
-    public double number(int offset) {
-        long v = info.u64(offset);
+    public double number(Field field) {
+        long v = info.u64(field);
         return v >= 0 ? v : Math.scalb((double) (v >>> 1), 1);
     }
 
     /** An id field, or "" where it is 0 (the kernel's "none"). */
-    public String optionalId(int offset) {
-        int id = info.u32(offset);
+    public String optionalId(Field field) {
+        int id = info.u32(field);
         return id == 0 ? "" : Integer.toUnsignedString(id);
     }
 
     /** An {@code enum bpf_attach_type} field, by its lowercase kernel name. */
-    public String attachType(int offset) {
-        return KernelNames.attachType(info.u32(offset));
+    public String attachType(Field field) {
+        return KernelNames.attachType(info.u32(field));
     }
 
     /** A {@code __u32} as a raw int, for fields that select how the rest of the union reads. */
-    public int raw(int offset) {
-        return info.u32(offset);
+    public int raw(Field field) {
+        return info.u32(field);
     }
 
     /** A string the kernel returns through a user buffer (second info call). */
-    public String string(int pointerOffset, int lengthOffset) {
-        return strings.read(pointerOffset, lengthOffset);
+    public String string(Field pointer, Field length) {
+        return strings.read(pointer, length);
+    }
+
+    /** Whether the kernel filled this link's type-specific member (it returns zeros where it does not). */
+    public boolean detailsFilled() {
+        return !info.unionEmpty();
     }
 
     /**
-     * The name of the network interface whose index is at {@code offset}, in the exporter's network
+     * The name of the network interface whose index is in {@code field}, in the exporter's network
      * namespace; "" when the index is 0 (device gone) or no such interface exists here.
      */
-    public String interfaceName(int offset) {
-        return interfaces.name(info.u32(offset));
+    public String interfaceName(Field field) {
+        return interfaces.name(info.u32(field));
     }
 }

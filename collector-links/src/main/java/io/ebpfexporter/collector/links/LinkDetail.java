@@ -19,6 +19,14 @@ public interface LinkDetail {
      */
     List<Family> newFamilies();
 
+    /**
+     * Whether the kernel reported this link's details: one that knows the link type but not its info
+     * member (perf_event links before Linux 6.6) returns zeros, which are no answer.
+     */
+    default boolean reported(Link link) {
+        return link.detailsFilled();
+    }
+
     /** Adds one link's series to the families {@link #newFamilies()} returned for this scrape. */
     void add(Link link, List<Family> families);
 }

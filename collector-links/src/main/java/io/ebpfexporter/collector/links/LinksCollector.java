@@ -3,7 +3,6 @@ package io.ebpfexporter.collector.links;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.LinkInfo;
-import io.ebpfexporter.core.LinkStrings;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -45,8 +44,8 @@ public final class LinksCollector implements Collector {
         ObjectWalk.forEach(ObjectKind.LINKS, object -> {
             LinkInfo l = object.info();
             LinkDetail detail = details.get(l.type());
-            if (detail != null) {
-                Link link = new Link(l, (pointer, length) -> LinkStrings.read(object, pointer, length), interfaces);
+            Link link = new Link(l, (pointer, length) -> LinkStrings.read(object, pointer, length), interfaces);
+            if (detail != null && detail.reported(link)) {
                 detail.add(link, perType.computeIfAbsent(l.type(), t -> detail.newFamilies()));
             }
             info.add(Integer.toUnsignedString(l.id()), l.typeName(), Integer.toUnsignedString(l.progId()));

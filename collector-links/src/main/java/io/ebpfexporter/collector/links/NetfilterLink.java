@@ -1,6 +1,8 @@
 package io.ebpfexporter.collector.links;
 
-/** BPF_LINK_TYPE_NETFILTER (10): {@code pf} @16, {@code hooknum} @20, {@code priority} (signed) @24, {@code flags} @28. */
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+
+/** BPF_LINK_TYPE_NETFILTER (10): {@code pf}, {@code hooknum}, {@code priority} (signed) and {@code flags}. */
 public final class NetfilterLink extends InfoDetail {
     public NetfilterLink() {
         super(10, "ebpf_link_netfilter_info",
@@ -10,6 +12,7 @@ public final class NetfilterLink extends InfoDetail {
 
     @Override
     String[] values(Link link) {
-        return new String[] {link.u32(16), link.u32(20), link.s32(24), link.u32(28)};
+        return new String[] {link.u32(BpfLinkInfo.Netfilter.PF), link.u32(BpfLinkInfo.Netfilter.HOOKNUM),
+                link.s32(BpfLinkInfo.Netfilter.PRIORITY), link.u32(BpfLinkInfo.Netfilter.FLAGS)};
     }
 }

@@ -1,6 +1,8 @@
 package io.ebpfexporter.collector.links;
 
-/** BPF_LINK_TYPE_NETNS (5): {@code netns_ino} @16, {@code attach_type} @20. */
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+
+/** BPF_LINK_TYPE_NETNS (5): {@code netns_ino} and {@code attach_type}. */
 public final class NetnsLink extends InfoDetail {
     public NetnsLink() {
         super(5, "ebpf_link_netns_info",
@@ -10,6 +12,6 @@ public final class NetnsLink extends InfoDetail {
 
     @Override
     String[] values(Link link) {
-        return new String[] {link.attachType(20), link.u32(16)};
+        return new String[] {link.attachType(BpfLinkInfo.Netns.ATTACH_TYPE), link.u32(BpfLinkInfo.Netns.NETNS_INO)};
     }
 }

@@ -1,11 +1,11 @@
 package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.KernelNames;
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
 
 /**
- * BPF_LINK_TYPE_PERF_EVENT (7): {@code perf_event.type} @16 selects the union at @24 —
- * uprobe: file_name (ptr @24, len @32), offset @36; kprobe: func_name (ptr @24, len @32), offset @36,
- * addr @40; tracepoint: tp_name (ptr @24, len @32); event: config u64 @24, type @32.
+ * BPF_LINK_TYPE_PERF_EVENT (7): {@code perf_event.type} selects the inner union — uprobe: file_name,
+ * offset; kprobe: func_name, offset, addr; tracepoint: tp_name; event: config and type.
  */
 public final class PerfEventLink extends InfoDetail {
     private static final int UPROBE = 1;
@@ -25,14 +25,20 @@ public final class PerfEventLink extends InfoDetail {
 
     @Override
     String[] values(Link link) {
-        int type = link.raw(16);
+        int type = link.raw(BpfLinkInfo.PerfEvent.TYPE);
         String kind = KernelNames.perfEventType(type);
         return switch (type) {
-            case UPROBE, URETPROBE -> new String[] {kind, link.string(24, 32), link.u32(36), "", "", ""};
-            case KPROBE, KRETPROBE -> new String[] {kind, link.string(24, 32), link.u32(36), link.u64(40), "", ""};
-            case TRACEPOINT -> new String[] {kind, link.string(24, 32), "", "", "", ""};
-            case EVENT -> new String[] {kind, "", "", "", link.u32(32), link.u64(24)};
+            case UPROBE, URETPROBE -> new String[] {kind, name(link), link.u32(BpfLinkInfo.PerfEvent.PROBE_OFFSET), "", "", ""};
+            case KPROBE, KRETPROBE -> new String[] {kind, name(link), link.u32(BpfLinkInfo.PerfEvent.PROBE_OFFSET),
+                    link.u64(BpfLinkInfo.PerfEvent.KPROBE_ADDR), "", ""};
+            case TRACEPOINT -> new String[] {kind, name(link), "", "", "", ""};
+            case EVENT -> new String[] {kind, "", "", "", link.u32(BpfLinkInfo.PerfEvent.EVENT_TYPE),
+                    link.u64(BpfLinkInfo.PerfEvent.EVENT_CONFIG)};
             default -> new String[] {kind, "", "", "", "", ""};
         };
+    }
+
+    private static String name(Link link) {
+        return link.string(BpfLinkInfo.PerfEvent.NAME, BpfLinkInfo.PerfEvent.NAME_LEN);
     }
 }

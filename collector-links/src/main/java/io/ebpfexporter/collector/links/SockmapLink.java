@@ -1,6 +1,8 @@
 package io.ebpfexporter.collector.links;
 
-/** BPF_LINK_TYPE_SOCKMAP (14): {@code map_id} @16, {@code attach_type} @20. */
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+
+/** BPF_LINK_TYPE_SOCKMAP (14): {@code map_id} and {@code attach_type}. */
 public final class SockmapLink extends InfoDetail {
     public SockmapLink() {
         super(14, "ebpf_link_sockmap_info", "Sockmap link: the sockmap or sockhash and the attach type",
@@ -9,6 +11,6 @@ public final class SockmapLink extends InfoDetail {
 
     @Override
     String[] values(Link link) {
-        return new String[] {link.u32(16), link.attachType(20)};
+        return new String[] {link.u32(BpfLinkInfo.Sockmap.MAP_ID), link.attachType(BpfLinkInfo.Sockmap.ATTACH_TYPE)};
     }
 }

@@ -1,9 +1,11 @@
 package io.ebpfexporter.collector.links;
 
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+
 /**
- * BPF_LINK_TYPE_TRACING (2): fentry/fexit/fmod_ret/LSM/freplace. {@code attach_type} @16,
- * {@code target_obj_id} @20 (a BTF object id, or a program id for freplace and BPF-to-BPF tracing),
- * {@code target_btf_id} @24, and the target function's name from vmlinux BTF where it resolves.
+ * BPF_LINK_TYPE_TRACING (2): fentry/fexit/fmod_ret/LSM/freplace. {@code attach_type},
+ * {@code target_obj_id} (a BTF object id, or a program id for freplace and BPF-to-BPF tracing),
+ * {@code target_btf_id}, and the target function's name from vmlinux BTF where it resolves.
  */
 public final class TracingLink extends InfoDetail {
     public TracingLink() {
@@ -15,7 +17,8 @@ public final class TracingLink extends InfoDetail {
 
     @Override
     String[] values(Link link) {
-        return new String[] {link.attachType(16), link.u32(20), link.u32(24),
-                TracingTargets.name(link.raw(20), link.raw(24))};
+        return new String[] {link.attachType(BpfLinkInfo.Tracing.ATTACH_TYPE), link.u32(BpfLinkInfo.Tracing.TARGET_OBJ_ID),
+                link.u32(BpfLinkInfo.Tracing.TARGET_BTF_ID),
+                TracingTargets.name(link.raw(BpfLinkInfo.Tracing.TARGET_OBJ_ID), link.raw(BpfLinkInfo.Tracing.TARGET_BTF_ID))};
     }
 }

@@ -1,8 +1,10 @@
 package io.ebpfexporter.collector.links;
 
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+
 /**
- * BPF_LINK_TYPE_UPROBE_MULTI (12): {@code path} (pointer @16, size @48), {@code count} @52,
- * {@code flags} @56 (1 = return probes), {@code pid} @60 (0 = every process).
+ * BPF_LINK_TYPE_UPROBE_MULTI (12): {@code path}, {@code count}, {@code flags} (1 = return probes) and
+ * {@code pid} (0 = every process).
  */
 public final class UprobeMultiLink extends InfoDetail {
     public UprobeMultiLink() {
@@ -14,6 +16,8 @@ public final class UprobeMultiLink extends InfoDetail {
 
     @Override
     String[] values(Link link) {
-        return new String[] {link.string(16, 48), link.u32(52), link.u32(56), link.u32(60)};
+        return new String[] {link.string(BpfLinkInfo.UprobeMulti.PATH, BpfLinkInfo.UprobeMulti.PATH_SIZE),
+                link.u32(BpfLinkInfo.UprobeMulti.COUNT), link.u32(BpfLinkInfo.UprobeMulti.FLAGS),
+                link.u32(BpfLinkInfo.UprobeMulti.PID)};
     }
 }

@@ -1,6 +1,8 @@
 package io.ebpfexporter.collector.links;
 
-/** BPF_LINK_TYPE_XDP (6): {@code ifindex} @16 (0 once the device is gone). */
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
+
+/** BPF_LINK_TYPE_XDP (6): {@code ifindex} (0 once the device is gone). */
 public final class XdpLink extends InfoDetail {
     public XdpLink() {
         super(6, "ebpf_link_xdp_info",
@@ -8,8 +10,14 @@ public final class XdpLink extends InfoDetail {
                 "interface_index", "interface_name");
     }
 
+    /** Always: a link whose device is gone reports ifindex 0, and the member is filled since the link type came (5.9). */
+    @Override
+    public boolean reported(Link link) {
+        return true;
+    }
+
     @Override
     String[] values(Link link) {
-        return new String[] {link.u32(16), link.interfaceName(16)};
+        return new String[] {link.u32(BpfLinkInfo.Xdp.IFINDEX), link.interfaceName(BpfLinkInfo.Xdp.IFINDEX)};
     }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,17 +33,32 @@ class LinkDetailDecodeTest {
     /** The text the detail writes for one link of {@code type}, id 7, with {@code fields} set; strings by offset. */
     private static String describe(LinkDetail detail, int type, Consumer<ByteBuffer> fields, Map<Integer, String> strings)
             throws Exception {
-        ByteBuffer b = ByteBuffer.allocate(LinkInfo.SIZE).order(ByteOrder.nativeOrder());
-        b.putInt(0, type).putInt(4, 7).putInt(8, 3);
-        fields.accept(b);
-        Link link = new Link(LinkInfo.decode(b, LinkInfo.SIZE), (pointer, length) -> strings.get(pointer),
-                new InterfaceNames());
+        Link link = link(type, fields, strings);
         List<Family> families = detail.newFamilies();
         detail.add(link, families);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, MetricSnapshots.of(families.stream().map(Family::snapshot)
                 .toArray(io.prometheus.metrics.model.snapshots.MetricSnapshot[]::new)));
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A link of {@code type}, id 7, from 64 bytes laid out at the uapi's offsets; strings by pointer offset. */
+    private static Link link(int type, Consumer<ByteBuffer> fields, Map<Integer, String> strings) {
+        ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
+        b.putInt(0, type).putInt(4, 7).putInt(8, 3);
+        fields.accept(b);
+        return new Link(LinkInfo.decode(b, 64), (pointer, length) -> strings.get(pointer.offset()), new InterfaceNames());
+    }
+
+    @Test
+    void detailsAKernelDidNotFillAreNotReported() {
+        // Linux 6.1 knows perf_event links but has no bpf_link_info member for them (6.6): zeros.
+        assertFalse(new PerfEventLink().reported(link(7, b -> { }, Map.of())));
+        assertTrue(new PerfEventLink().reported(link(7, b -> b.putInt(16, 5), Map.of())));
+        assertFalse(new KprobeMultiLink().reported(link(8, b -> { }, Map.of())));
+        // Zeros are a real answer for these: a gone cgroup with the ingress attach type, a gone device.
+        assertTrue(new CgroupLink().reported(link(3, b -> { }, Map.of())));
+        assertTrue(new XdpLink().reported(link(6, b -> { }, Map.of())));
     }
 
     @Test

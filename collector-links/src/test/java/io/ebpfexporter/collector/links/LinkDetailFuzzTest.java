@@ -2,6 +2,7 @@ package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.LinkInfo;
+import io.ebpfexporter.core.bpf.BpfLinkInfo;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -25,7 +26,7 @@ class LinkDetailFuzzTest {
         assertFalse(details.isEmpty());
         for (LinkDetail detail : details) {
             for (int round = 0; round < 2_000; round++) {
-                byte[] bytes = new byte[random.nextInt(2 * LinkInfo.SIZE)];
+                byte[] bytes = new byte[random.nextInt(2 * BpfLinkInfo.SIZE)];
                 random.nextBytes(bytes);
                 ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
                 if (bytes.length >= 4) {
@@ -34,9 +35,10 @@ class LinkDetailFuzzTest {
                 byte[] text = new byte[random.nextInt(40)];
                 random.nextBytes(text);
                 String string = new String(text, java.nio.charset.StandardCharsets.UTF_8);
-                Link link = new Link(LinkInfo.decode(b, random.nextInt(LinkInfo.SIZE + 16) - 8),
+                Link link = new Link(LinkInfo.decode(b, random.nextInt(BpfLinkInfo.SIZE + 16) - 8),
                         (pointer, length) -> random.nextBoolean() ? string : "", interfaces);
                 List<Family> families = detail.newFamilies(); // one link per walk: ids are unique
+                detail.reported(link);
                 detail.add(link, families);
                 families.forEach(Family::snapshot);
             }

@@ -1,11 +1,8 @@
 package io.ebpfexporter.collector.maps;
 
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.EntryCount;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.FdInfo;
-import io.ebpfexporter.core.MapElemCounts;
-import io.ebpfexporter.core.MapEntries;
 import io.ebpfexporter.core.MapInfo;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;

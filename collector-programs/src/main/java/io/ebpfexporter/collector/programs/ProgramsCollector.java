@@ -1,7 +1,5 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.BootClock;
-import io.ebpfexporter.core.BpfException;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.FdInfo;
@@ -10,8 +8,9 @@ import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.core.ProgInfo;
-import io.ebpfexporter.core.RunTimeStats;
 import io.ebpfexporter.core.Settings;
+import io.ebpfexporter.core.bpf.BpfException;
+import io.ebpfexporter.core.bpf.StructView;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
@@ -97,16 +96,20 @@ public final class ProgramsCollector implements Collector {
                     String id = Integer.toUnsignedString(p.id());
                     info.add(id, p.typeName(), p.name(), p.tag(), Integer.toUnsignedString(p.btfId()),
                             Long.toString(p.createdByUid()));
-                    verified.add(p.verifiedInsns(), id);
+                    if (p.verifiedInsns() != StructView.ABSENT) {
+                        verified.add(p.verifiedInsns(), id);
+                    }
                     jited.add(p.jitedProgLen(), id);
                     translated.add(p.xlatedProgLen(), id);
                     if (row.memlockBytes() >= 0) {
                         memlock.add(row.memlockBytes(), id);
                     }
                     loaded.add(clock.unixSeconds(p.loadTimeNs()), id);
-                    recursionMisses.add(p.recursionMisses(), id);
+                    if (p.recursionMisses() != StructView.ABSENT) {
+                        recursionMisses.add(p.recursionMisses(), id);
+                    }
                     p.mapIds().forEach(mapId -> usesMap.add(id, Integer.toUnsignedString(mapId)));
-                    if (runs != null) {
+                    if (runs != null && p.runCnt() != StructView.ABSENT) {
                         runs.add(id, p);
                     }
                 }, Runtime.getRuntime().availableProcessors());

@@ -1,7 +1,5 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.RunTimeStats;
-
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;

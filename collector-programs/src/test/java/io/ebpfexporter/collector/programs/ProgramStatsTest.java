@@ -1,7 +1,6 @@
 package io.ebpfexporter.collector.programs;
 
 import io.ebpfexporter.core.Naming;
-import io.ebpfexporter.core.RunTimeStats;
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;

@@ -1,4 +1,4 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.core.bpf;
 
 /** A bpf() (or related) syscall failed; the message names the command and the errno. */
 public final class BpfException extends RuntimeException {

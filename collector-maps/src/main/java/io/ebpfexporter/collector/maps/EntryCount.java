@@ -1,7 +1,7 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.collector.maps;
 
 /** How many entries a map holds, or why that number is not known in this scrape. */
-public record EntryCount(Status status, long entries) {
+record EntryCount(Status status, long entries) {
 
     public enum Status {
         /** Counted entry by entry; {@link #entries()} is exact. */

@@ -1,4 +1,4 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.collector.programs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,14 +9,14 @@ import java.nio.file.Path;
  * Converts the kernel's boot-time nanoseconds (bpf_prog_info.load_time) to Unix time, from the wall
  * clock minus /proc/uptime (10 ms resolution). Read once per scrape: a host has thousands of programs.
  */
-public final class BootClock {
+final class BootClock {
     private final double bootedAtUnixSeconds;
 
     private BootClock(double bootedAtUnixSeconds) {
         this.bootedAtUnixSeconds = bootedAtUnixSeconds;
     }
 
-    public static BootClock read() {
+    static BootClock read() {
         try {
             String uptime = Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0];
             return new BootClock(System.currentTimeMillis() / 1000.0 - Double.parseDouble(uptime));
@@ -26,7 +26,7 @@ public final class BootClock {
     }
 
     /** Unix seconds of a boot-time instant. */
-    public double unixSeconds(long bootTimeNanos) {
+    double unixSeconds(long bootTimeNanos) {
         return bootedAtUnixSeconds + bootTimeNanos / 1e9;
     }
 }

@@ -1,8 +1,6 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.sys.Attr;
-import io.ebpfexporter.core.sys.Bpf;
-import io.ebpfexporter.core.sys.Command;
+import io.ebpfexporter.core.bpf.Bpf;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +12,7 @@ import java.nio.file.Path;
  * is a reference, counting stops when the last goes, and the counters are never reset. An instance
  * is one such reference, released by {@link #close()}.
  */
-public final class RunTimeStats implements AutoCloseable {
+final class RunTimeStats implements AutoCloseable {
     private static final int BPF_STATS_RUN_TIME = 0;
     private static final Path SYSCTL = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
@@ -25,15 +23,15 @@ public final class RunTimeStats implements AutoCloseable {
     }
 
     /** Turns counting on for every program on the host until {@link #close()}. */
-    public static RunTimeStats enable() {
-        return new RunTimeStats(Bpf.call(Command.ENABLE_STATS, new Attr().putInt(0, BPF_STATS_RUN_TIME)));
+    static RunTimeStats enable() {
+        return new RunTimeStats(new Bpf().enableStats(BPF_STATS_RUN_TIME));
     }
 
     /**
      * Whether the sysctl turns counting on. It shows only its own setting: counting may also be on
      * because another process holds an fd, which nothing in the kernel reveals.
      */
-    public static boolean sysctlEnabled() {
+    static boolean sysctlEnabled() {
         try {
             return Files.readString(SYSCTL).trim().equals("1");
         } catch (IOException e) {
@@ -43,7 +41,7 @@ public final class RunTimeStats implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        Bpf.closeFd(fd);
+        Bpf.close(fd);
         fd = -1;
     }
 }

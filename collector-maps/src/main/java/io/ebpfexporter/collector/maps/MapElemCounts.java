@@ -1,13 +1,16 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.sys.Attr;
-import io.ebpfexporter.core.sys.Bpf;
-import io.ebpfexporter.core.sys.Command;
-import io.ebpfexporter.core.sys.NativeBuffer;
+import io.ebpfexporter.core.KernelBtf;
+import io.ebpfexporter.core.KernelLimits;
+import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.OwnObjects;
+import io.ebpfexporter.core.bpf.Bpf;
+import io.ebpfexporter.core.bpf.BpfException;
+import io.ebpfexporter.core.bpf.Errno;
+import io.ebpfexporter.core.bpf.NativeBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,14 +24,12 @@ import java.util.OptionalInt;
  * and its link live only for the call and are hidden from the collectors ({@link OwnObjects}). Kernels
  * without the kfunc (before 6.6) or refusing the program make this unavailable, once, with a warning.
  */
-public final class MapElemCounts {
-    private static final System.Logger LOG = System.getLogger(MapElemCounts.class.getName());
+final class MapElemCounts {
     private static final int PROG_TYPE_TRACING = 26;
     private static final int ATTACH_TRACE_ITER = 28;
     private static final int HELPER_SEQ_WRITE = 127;
     private static final int PSEUDO_KFUNC_CALL = 2;
     private static final int RECORD = 16;
-    private static final NativeBuffer LICENSE = NativeBuffer.of("GPL\0".getBytes(StandardCharsets.US_ASCII));
 
     /** The BTF ids and offsets the program needs, from vmlinux BTF, found once. */
     private record Plan(int iterFunc, int kfunc, int ctxMeta, int ctxMap, int metaSeq, int mapId) {
@@ -41,7 +42,7 @@ public final class MapElemCounts {
     }
 
     /** Map id → element count for every map now, or empty when this kernel cannot do it. */
-    public static synchronized Optional<Map<Integer, Long>> read() {
+    static synchronized Optional<Map<Integer, Long>> read() {
         if (unavailable != null) {
             return Optional.empty();
         }
@@ -62,7 +63,7 @@ public final class MapElemCounts {
 
     private static Optional<Map<Integer, Long>> giveUp(String reason) {
         unavailable = reason;
-        LOG.log(System.Logger.Level.WARNING, "map entries are counted by batch lookup instead: {0}", reason);
+        KernelLimits.found("hash map entries counted by batch lookup: " + reason);
         return Optional.empty();
     }
 
@@ -114,23 +115,21 @@ public final class MapElemCounts {
 
     private static Map<Integer, Long> run(Plan plan) {
         NativeBuffer code = NativeBuffer.of(program(plan.kfunc, plan.ctxMeta, plan.ctxMap, plan.metaSeq, plan.mapId));
+        Bpf bpf = new Bpf();
         int prog = -1;
         int link = -1;
         int iter = -1;
         try {
-            prog = OwnObjects.create(ObjectKind.PROGRAMS, () -> Bpf.call(Command.PROG_LOAD, new Attr()
-                    .putInt(0, PROG_TYPE_TRACING).putInt(4, code.size() / 8).putPointer(8, code)
-                    .putPointer(16, LICENSE).putBytes(48, "ebpf_exp_count".getBytes(StandardCharsets.US_ASCII))
-                    .putInt(68, ATTACH_TRACE_ITER).putInt(108, plan.iterFunc)), MapElemCounts::idOf);
+            prog = OwnObjects.create(ObjectKind.PROGRAMS,
+                    () -> bpf.progLoad(PROG_TYPE_TRACING, code, "ebpf_exp_count", ATTACH_TRACE_ITER, plan.iterFunc));
             int progFd = prog;
-            link = OwnObjects.create(ObjectKind.LINKS, () -> Bpf.call(Command.LINK_CREATE, new Attr()
-                    .putInt(0, progFd).putInt(8, ATTACH_TRACE_ITER)), MapElemCounts::idOf);
-            iter = Bpf.call(Command.ITER_CREATE, new Attr().putInt(0, link));
+            link = OwnObjects.create(ObjectKind.LINKS, () -> bpf.linkCreate(progFd, 0, ATTACH_TRACE_ITER, a -> { }));
+            iter = bpf.iterCreate(link);
             return drain(iter);
         } finally {
-            Bpf.closeFd(iter);
-            Bpf.closeFd(link);
-            Bpf.closeFd(prog);
+            Bpf.close(iter);
+            Bpf.close(link);
+            Bpf.close(prog);
         }
     }
 
@@ -151,12 +150,5 @@ public final class MapElemCounts {
             chunk.get(whole, carry);
         }
         return counts;
-    }
-
-    /** The id of a program or link fd ({@code id} is at byte 4 of both info structs). */
-    private static int idOf(int fd) {
-        NativeBuffer info = new NativeBuffer(8);
-        Bpf.call(Command.OBJ_GET_INFO_BY_FD, new Attr().putInt(0, fd).putInt(4, info.size()).putPointer(8, info));
-        return info.view().getInt(4);
     }
 }

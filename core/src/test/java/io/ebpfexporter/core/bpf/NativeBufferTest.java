@@ -1,4 +1,4 @@
-package io.ebpfexporter.core.sys;
+package io.ebpfexporter.core.bpf;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.ebpfexporter.core.sys;
+package io.ebpfexporter.core.bpf;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
@@ -48,10 +48,6 @@ public final class NativeBuffer {
     /** A native-order view over the whole buffer; absolute gets and puts only. */
     public ByteBuffer view() {
         return view;
-    }
-
-    Memory memory() {
-        return memory;
     }
 
     public long address() {

@@ -1,7 +1,8 @@
-package io.ebpfexporter.core.sys;
+package io.ebpfexporter.core;
 
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
+import io.ebpfexporter.core.bpf.Bpf;
+import io.ebpfexporter.core.bpf.NativeBuffer;
+import io.ebpfexporter.core.sys.Syscall;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -12,14 +13,10 @@ import java.nio.charset.StandardCharsets;
  * one thread reuses: a scrape reads it for every map and program on the host, and java.io's per-file
  * objects, path encoding and extra syscalls cost a third more than the read itself.
  */
-public final class FdInfoFile {
+final class FdInfoFile {
     private static final int O_RDONLY_CLOEXEC = 0x80000;
     private static final byte[] PREFIX = "/proc/self/fdinfo/".getBytes(StandardCharsets.US_ASCII);
     private static final ThreadLocal<FdInfoFile> PER_THREAD = ThreadLocal.withInitial(FdInfoFile::new);
-
-    static {
-        Native.register(FdInfoFile.class, Bpf.LIBC);
-    }
 
     private final NativeBuffer path = new NativeBuffer(PREFIX.length + 12);
     private final NativeBuffer text = new NativeBuffer(4096);
@@ -28,13 +25,11 @@ public final class FdInfoFile {
         path.view().put(0, PREFIX);
     }
 
-    private static native int open(Pointer path, int flags);
-
     /**
      * The file's bytes (at most 4 KiB, far above the ~300 the kernel writes), or an empty array when it
      * cannot be opened (no procfs); a failed read throws with the errno.
      */
-    public static byte[] read(int fd) {
+    static byte[] read(int fd) {
         return PER_THREAD.get().readFile(fd);
     }
 
@@ -46,7 +41,7 @@ public final class FdInfoFile {
             name.put(end++, (byte) digits.charAt(i));
         }
         name.put(end, (byte) 0);
-        int file = open(path.memory(), O_RDONLY_CLOEXEC);
+        int file = Syscall.open(path.address(), O_RDONLY_CLOEXEC);
         Reference.reachabilityFence(path);
         if (file < 0) {
             return new byte[0];
@@ -57,7 +52,7 @@ public final class FdInfoFile {
             text.view().get(0, out);
             return out;
         } finally {
-            Bpf.closeFd(file);
+            Bpf.close(file);
         }
     }
 }

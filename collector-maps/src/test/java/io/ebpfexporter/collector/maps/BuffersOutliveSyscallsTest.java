@@ -1,5 +1,7 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.collector.maps;
 
+import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,13 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.sys.Attr;
-import io.ebpfexporter.core.sys.Bpf;
-import io.ebpfexporter.core.sys.Command;
-import io.ebpfexporter.core.sys.NativeBuffer;
+import io.ebpfexporter.core.MapInfo;
+import io.ebpfexporter.core.OpenObject;
+import io.ebpfexporter.core.bpf.Bpf;
+import io.ebpfexporter.core.bpf.BpfException;
+import io.ebpfexporter.core.bpf.Errno;
+import io.ebpfexporter.core.bpf.NativeBuffer;
+import io.ebpfexporter.core.bpf.PerCpu;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +17,7 @@ import java.util.Set;
  * these machines); key by key only where the kernel refuses batches (ENOTSUPP 524, EINVAL). A count
  * disturbed by concurrent deletes is retried once and then given up: never a wrong number.
  */
-public final class MapEntries {
+final class MapEntries {
     /** hash, percpu_hash, lru_hash, lru_percpu_hash: the kernel keeps their element count. */
     private static final Set<Integer> KERNEL_COUNTED = Set.of(1, 5, 9, 10);
     /** hash, percpu_hash, lru_hash, lru_percpu_hash, lpm_trie, hash_of_maps: batch lookup works. */
@@ -30,7 +30,6 @@ public final class MapEntries {
     private static final Set<Integer> PER_CPU = Set.of(5, 6, 10);
     /** Bytes of key and value buffers one batch may use. */
     private static final int BATCH_BYTES = 1 << 20;
-    private static final int POSSIBLE_CPUS = readPossibleCpus();
 
     private MapEntries() {
     }
@@ -45,7 +44,7 @@ public final class MapEntries {
      * Counts {@code map}: from {@code kernelCounts} (the {@link MapElemCounts} pass of this scrape) where
      * the kernel keeps the count and the pass saw the map, else by iterating within {@code budget}.
      */
-    public static EntryCount count(OpenObject<MapInfo> map, Duration budget, Map<Integer, Long> kernelCounts) {
+    static EntryCount count(OpenObject<MapInfo> map, Duration budget, Map<Integer, Long> kernelCounts) {
         MapInfo info = map.info();
         Long counted = KERNEL_COUNTED.contains(info.type()) ? kernelCounts.get(info.id()) : null;
         if (counted != null) {
@@ -55,7 +54,7 @@ public final class MapEntries {
     }
 
     /** Counts {@code map} by iterating its keys within {@code budget}. */
-    public static EntryCount count(OpenObject<MapInfo> map, Duration budget) {
+    static EntryCount count(OpenObject<MapInfo> map, Duration budget) {
         MapInfo info = map.info();
         if (ALWAYS_FULL.contains(info.type())) {
             return new EntryCount(EntryCount.Status.ALWAYS_FULL, info.maxEntries());
@@ -97,33 +96,26 @@ public final class MapEntries {
         NativeBuffer out = new NativeBuffer(Math.max(keySize, 8));
         NativeBuffer keys = new NativeBuffer(keySize * batchSize);
         NativeBuffer values = new NativeBuffer((int) (valueSize * batchSize));
-        Attr attr = new Attr();
+        Bpf bpf = new Bpf();
         long total = 0;
         boolean first = true;
         while (true) {
             if (System.nanoTime() > deadline) {
                 throw new Interrupted();
             }
-            attr.clear()
-                    .putPointer(0, first ? null : in)
-                    .putPointer(8, out)
-                    .putPointer(16, keys)
-                    .putPointer(24, values)
-                    .putInt(32, batchSize)
-                    .putInt(36, fd);
+            Bpf.Batch batch;
             try {
-                Bpf.call(Command.MAP_LOOKUP_BATCH, attr);
+                batch = bpf.mapLookupBatch(fd, first ? null : in, out, keys, values, batchSize);
             } catch (BpfException e) {
-                if (e.errno() == Errno.ENOENT) {
-                    return total + Integer.toUnsignedLong(attr.getInt(32)); // the last batch still carries entries
-                }
                 if (first && (e.errno() == Errno.ENOTSUPP || e.errno() == Errno.EINVAL)) {
                     return -1;
                 }
                 throw e;
             }
-            int returned = attr.getInt(32);
-            total += Integer.toUnsignedLong(returned);
+            total += Integer.toUnsignedLong(batch.count());
+            if (batch.last()) {
+                return total;
+            }
             first = false;
             NativeBuffer swap = in;
             in = out;
@@ -135,24 +127,16 @@ public final class MapEntries {
         int keySize = (int) Math.max(info.keySize(), 1);
         NativeBuffer key = new NativeBuffer(keySize);
         NativeBuffer next = new NativeBuffer(keySize);
-        Attr attr = new Attr();
+        Bpf bpf = new Bpf();
         long total = 0;
-        boolean first = true;
-        while (true) {
+        for (boolean first = true; ; first = false) {
             if ((total & 1023) == 0 && System.nanoTime() > deadline) {
                 throw new Interrupted();
             }
-            attr.clear().putInt(0, fd).putPointer(8, first ? null : key).putPointer(16, next);
-            try {
-                Bpf.call(Command.MAP_GET_NEXT_KEY, attr);
-            } catch (BpfException e) {
-                if (e.errno() == Errno.ENOENT) {
-                    return total;
-                }
-                throw e;
+            if (!bpf.mapGetNextKey(fd, first ? null : key, next)) {
+                return total;
             }
             total++;
-            first = false;
             NativeBuffer swap = key;
             key = next;
             next = swap;
@@ -162,28 +146,9 @@ public final class MapEntries {
         }
     }
 
-    /** The value buffer one entry needs in user space: per-CPU maps hold one 8-byte-aligned slot per CPU. */
+    /** The value buffer one entry needs in user space. */
     private static long valueBytes(MapInfo info) {
         long size = Math.max(info.valueSize(), 1);
-        return PER_CPU.contains(info.type()) ? ((size + 7) & ~7L) * POSSIBLE_CPUS : size;
-    }
-
-    /** How many value slots a per-CPU map entry has in user space: one per possible CPU. */
-    public static int possibleCpus() {
-        return POSSIBLE_CPUS;
-    }
-
-    /** Counts the CPUs in /sys/devices/system/cpu/possible ("0-1", "0,2-3"). */
-    private static int readPossibleCpus() {
-        try {
-            int n = 0;
-            for (String range : Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim().split(",")) {
-                String[] ends = range.split("-");
-                n += ends.length == 2 ? Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1 : 1;
-            }
-            return Math.max(n, 1);
-        } catch (IOException | NumberFormatException e) {
-            return Runtime.getRuntime().availableProcessors();
-        }
+        return PER_CPU.contains(info.type()) ? PerCpu.valueBytes(size) : size;
     }
 }

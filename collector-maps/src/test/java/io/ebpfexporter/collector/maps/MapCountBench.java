@@ -1,5 +1,8 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.collector.maps;
 
+import io.ebpfexporter.core.MapInfo;
+import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.testkit.Fixtures;
 
 import java.util.ArrayList;

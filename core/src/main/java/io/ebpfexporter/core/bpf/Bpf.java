@@ -1,0 +1,161 @@
+package io.ebpfexporter.core.bpf;
+
+import io.ebpfexporter.core.sys.Syscall;
+
+import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * The bpf() commands, one method each, filling their {@link BpfAttr} fields; errors become
+ * {@link BpfException}. An instance reuses one attr and belongs to one thread at a time.
+ */
+public final class Bpf {
+    private static final NativeBuffer LICENSE = NativeBuffer.of("GPL\0".getBytes(StandardCharsets.US_ASCII));
+
+    private final Attr attr = new Attr();
+
+    /** What one BPF_MAP_LOOKUP_BATCH returned: entries copied, and whether it reached the end. */
+    public record Batch(int count, boolean last) {
+    }
+
+    /** Issues {@code command} with the attr {@code fill} writes, and returns its non-negative result. */
+    public int call(Command command, Consumer<Attr> fill) {
+        fill.accept(attr.clear());
+        return issue(command);
+    }
+
+    /** The id after {@code after} (BPF_*_GET_NEXT_ID), or 0 when there is none: ids start at 1. */
+    public int nextId(Command command, int after) {
+        attr.clear().put(BpfAttr.ObjId.ID, after);
+        try {
+            issue(command);
+        } catch (BpfException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return 0;
+            }
+            throw e;
+        }
+        return attr.getInt(BpfAttr.ObjId.NEXT_ID);
+    }
+
+    /** An fd for the object {@code id} (BPF_*_GET_FD_BY_ID). */
+    public int fdById(Command command, int id, int openFlags) {
+        attr.clear().put(BpfAttr.ObjId.ID, id).put(BpfAttr.ObjId.OPEN_FLAGS, openFlags);
+        return issue(command);
+    }
+
+    /**
+     * Fills the first {@code size} bytes of {@code info} with the object's info struct
+     * (BPF_OBJ_GET_INFO_BY_FD) and returns how many the kernel filled: fewer on an older kernel.
+     */
+    public int objInfo(int fd, NativeBuffer info, int size) {
+        attr.clear().put(BpfAttr.Info.BPF_FD, fd).put(BpfAttr.Info.INFO_LEN, size).putPointer(BpfAttr.Info.INFO, info);
+        issue(Command.OBJ_GET_INFO_BY_FD);
+        return attr.getInt(BpfAttr.Info.INFO_LEN);
+    }
+
+    /** The id of a program, map or link fd: {@code id} sits at byte 4 of each of their info structs. */
+    public int idOf(int fd) {
+        NativeBuffer info = new NativeBuffer(BpfProgInfo.ID.end());
+        objInfo(fd, info, info.size());
+        return info.view().getInt(BpfProgInfo.ID.offset());
+    }
+
+    /** BPF_PROG_LOAD of GPL-licensed {@code insns}; {@code attachBtfId} 0 for none. */
+    public int progLoad(int type, NativeBuffer insns, String name, int expectedAttachType, int attachBtfId) {
+        attr.clear()
+                .put(BpfAttr.ProgLoad.PROG_TYPE, type)
+                .put(BpfAttr.ProgLoad.INSN_CNT, insns.size() / 8)
+                .putPointer(BpfAttr.ProgLoad.INSNS, insns)
+                .putPointer(BpfAttr.ProgLoad.LICENSE, LICENSE)
+                .putName(BpfAttr.ProgLoad.PROG_NAME, name)
+                .put(BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE, expectedAttachType)
+                .put(BpfAttr.ProgLoad.ATTACH_BTF_ID, attachBtfId);
+        return issue(Command.PROG_LOAD);
+    }
+
+    /** BPF_LINK_CREATE; {@code extra} fills the attach kind's member (from byte 16), if any. */
+    public int linkCreate(int progFd, int target, int attachType, Consumer<Attr> extra) {
+        attr.clear()
+                .put(BpfAttr.LinkCreate.PROG_FD, progFd)
+                .put(BpfAttr.LinkCreate.TARGET, target)
+                .put(BpfAttr.LinkCreate.ATTACH_TYPE, attachType);
+        extra.accept(attr);
+        return issue(Command.LINK_CREATE);
+    }
+
+    /** BPF_ITER_CREATE: a readable fd of the iterator link's output. */
+    public int iterCreate(int linkFd) {
+        attr.clear().put(BpfAttr.IterCreate.LINK_FD, linkFd);
+        return issue(Command.ITER_CREATE);
+    }
+
+    /** BPF_ENABLE_STATS: an fd that keeps statistics of {@code type} on while open. */
+    public int enableStats(int type) {
+        attr.clear().put(BpfAttr.EnableStats.TYPE, type);
+        return issue(Command.ENABLE_STATS);
+    }
+
+    /** BPF_MAP_LOOKUP_BATCH of up to {@code count} entries, resuming after {@code in} (null: from the start). */
+    public Batch mapLookupBatch(int mapFd, NativeBuffer in, NativeBuffer out, NativeBuffer keys, NativeBuffer values,
+                                int count) {
+        attr.clear()
+                .putPointer(BpfAttr.MapBatch.IN_BATCH, in)
+                .putPointer(BpfAttr.MapBatch.OUT_BATCH, out)
+                .putPointer(BpfAttr.MapBatch.KEYS, keys)
+                .putPointer(BpfAttr.MapBatch.VALUES, values)
+                .put(BpfAttr.MapBatch.COUNT, count)
+                .put(BpfAttr.MapBatch.MAP_FD, mapFd);
+        try {
+            issue(Command.MAP_LOOKUP_BATCH);
+        } catch (BpfException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+            return new Batch(attr.getInt(BpfAttr.MapBatch.COUNT), true); // the last batch still carries entries
+        }
+        return new Batch(attr.getInt(BpfAttr.MapBatch.COUNT), false);
+    }
+
+    /** BPF_MAP_GET_NEXT_KEY after {@code key} (null: the first) into {@code next}; false when none is left. */
+    public boolean mapGetNextKey(int mapFd, NativeBuffer key, NativeBuffer next) {
+        attr.clear().put(BpfAttr.MapElem.MAP_FD, mapFd).putPointer(BpfAttr.MapElem.KEY, key)
+                .putPointer(BpfAttr.MapElem.VALUE, next);
+        try {
+            issue(Command.MAP_GET_NEXT_KEY);
+            return true;
+        } catch (BpfException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private int issue(Command command) {
+        long result = Syscall.bpf(command.number, attr.buffer.address(), Attr.SIZE);
+        Reference.reachabilityFence(attr); // keeps the buffers attr points at alive through the call
+        if (result < 0) {
+            throw new BpfException(command.uapiName(), Syscall.errno());
+        }
+        return (int) result;
+    }
+
+    /** read(2) into {@code buffer}: the bytes read, 0 at end of file. */
+    public static int read(int fd, NativeBuffer buffer) {
+        long n = Syscall.read(fd, buffer.address(), buffer.size());
+        Reference.reachabilityFence(buffer);
+        if (n < 0) {
+            throw new BpfException("read", Syscall.errno());
+        }
+        return (int) n;
+    }
+
+    /** Closes an fd the kernel gave us; a failure here is not actionable, so it is ignored. */
+    public static void close(int fd) {
+        if (fd >= 0) {
+            Syscall.close(fd);
+        }
+    }
+}

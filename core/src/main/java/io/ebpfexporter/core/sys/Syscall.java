@@ -1,0 +1,43 @@
+package io.ebpfexporter.core.sys;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+/**
+ * The libc calls the exporter makes, through JNA direct mapping with raw addresses (a bpf() call costs
+ * about 1.1 µs here; direct mapping adds about 0.15 µs, an interface proxy far more). Callers keep the
+ * memory behind an address reachable through the call and read errno with {@link #errno()}.
+ */
+public final class Syscall {
+    private static final long SYS_BPF = Platform.isARM() ? 280 : 321;
+
+    static {
+        // glibc by its soname, which the dynamic loader finds directly; JNA's generic "c" needs its
+        // library search path, and building that runs ldconfig -p at start-up (the launcher skips it).
+        Native.register(Syscall.class, "libc.so.6");
+    }
+
+    private Syscall() {
+    }
+
+    private static native long syscall(long number, long cmd, long attr, long size);
+
+    /** close(2); failures are not actionable and ignored. */
+    public static native int close(int fd);
+
+    /** read(2): bytes read, 0 at end of file, negative on error. */
+    public static native long read(int fd, long buffer, long size);
+
+    /** open(2) of a NUL-terminated path: the fd, or negative on error. */
+    public static native int open(long path, int flags);
+
+    /** bpf(2): its result, or negative on error. */
+    public static long bpf(int cmd, long attr, long size) {
+        return syscall(SYS_BPF, cmd, attr, size);
+    }
+
+    /** The errno of the last failed call on this thread. */
+    public static int errno() {
+        return Native.getLastError();
+    }
+}
