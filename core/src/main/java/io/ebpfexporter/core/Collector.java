@@ -3,7 +3,6 @@ package io.ebpfexporter.core;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * A source of metrics, found by {@link java.util.ServiceLoader} and run by the server at scrape time.
@@ -20,9 +19,14 @@ public interface Collector extends AutoCloseable {
         return true;
     }
 
-    /** The keys this collector accepts under {@code collectors.<name>}, besides {@code enabled}. */
-    default Set<String> settingKeys() {
-        return Set.of();
+    /** The flags the seed (digitalocean-labs/ebpf_exporter) used for {@code collectors.<name>.enabled}. */
+    default List<String> enabledAliases() {
+        return List.of();
+    }
+
+    /** The settings this collector reads under {@code collectors.<name>}, besides {@code enabled}. */
+    default List<Setting> settings() {
+        return List.of();
     }
 
     /**

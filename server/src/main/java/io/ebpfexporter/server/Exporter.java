@@ -2,6 +2,7 @@ package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.ObjectWalk;
 import io.helidon.http.HeaderNames;
@@ -39,11 +40,11 @@ final class Exporter implements AutoCloseable {
         this.sdNotify = sdNotify;
     }
 
-    static Exporter start(CommandLine commandLine) {
+    /** Starts {@code discovered} collectors as {@code commandLine} and the config they derive {@code keys} from say. */
+    static Exporter start(CommandLine commandLine, List<Collector> discovered, ConfigFlags keys) {
         ExporterConfig config = ExporterConfig.load(commandLine.configFile(), commandLine.overrides());
         OneLineLogging.level(config.logLevel());
-        List<Collector> discovered = discover();
-        config.validate(discovered);
+        config.validate(keys);
         List<ListenAddress> listeners = commandLine.listenAddresses().isEmpty()
                 ? List.of(new ListenAddress(config.host(), config.port()))
                 : commandLine.listenAddresses();
@@ -132,11 +133,8 @@ final class Exporter implements AutoCloseable {
         return note.isEmpty() ? collector.name() : collector.name() + " (" + note + ")";
     }
 
-    static List<String> collectorNames() {
-        return discover().stream().map(Collector::name).toList();
-    }
-
-    private static List<Collector> discover() {
+    /** Every collector module on the module path, by name. */
+    static List<Collector> discover() {
         List<Collector> found = new ArrayList<>();
         ServiceLoader.load(Collector.class).forEach(found::add);
         found.sort(Comparator.comparing(Collector::name));
@@ -148,7 +146,10 @@ final class Exporter implements AutoCloseable {
         try {
             for (Collector collector : discovered) {
                 var settings = config.collectorSettings(collector.name());
-                if (settings.bool("enabled", collector.enabledByDefault() && !disableDefaults)) {
+                Setting enabledKey = ConfigFlags.enabled(collector);
+                boolean on = settings.get(enabledKey.key()).isPresent() ? settings.bool(enabledKey)
+                        : collector.enabledByDefault() && !disableDefaults;
+                if (on) {
                     collector.configure(settings);
                     enabled.add(collector);
                 }

@@ -1,7 +1,7 @@
 package io.ebpfexporter.server;
 
-import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Naming;
+import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.Settings;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
@@ -10,24 +10,18 @@ import io.helidon.config.ConfigSources;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * The exporter's configuration: the built-in application.yaml, overridden by the file given with
- * {@code --config.file}, overridden in turn by Helidon's environment-variable and system-property
- * sources. Keys written in a YAML file are checked strictly, so a typo fails at startup by name.
+ * The exporter's configuration, highest precedence first: command-line flags, Java system properties
+ * and environment variables (Helidon's mapping: {@code SERVER_PORT} for {@code server.port}), the
+ * file given with {@code --config.file}, and the defaults each {@link Setting} declares. Keys written
+ * in a YAML file are checked strictly, so a typo fails at startup by name.
  */
 final class ExporterConfig {
-    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "metrics-path", "log-level", "max-requests");
-    private static final Set<String> METRICS_KEYS = Set.of("naming");
-    private static final Set<String> SECTIONS = Set.of("server", "collectors", "metrics");
-
     private final Config config;
     private final Optional<Config> file;
     private final String fileName;
@@ -38,26 +32,24 @@ final class ExporterConfig {
         this.fileName = fileName;
     }
 
-    /** The config; {@code overrides} (from command-line flags) win over the file and the defaults. */
+    /** The config; {@code overrides} (from command-line flags) win over everything else. */
     static ExporterConfig load(Optional<Path> path, Map<String, String> overrides) {
-        var defaults = ConfigSources.classpath("application.yaml").mediaType(MediaTypes.APPLICATION_YAML);
-        var flags = ConfigSources.create(overrides);
+        var builder = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(overrides))
+                .addSource(ConfigSources.systemProperties())
+                .addSource(ConfigSources.environmentVariables());
+        if (path.isEmpty()) {
+            return new ExporterConfig(builder.build(), Optional.empty(), "");
+        }
+        Path p = path.get();
         try {
-            if (path.isEmpty()) {
-                return new ExporterConfig(Config.builder().addSource(flags).addSource(defaults).build(), Optional.empty(),
-                        "application.yaml");
-            }
-            Path p = path.get();
             Config fileOnly = yamlFile(p, "config file", "--config.file");
-            Config merged = Config.builder()
-                    .addSource(flags)
-                    .addSource(ConfigSources.file(p).mediaType(MediaTypes.APPLICATION_YAML))
-                    .addSource(defaults)
-                    .build();
-            return new ExporterConfig(merged, Optional.of(fileOnly), p.toString());
+            builder.addSource(ConfigSources.file(p).mediaType(MediaTypes.APPLICATION_YAML));
+            return new ExporterConfig(builder.build(), Optional.of(fileOnly), p.toString());
         } catch (ConfigException e) {
-            throw new StartupException("cannot read config " + path.map(Path::toString).orElse("application.yaml")
-                    + ": " + firstLine(e) + "; fix the YAML syntax");
+            throw new StartupException("cannot read config " + p + ": " + firstLine(e) + "; fix the YAML syntax");
         }
     }
 
@@ -77,66 +69,50 @@ final class ExporterConfig {
                 .build();
     }
 
+    /** A server setting's checked value, or its default. */
+    String value(Setting setting) {
+        String raw = config.get(setting.key()).asString().orElse(setting.defaultValue());
+        try {
+            return setting.check(raw);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(setting.key() + " " + e.getMessage());
+        }
+    }
+
     String host() {
-        return config.get("server.host").asString().orElse("0.0.0.0");
+        return value(ServerSettings.HOST);
     }
 
     int port() {
-        String value = config.get("server.port").asString().orElse("11000");
-        try {
-            int port = Integer.parseInt(value.trim());
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new StartupException("server.port must be a port number from 0 to 65535, not '" + value + "'");
+        return Integer.parseInt(value(ServerSettings.PORT));
     }
 
-    /** server.log-level: the java.util.logging level for the exporter's own log lines. */
+    /** The java.util.logging level for the exporter's own log lines. */
     Level logLevel() {
-        String value = config.get("server.log-level").asString().orElse("info").trim().toLowerCase(Locale.ROOT);
-        return switch (value) {
+        return switch (value(ServerSettings.LOG_LEVEL)) {
             case "debug" -> Level.FINE;
-            case "info" -> Level.INFO;
-            case "warn", "warning" -> Level.WARNING;
+            case "warn" -> Level.WARNING;
             case "error" -> Level.SEVERE;
-            default -> throw new StartupException("server.log-level (--log-level) must be debug, info, warn or error,"
-                    + " not '" + value + "'");
+            default -> Level.INFO;
         };
     }
 
-    /** server.max-requests: concurrent requests per listener before 503 (the exporter-toolkit default, 40). */
+    /** Concurrent requests per listener before 503 (the exporter-toolkit default, 40). */
     int maxRequests() {
-        String value = config.get("server.max-requests").asString().orElse("40").trim();
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new StartupException("server.max-requests must be a whole number of at least 1, not '" + value + "'");
+        return Integer.parseInt(value(ServerSettings.MAX_REQUESTS));
     }
 
     String metricsPath() {
-        String path = config.get("server.metrics-path").asString().orElse("/metrics");
+        String path = value(ServerSettings.METRICS_PATH);
         if (!path.startsWith("/") || path.equals("/")) {
-            throw new StartupException("server.metrics-path must start with '/' and not be '/', not '" + path + "'");
+            throw new StartupException(ServerSettings.METRICS_PATH.key() + " must start with '/' and not be '/', not '"
+                    + path + "'");
         }
         return path;
     }
 
-    /** {@code metrics.naming}: {@code standard} (Prometheus conventions, the default) or {@code seed}. */
     Naming naming() {
-        String value = config.get("metrics.naming").asString().orElse("standard").trim();
-        return switch (value) {
-            case "standard" -> Naming.STANDARD;
-            case "seed" -> Naming.SEED;
-            default -> throw new StartupException("metrics.naming must be standard or seed, not '" + value + "'");
-        };
+        return value(ServerSettings.NAMING).equals("seed") ? Naming.SEED : Naming.STANDARD;
     }
 
     /** The config subtree of one collector, {@code collectors.<name>}. */
@@ -161,41 +137,35 @@ final class ExporterConfig {
         };
     }
 
-    /** Fails on any key of the YAML file that neither the server nor a discovered collector knows. */
-    void validate(Collection<Collector> collectors) {
+    /** Fails on any key of the YAML file that no declared setting names. */
+    void validate(ConfigFlags keys) {
         if (file.isEmpty()) {
             return;
         }
-        Set<String> names = new TreeSet<>();
-        collectors.forEach(c -> names.add(c.name()));
+        List<String> sections = keys.topLevel();
         file.get().traverse().filter(Config::isLeaf).forEach(leaf -> {
             String key = leaf.key().toString();
             String[] parts = key.split("\\.", 3);
-            if (!SECTIONS.contains(parts[0])) {
-                throw unknown("config key '" + key + "'", "the top-level keys are " + String.join(", ", new TreeSet<>(SECTIONS)));
+            if (!sections.contains(parts[0])) {
+                throw unknown("config key '" + key + "'", "the top-level keys are " + String.join(", ", sections));
             }
-            if (parts.length == 1) {
-                return; // an empty section
-            }
-            if (parts[0].equals("server") && !SERVER_KEYS.contains(key.substring("server.".length()))) {
-                throw unknown("config key '" + key + "'", "server takes " + String.join(", ", new TreeSet<>(SERVER_KEYS)));
-            }
-            if (parts[0].equals("metrics") && !METRICS_KEYS.contains(key.substring("metrics.".length()))) {
-                throw unknown("config key '" + key + "'", "metrics takes " + String.join(", ", new TreeSet<>(METRICS_KEYS)));
+            if (parts.length == 1 || keys.key(key).isPresent()) {
+                return; // an empty section, or a declared key
             }
             if (parts[0].equals("collectors")) {
+                List<String> names = keys.keysUnder("collectors.").stream().map(k -> k.substring(0, k.indexOf('.')))
+                        .distinct().toList();
                 if (!names.contains(parts[1])) {
                     throw unknown("collector '" + parts[1] + "' (config key '" + key + "')",
                             "the collectors are " + String.join(", ", names));
                 }
-                Collector collector = collectors.stream().filter(c -> c.name().equals(parts[1])).findFirst().orElseThrow();
-                Set<String> allowed = new TreeSet<>(collector.settingKeys());
-                allowed.add("enabled");
-                if (parts.length == 3 && !allowed.contains(parts[2])) {
-                    throw unknown("config key '" + key + "'",
-                            "collectors." + parts[1] + " takes " + String.join(", ", allowed));
+                if (parts.length == 2) {
+                    return;
                 }
+                throw unknown("config key '" + key + "'", "collectors." + parts[1] + " takes "
+                        + String.join(", ", keys.keysUnder("collectors." + parts[1] + ".")));
             }
+            throw unknown("config key '" + key + "'", parts[0] + " takes " + String.join(", ", keys.keysUnder(parts[0] + ".")));
         });
     }
 

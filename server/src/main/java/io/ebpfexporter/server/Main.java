@@ -1,5 +1,9 @@
 package io.ebpfexporter.server;
 
+import io.ebpfexporter.core.Collector;
+
+import java.util.List;
+
 /** Entry point. A start-up failure prints one line naming the problem and the fix, and exits 2. */
 public final class Main {
     private Main() {
@@ -8,9 +12,11 @@ public final class Main {
     public static void main(String[] args) {
         OneLineLogging.install();
         try {
-            CommandLine commandLine = CommandLine.parse(args);
+            List<Collector> collectors = Exporter.discover();
+            ConfigFlags keys = new ConfigFlags(collectors);
+            CommandLine commandLine = CommandLine.parse(keys, args);
             if (commandLine.help()) {
-                System.out.print(CommandLine.usage(Exporter.collectorNames()));
+                System.out.print(CommandLine.usage(keys));
                 return;
             }
             if (commandLine.version()) {
@@ -18,7 +24,7 @@ public final class Main {
                 System.out.println("ebpf-exporter " + build.version() + " (revision " + build.revision() + ")");
                 return;
             }
-            Exporter exporter = Exporter.start(commandLine);
+            Exporter exporter = Exporter.start(commandLine, collectors, keys);
             Runtime.getRuntime().addShutdownHook(new Thread(exporter::close, "shutdown"));
         } catch (StartupException e) {
             System.err.println("ebpf-exporter: " + e.getMessage());

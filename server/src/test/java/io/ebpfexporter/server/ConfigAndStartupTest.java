@@ -87,7 +87,7 @@ class ConfigAndStartupTest {
                         + "      mode: sample\n      sample_interval: -5s\n      sample_duration: 1s\n")),
                 "collectors.programs.stats.sample_interval");
         assertOneLineError(ExporterProcess.run("--config.file=" + yaml("metrics:\n  naming: legacy\n")),
-                "metrics.naming must be standard or seed, not 'legacy'");
+                "metrics.naming must be one of standard, seed, not 'legacy'");
         assertOneLineError(ExporterProcess.run("--config.file=" + yaml("metrics:\n  nameing: seed\n")),
                 "unknown config key 'metrics.nameing'", "naming");
     }

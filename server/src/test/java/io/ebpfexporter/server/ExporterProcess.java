@@ -77,8 +77,8 @@ final class ExporterProcess implements AutoCloseable {
 
     /**
      * As {@link #start(String, String)}, with {@code flags} on the command line (keys are flags, values
-     * their values or "" for a bare switch; a LinkedHashMap keeps their order) and {@code NOTIFY_SOCKET}
-     * from the "NOTIFY_SOCKET" entry, if any.
+     * their values or "" for a bare switch; a LinkedHashMap keeps their order); an entry whose key is
+     * not a flag is an environment variable (e.g. NOTIFY_SOCKET).
      */
     static ExporterProcess start(String serverLines, String yaml, Map<String, String> flags) throws IOException {
         Path config = Files.createTempFile("ebpf-exporter-test", ".yaml");
@@ -90,9 +90,11 @@ final class ExporterProcess implements AutoCloseable {
             }
         });
         ProcessBuilder builder = new ProcessBuilder(command(args.toArray(String[]::new))).redirectErrorStream(true);
-        if (flags.containsKey("NOTIFY_SOCKET")) {
-            builder.environment().put("NOTIFY_SOCKET", flags.get("NOTIFY_SOCKET"));
-        }
+        flags.forEach((name, value) -> {
+            if (!name.startsWith("--")) {
+                builder.environment().put(name, value);
+            }
+        });
         Process process = builder.start();
         StringBuffer output = new StringBuffer();
         BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

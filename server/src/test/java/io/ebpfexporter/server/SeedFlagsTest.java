@@ -55,6 +55,24 @@ class SeedFlagsTest {
     }
 
     @Test
+    void flagsOutrankEnvironmentWhichOutranksTheFile() throws Exception {
+        Kernel.requireBpf();
+        String yaml = "collectors:\n  programs:\n    stats:\n      mode: enabled\n";
+        String alwaysOn = "programs (program stats always on";
+        try (ExporterProcess fileOnly = ExporterProcess.start("", yaml)) {
+            assertTrue(fileOnly.output().contains(alwaysOn), fileOnly.output());
+        }
+        try (ExporterProcess envOverFile = ExporterProcess.start("", yaml,
+                flags("COLLECTORS_PROGRAMS_STATS_MODE", "disabled"))) {
+            assertFalse(envOverFile.output().contains(alwaysOn), envOverFile.output());
+        }
+        try (ExporterProcess flagOverEnv = ExporterProcess.start("", "",
+                flags("COLLECTORS_PROGRAMS_STATS_MODE", "disabled", "--collectors.programs.stats.mode", "enabled"))) {
+            assertTrue(flagOverEnv.output().contains(alwaysOn), flagOverEnv.output());
+        }
+    }
+
+    @Test
     void disableDefaultsAndSampleDurations() throws Exception {
         Kernel.requireBpf();
         try (ExporterProcess exporter = ExporterProcess.start("", "", flags("--collector.disable-defaults", "",
@@ -140,7 +158,7 @@ class SeedFlagsTest {
                 {"--listen-addr=nohost", "--listen-addr must be HOST:PORT or :PORT"},
                 {"--web.listen-address=:70000", "--web.listen-address needs a port from 0 to 65535"},
                 {"--no-metrics-path", "unknown flag '--no-metrics-path'"},
-                {"--map-count-entries=perhaps", "--map-count-entries takes true or false"},
+                {"--map-count-entries=perhaps", "--map-count-entries must be true or false"},
                 {"--web.max-requests=0", "--web.max-requests must be a whole number of at least 1"},
                 {"--metrics-path", "--metrics-path needs a value"},
         };
@@ -163,6 +181,11 @@ class SeedFlagsTest {
                 "--collector.disable-defaults", "--config.file", "--help", "--version"}) {
             assertTrue(help.stdout().contains(flag), flag + " in\n" + help.stdout());
         }
-        assertTrue(help.stdout().contains("Collectors: btf, links, maps, programs"), help.stdout());
+        // Every collector's declared settings, each under a flag named after its full config key.
+        for (String derived : new String[] {"Collector btf:", "Collector links:", "Collector maps:", "Collector programs:",
+                "--collectors.maps.count_entries_budget=DURATION", "--collectors.maps.count_entries_iterator",
+                "--prog-stats-mode=disabled|enabled|sample", "--collectors.programs.stats.mode", "--server.port=N", "--metrics.naming"}) {
+            assertTrue(help.stdout().contains(derived), derived + " in\n" + help.stdout());
+        }
     }
 }

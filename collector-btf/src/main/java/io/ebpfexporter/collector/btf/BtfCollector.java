@@ -19,6 +19,11 @@ public final class BtfCollector implements Collector {
     }
 
     @Override
+    public List<String> enabledAliases() {
+        return List.of("--collector.btf");
+    }
+
+    @Override
     public List<MetricSnapshot> collect() {
         Family info = Family.info("ebpf_btf_info",
                 "Loaded BTF object (bpf_btf_info): name (empty for user BTF) and whether the kernel owns it"

@@ -29,6 +29,11 @@ public final class LinksCollector implements Collector {
         return "links";
     }
 
+    @Override
+    public List<String> enabledAliases() {
+        return List.of("--collector.link");
+    }
+
     /** The link types this build describes beyond {@code ebpf_link_info}. */
     Set<Integer> describedTypes() {
         return Set.copyOf(details.keySet());

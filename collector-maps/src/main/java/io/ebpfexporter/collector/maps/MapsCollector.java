@@ -7,6 +7,7 @@ import io.ebpfexporter.core.MapInfo;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.core.OpenObject;
+import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.Settings;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -14,7 +15,6 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Every eBPF map, from {@code struct bpf_map_info} and the map fd's fdinfo. */
 public final class MapsCollector implements Collector {
@@ -29,13 +29,16 @@ public final class MapsCollector implements Collector {
         }
     }
 
-    private static final String COUNT_ENTRIES = "count_entries";
-    private static final String COUNT_BUDGET = "count_entries_budget";
-    private static final String USE_ITERATOR = "count_entries_iterator";
+    private static final Setting COUNT_ENTRIES = Setting.bool("count_entries", false,
+            "export ebpf_map_entries, counted per scrape within count_entries_budget per map", "--map-count-entries");
+    private static final Setting COUNT_BUDGET = Setting.duration("count_entries_budget", "1s",
+            "time one map's count may take before it is left out as truncated");
+    private static final Setting USE_ITERATOR = Setting.bool("count_entries_iterator", true,
+            "count hash-family maps by the kernel's element counts in one iterator pass (Linux 6.6), else by batch lookup");
 
     private boolean countEntries;
-    private boolean useIterator = true;
-    private Duration budget = Duration.ofSeconds(1);
+    private boolean useIterator;
+    private Duration budget;
 
     @Override
     public String name() {
@@ -43,17 +46,22 @@ public final class MapsCollector implements Collector {
     }
 
     @Override
-    public Set<String> settingKeys() {
-        return Set.of(COUNT_ENTRIES, COUNT_BUDGET, USE_ITERATOR);
+    public List<String> enabledAliases() {
+        return List.of("--collector.map");
+    }
+
+    @Override
+    public List<Setting> settings() {
+        return List.of(COUNT_ENTRIES, COUNT_BUDGET, USE_ITERATOR);
     }
 
     @Override
     public void configure(Settings settings) {
-        countEntries = settings.bool(COUNT_ENTRIES, false);
-        useIterator = settings.bool(USE_ITERATOR, true);
-        budget = settings.duration(COUNT_BUDGET).orElse(budget);
+        countEntries = settings.bool(COUNT_ENTRIES);
+        useIterator = settings.bool(USE_ITERATOR);
+        budget = settings.duration(COUNT_BUDGET).orElseThrow();
         if (budget.isZero() || budget.isNegative()) {
-            throw new IllegalArgumentException(settings.where(COUNT_BUDGET) + " must be a positive duration such as 1s");
+            throw new IllegalArgumentException(settings.where(COUNT_BUDGET.key()) + " must be a positive duration such as 1s");
         }
     }
 

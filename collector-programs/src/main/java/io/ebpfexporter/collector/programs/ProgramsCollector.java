@@ -8,6 +8,7 @@ import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.core.ProgInfo;
+import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.Settings;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.StructView;
@@ -17,7 +18,6 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /** Every loaded eBPF program, from {@code struct bpf_prog_info}, and the run statistics modes. */
 public final class ProgramsCollector implements Collector {
@@ -35,8 +35,13 @@ public final class ProgramsCollector implements Collector {
     }
 
     @Override
-    public Set<String> settingKeys() {
-        return Set.of(StatsMode.MODE, StatsMode.INTERVAL, StatsMode.DURATION);
+    public List<String> enabledAliases() {
+        return List.of("--collector.prog");
+    }
+
+    @Override
+    public List<Setting> settings() {
+        return StatsMode.ALL;
     }
 
     @Override
@@ -47,7 +52,7 @@ public final class ProgramsCollector implements Collector {
         try {
             stats.start();
         } catch (BpfException e) {
-            throw new IllegalArgumentException(settings.where(StatsMode.MODE) + " " + statsMode.kind().name()
+            throw new IllegalArgumentException(settings.where(StatsMode.MODE.key()) + " " + statsMode.kind().name()
                     .toLowerCase() + ": the kernel refused BPF_ENABLE_STATS (" + e.getMessage()
                     + "); it needs Linux 5.8 or newer, else set it to disabled");
         }

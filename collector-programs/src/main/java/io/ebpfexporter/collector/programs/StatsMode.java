@@ -1,46 +1,50 @@
 package io.ebpfexporter.collector.programs;
 
+import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.Settings;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** {@code collectors.programs.stats}: whether and when the exporter turns on program run statistics. */
 record StatsMode(Kind kind, Duration interval, Duration duration) {
-    static final String MODE = "stats.mode";
-    static final String INTERVAL = "stats.sample_interval";
-    static final String DURATION = "stats.sample_duration";
-
     enum Kind { DISABLED, ENABLED, SAMPLE }
+
+    static final Setting MODE = Setting.choice("stats.mode",
+            Arrays.stream(Kind.values()).map(k -> k.name().toLowerCase(Locale.ROOT)).toList(), "disabled",
+            "whether the exporter turns on program run statistics (run counts and time)", "--prog-stats-mode");
+    static final Setting INTERVAL = Setting.duration("stats.sample_interval", null,
+            "sample mode: how often a stats window opens, e.g. 30s; required in sample mode",
+            "--prog-stats-sample-interval");
+    static final Setting DURATION = Setting.duration("stats.sample_duration", null,
+            "sample mode: how long a window stays open, shorter than the interval, e.g. 5s; required in sample mode",
+            "--prog-stats-sample-duration");
+    static final List<Setting> ALL = List.of(MODE, INTERVAL, DURATION);
 
     static final StatsMode DISABLED = new StatsMode(Kind.DISABLED, Duration.ZERO, Duration.ZERO);
 
     static StatsMode from(Settings settings) {
-        String text = settings.get(MODE).orElse("disabled").trim().toLowerCase(Locale.ROOT);
-        Kind kind = Arrays.stream(Kind.values()).filter(k -> k.name().toLowerCase(Locale.ROOT).equals(text))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException(settings.where(MODE) + " must be one of "
-                        + Arrays.stream(Kind.values()).map(k -> k.name().toLowerCase(Locale.ROOT))
-                        .collect(Collectors.joining(", ")) + ", not '" + text + "'"));
+        Kind kind = Kind.valueOf(settings.value(MODE).orElseThrow().toUpperCase(Locale.ROOT));
         if (kind != Kind.SAMPLE) {
             return kind == Kind.DISABLED ? DISABLED : new StatsMode(kind, Duration.ZERO, Duration.ZERO);
         }
         Duration interval = required(settings, INTERVAL);
         Duration duration = required(settings, DURATION);
         if (duration.compareTo(interval) >= 0) {
-            throw new IllegalArgumentException(settings.where(DURATION) + " (" + settings.get(DURATION).orElseThrow()
-                    + ") must be shorter than " + settings.where(INTERVAL) + " (" + settings.get(INTERVAL).orElseThrow()
-                    + ")");
+            throw new IllegalArgumentException(settings.where(DURATION.key()) + " (" + settings.get(DURATION.key())
+                    .orElseThrow() + ") must be shorter than " + settings.where(INTERVAL.key()) + " ("
+                    + settings.get(INTERVAL.key()).orElseThrow() + ")");
         }
         return new StatsMode(kind, interval, duration);
     }
 
-    private static Duration required(Settings settings, String key) {
-        Duration d = settings.duration(key).orElseThrow(() -> new IllegalArgumentException(
-                settings.where(MODE) + " sample needs " + settings.where(key) + " (a duration such as 30s)"));
+    private static Duration required(Settings settings, Setting setting) {
+        Duration d = settings.duration(setting).orElseThrow(() -> new IllegalArgumentException(settings.where(MODE.key())
+                + " sample needs " + settings.where(setting.key()) + " (a duration such as 30s)"));
         if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(settings.where(key) + " must be a positive duration such as 30s");
+            throw new IllegalArgumentException(settings.where(setting.key()) + " must be a positive duration such as 30s");
         }
         return d;
     }

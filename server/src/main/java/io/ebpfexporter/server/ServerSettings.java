@@ -1,0 +1,25 @@
+package io.ebpfexporter.server;
+
+import io.ebpfexporter.core.Setting;
+
+import java.util.List;
+
+/** The server's own config keys, each declared once with its default, help and the flags that set it. */
+final class ServerSettings {
+    static final Setting HOST = Setting.text("server.host", "0.0.0.0",
+            "address to listen on when no --listen-addr is given");
+    static final Setting PORT = Setting.port("server.port", 11000, "port to listen on when no --listen-addr is given");
+    static final Setting METRICS_PATH = Setting.text("server.metrics-path", "/metrics", "path of the metrics endpoint",
+            "--metrics-path", "--web.telemetry-path");
+    static final Setting LOG_LEVEL = Setting.choice("server.log-level", List.of("debug", "info", "warn", "error"), "info",
+            "the exporter's log level", "--log-level");
+    static final Setting MAX_REQUESTS = Setting.count("server.max-requests", 40,
+            "concurrent scrapes served before answering 503", "--web.max-requests");
+    static final Setting NAMING = Setting.choice("metrics.naming", List.of("standard", "seed"), "standard",
+            "metric names: Prometheus conventions (standard) or the seed exporter's (seed)");
+
+    static final List<Setting> ALL = List.of(HOST, PORT, METRICS_PATH, LOG_LEVEL, MAX_REQUESTS, NAMING);
+
+    private ServerSettings() {
+    }
+}
