@@ -44,8 +44,11 @@ public interface Collector extends AutoCloseable {
         return "";
     }
 
-    /** Reads the kernel and returns this scrape's metric families. May be called concurrently. */
-    List<MetricSnapshot> collect();
+    /**
+     * Reads the kernel and returns this scrape's metric families, made through {@code scrape}, whose
+     * readers its walks use. May be called concurrently, each call with its own context.
+     */
+    List<MetricSnapshot> collect(ScrapeContext scrape);
 
     /** Releases what {@link #configure} acquired; called once at shutdown. */
     @Override

@@ -15,21 +15,16 @@ import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSna
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One metric family filled during a scrape. It is declared with the name exactly as exposed
- * ({@code ebpf_program_info}, {@code ..._total}), its help and its label names, so a collector reads
- * like the table of its metrics; each {@link #add} then gives one series' values in that order.
+ * One metric family filled during a scrape, made by {@link ScrapeContext#info} and the like. It is
+ * declared with the name exactly as exposed ({@code ebpf_program_info}, {@code ..._total}), its help and
+ * its label names, so a collector reads like the table of its metrics; each {@link #add} then gives one
+ * series' values in that order.
  */
 public final class Family {
-    private enum Type { INFO, GAUGE, COUNTER, UNTYPED }
+    enum Type { INFO, GAUGE, COUNTER, UNTYPED }
 
-    /** The single-label Labels this thread made last, see {@link #labelsOf}. */
-    private static final ThreadLocal<Labels> LAST_SINGLE = new ThreadLocal<>();
-    /** Each family's Labels of its last snapshot, in the order added, see {@link #labelsOf}. */
-    private static final Map<String, Labels[]> LAST_SNAPSHOT = new ConcurrentHashMap<>();
     /** How many of the last snapshot's series a series is compared with: objects removed since are skipped. */
     private static final int LOOK_AHEAD = 8;
     private static final Labels[] NONE = new Labels[0];
@@ -38,6 +33,7 @@ public final class Family {
     private final String name;
     private final String help;
     private final String[] labelNames;
+    private final ScrapeContext scrape;
     /** Where this family's Labels are kept between scrapes: its name and label names. */
     private final String reuseKey;
     private final Labels[] previous;
@@ -50,7 +46,7 @@ public final class Family {
     private double[] values = new double[16];
     private Unit unit;
 
-    private Family(Type type, String name, String suffix, String help, String... labelNames) {
+    Family(Type type, String name, String suffix, String help, ScrapeContext scrape, String... labelNames) {
         if (!name.endsWith(suffix)) {
             throw new IllegalArgumentException(name + " must end with " + suffix);
         }
@@ -58,30 +54,9 @@ public final class Family {
         this.name = name.substring(0, name.length() - suffix.length());
         this.help = help;
         this.labelNames = labelNames.clone();
+        this.scrape = scrape;
         this.reuseKey = name + "{" + String.join(",", labelNames) + "}";
-        this.previous = LAST_SNAPSHOT.getOrDefault(reuseKey, NONE);
-    }
-
-    /** An info family: each series has value 1; the name must end with {@code _info}. */
-    public static Family info(String name, String help, String... labelNames) {
-        return new Family(Type.INFO, name, "_info", help, labelNames);
-    }
-
-    public static Family gauge(String name, String help, String... labelNames) {
-        return new Family(Type.GAUGE, name, "", help, labelNames);
-    }
-
-    /** A counter family; the name must end with {@code _total}. */
-    public static Family counter(String name, String help, String... labelNames) {
-        return new Family(Type.COUNTER, name, "_total", help, labelNames);
-    }
-
-    /**
-     * A family of no declared type, for names that break the conventions on purpose (the seed's
-     * counters without {@code _total}, which the text writers would otherwise rename).
-     */
-    public static Family untyped(String name, String help, String... labelNames) {
-        return new Family(Type.UNTYPED, name, "", help, labelNames);
+        this.previous = scrape.memory().previous(reuseKey);
     }
 
     /** Declares the unit, which the name must carry as its suffix (OpenMetrics writes it as # UNIT). */
@@ -112,7 +87,7 @@ public final class Family {
      * <li>a series whose values are those of one in the family's last snapshot, as they are for an object
      * that did not change, reuses its Labels. Collectors add objects in id order every scrape, so the old
      * Labels are looked for where the last match left off, and a few further for objects removed since
-     * (a hash of all values cost nearly as much as the Labels it saved). Only the last snapshot's are kept;
+     * (a hash of all values cost nearly as much as the Labels it saved). Only the last snapshot's are kept, in the collector's {@link LabelMemory};
      * <li>one object's series in several single-label families ({@code map_id="7"} in max_entries,
      * memlock, frozen, entries), added one after another, share one Labels, so each is kept once.
      * </ul>
@@ -130,12 +105,12 @@ public final class Family {
         if (labelNames.length > 1) {
             return Labels.of(labelNames, labelValues);
         }
-        Labels last = LAST_SINGLE.get();
+        Labels last = scrape.lastSingle();
         if (last != null && last.getName(0).equals(labelNames[0]) && last.getValue(0).equals(labelValues[0])) {
             return last;
         }
         Labels single = Labels.of(labelNames, labelValues);
-        LAST_SINGLE.set(single);
+        scrape.lastSingle(single);
         return single;
     }
 
@@ -192,14 +167,11 @@ public final class Family {
     }
 
     private void keepLabelsForNextScrape() {
-        if (labels.isEmpty() || labelNames.length == 0) {
-            LAST_SNAPSHOT.remove(reuseKey);
-        } else {
-            LAST_SNAPSHOT.put(reuseKey, labels.toArray(NONE)); // a copy: other scrapes read it
-        }
+        // a copy: other scrapes read it
+        scrape.memory().keep(reuseKey, labelNames.length == 0 ? NONE : labels.toArray(NONE));
     }
 
-    /** The snapshots of the families that have at least one series, for {@link Collector#collect()}. */
+    /** The snapshots of the families that have at least one series, for {@link Collector#collect}. */
     public static List<MetricSnapshot> snapshots(Family... families) {
         List<MetricSnapshot> out = new ArrayList<>(families.length);
         for (Family f : families) {

@@ -14,12 +14,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FamilyTest {
+    /** The collector's memory across the scrapes of one test. */
+    private final LabelMemory memory = new LabelMemory();
+
+    /** A new scrape of the same collector. */
+    private ScrapeContext scrape() {
+        return new ScrapeContext(1, memory);
+    }
 
     @Test
     void oneObjectsSeriesInSingleLabelFamiliesShareTheirLabels() {
-        Family size = Family.gauge("ebpf_test_size", "size", "map_id");
-        Family frozen = Family.gauge("ebpf_test_frozen", "frozen", "map_id");
-        Family other = Family.gauge("ebpf_test_other", "other", "prog_id");
+        ScrapeContext scrape = scrape();
+        Family size = scrape.gauge("ebpf_test_size", "size", "map_id");
+        Family frozen = scrape.gauge("ebpf_test_frozen", "frozen", "map_id");
+        Family other = scrape.gauge("ebpf_test_other", "other", "prog_id");
         for (int id = 1; id <= 300; id++) {
             size.add(id * 10, Integer.toString(id));
             frozen.add(id % 2, Integer.toString(id));
@@ -43,7 +51,7 @@ class FamilyTest {
         Labels changed = onlyLabels(infoScrape("7", "array"));
         assertNotSame(same, changed, "a changed value: new Labels");
         assertEquals("array", changed.get("map_type"));
-        Family none = Family.info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
+        Family none = scrape().info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
         assertTrue(Family.snapshots(none).isEmpty());
         Labels after = onlyLabels(infoScrape("7", "array"));
         assertNotSame(changed, after, "a scrape without the object forgot its Labels");
@@ -59,8 +67,8 @@ class FamilyTest {
         }
     }
 
-    private static Family sizeScrape() {
-        Family family = Family.gauge("ebpf_test_reuse_size", "size", "map_id");
+    private Family sizeScrape() {
+        Family family = scrape().gauge("ebpf_test_reuse_size", "size", "map_id");
         for (int id = 1; id <= 50; id++) {
             family.add(id, Integer.toString(id));
         }
@@ -69,14 +77,14 @@ class FamilyTest {
 
     @Test
     void reuseFollowsObjectsRemovedAddedAndChangedBetweenScrapes() {
-        Family before = Family.info("ebpf_test_churn_info", "churn", "map_id", "map_type");
+        Family before = scrape().info("ebpf_test_churn_info", "churn", "map_id", "map_type");
         for (int id = 1; id <= 20; id++) {
             before.add(Integer.toString(id), "hash");
         }
         java.util.Map<String, Labels> old = new java.util.HashMap<>();
         labels(before).forEach(l -> old.put(l.get("map_id"), l));
 
-        Family after = Family.info("ebpf_test_churn_info", "churn", "map_id", "map_type");
+        Family after = scrape().info("ebpf_test_churn_info", "churn", "map_id", "map_type");
         for (int id = 1; id <= 20; id++) {
             if (id >= 5 && id <= 7) {
                 continue; // removed
@@ -98,8 +106,8 @@ class FamilyTest {
         }
     }
 
-    private static Family infoScrape(String id, String type) {
-        Family family = Family.info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
+    private Family infoScrape(String id, String type) {
+        Family family = scrape().info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
         family.add(id, type);
         return family;
     }
@@ -111,8 +119,17 @@ class FamilyTest {
     }
 
     @Test
+    void eachCollectorsMemoryIsItsOwn() {
+        Labels first = onlyLabels(infoScrape("7", "hash"));
+        Family elsewhere = new ScrapeContext(1, new LabelMemory()).info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
+        elsewhere.add("7", "hash");
+        assertNotSame(first, onlyLabels(elsewhere), "another collector's memory does not hold this one's Labels");
+        assertSame(first, onlyLabels(infoScrape("7", "hash")));
+    }
+
+    @Test
     void valuesStayWithTheirSeriesPastTheInitialCapacity() {
-        Family family = Family.gauge("ebpf_test_value", "value", "map_id");
+        Family family = scrape().gauge("ebpf_test_value", "value", "map_id");
         for (int id = 0; id < 1000; id++) {
             family.add(id * 1.5, Integer.toString(id));
         }
@@ -125,7 +142,7 @@ class FamilyTest {
 
     @Test
     void wrongNumberOfValuesStillFails() {
-        Family family = Family.gauge("ebpf_test_value", "value", "map_id");
+        Family family = scrape().gauge("ebpf_test_value", "value", "map_id");
         assertThrows(IllegalArgumentException.class, () -> family.add(1, "1", "2"));
         assertTrue(family.isEmpty());
     }

@@ -1,6 +1,8 @@
 package io.ebpfexporter.testkit;
 
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.LabelMemory;
+import io.ebpfexporter.core.ScrapeContext;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -27,11 +29,16 @@ public final class Scrapes {
         return m.find() ? m.group(1) : null;
     }
 
+    /** A scrape's context as the server makes one: a reader per CPU, and Labels memory of its own. */
+    public static ScrapeContext context() {
+        return new ScrapeContext(Runtime.getRuntime().availableProcessors(), new LabelMemory());
+    }
+
     public static String text(Collector collector) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             PrometheusTextFormatWriter.create().write(out,
-                    MetricSnapshots.of(collector.collect().toArray(new MetricSnapshot[0])));
+                    MetricSnapshots.of(collector.collect(context()).toArray(new MetricSnapshot[0])));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

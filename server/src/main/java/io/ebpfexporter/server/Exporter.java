@@ -55,7 +55,7 @@ final class Exporter implements AutoCloseable {
         List<Collector> enabled = configure(discovered, config, commandLine.disableDefaults());
 
         BuildInfo build = BuildInfo.load();
-        MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build));
+        MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build, ScrapeThreads.HOST), ScrapeThreads.HOST);
         LandingPage landing = new LandingPage(metricsPath, build);
         Optional<BasicAuth> auth = web.users().isEmpty() ? Optional.empty() : Optional.of(new BasicAuth(web.users()));
         WebServer server;

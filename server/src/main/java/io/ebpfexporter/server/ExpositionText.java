@@ -27,14 +27,13 @@ import java.util.concurrent.FutureTask;
  * the second half: the second half is written into memory on a second thread while the first streams.
  */
 final class ExpositionText {
-    /** Below this many data points one thread writes it all: a second would cost more than it saves. */
-    static final int SPLIT_AT = 8192;
-
     private final ExpositionFormatWriter writer;
+    private final ScrapeThreads threads;
     private final byte[] trailer;
 
-    ExpositionText(ExpositionFormatWriter writer) {
+    ExpositionText(ExpositionFormatWriter writer, ScrapeThreads threads) {
         this.writer = writer;
+        this.threads = threads;
         ByteArrayOutputStream empty = new ByteArrayOutputStream();
         try {
             writer.write(empty, MetricSnapshots.of());
@@ -73,12 +72,12 @@ final class ExpositionText {
     }
 
     /** The index of the family where the data points reach half their total, or 0 for a small scrape. */
-    private static int halfway(List<MetricSnapshot> families) {
+    private int halfway(List<MetricSnapshot> families) {
         long total = 0;
         for (MetricSnapshot family : families) {
             total += family.getDataPoints().size();
         }
-        if (total < SPLIT_AT) {
+        if (!threads.splitText(total)) {
             return 0;
         }
         long sum = 0;

@@ -26,19 +26,20 @@ import java.util.zip.GZIPOutputStream;
  * {@code collect[]=NAME} limits the scrape to the named collectors, {@code exclude[]=NAME} leaves some out.
  */
 final class MetricsEndpoint implements Handler {
-    private static final ExpositionText OPEN_METRICS = new ExpositionText(OpenMetricsTextFormatWriter.create());
-    private static final ExpositionText PROMETHEUS_TEXT = new ExpositionText(PrometheusTextFormatWriter.create());
-
     private final Scrape scrape;
+    private final ExpositionText openMetrics;
+    private final ExpositionText prometheusText;
 
-    MetricsEndpoint(Scrape scrape) {
+    MetricsEndpoint(Scrape scrape, ScrapeThreads threads) {
         this.scrape = scrape;
+        this.openMetrics = new ExpositionText(OpenMetricsTextFormatWriter.create(), threads);
+        this.prometheusText = new ExpositionText(PrometheusTextFormatWriter.create(), threads);
     }
 
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws IOException {
         String accept = request.headers().first(HeaderNames.ACCEPT).orElse("");
-        ExpositionText text = OPEN_METRICS.writer().accepts(accept) ? OPEN_METRICS : PROMETHEUS_TEXT;
+        ExpositionText text = openMetrics.writer().accepts(accept) ? openMetrics : prometheusText;
         boolean gzip = acceptsGzip(request.headers().first(HeaderNames.ACCEPT_ENCODING).orElse(""));
         List<String> collect = request.query().all("collect[]", List::of);
         List<String> exclude = request.query().all("exclude[]", List::of);

@@ -1,6 +1,8 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.LabelMemory;
+import io.ebpfexporter.core.ScrapeContext;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
@@ -11,7 +13,9 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -22,22 +26,24 @@ import java.util.concurrent.Semaphore;
 
 /**
  * One scrape: every enabled collector runs at once, each on its own virtual thread, and is timed.
- * A collector that throws costs only its own families and reports {@code success 0}.
- * <p>
- * Collector runs of all concurrent scrapes share one permit per CPU: more walks than CPUs only contend,
- * and a walk descheduled while it holds an object's fd keeps that object alive in the kernel, so a
- * closed object could show up in other scrapes for as long as the walk waits for a carrier thread.
+ * A collector that throws costs only its own families and reports {@code success 0}. Threads follow
+ * one {@link ScrapeThreads} policy; each collector keeps its {@link LabelMemory} from scrape to scrape.
  */
 final class Scrape {
     private static final System.Logger LOG = System.getLogger(Scrape.class.getName());
-    private static final Semaphore WALKS = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
 
+    private final ScrapeThreads threads;
+    private final Semaphore walks;
+    private final Map<Collector, LabelMemory> memories = new IdentityHashMap<>();
     private final List<Collector> collectors;
     private final Set<String> collectorNames;
     private final InfoSnapshot buildInfo;
 
-    Scrape(List<Collector> collectors, BuildInfo build) {
+    Scrape(List<Collector> collectors, BuildInfo build, ScrapeThreads threads) {
+        this.threads = threads;
+        this.walks = new Semaphore(threads.concurrentWalks(), true);
         this.collectors = List.copyOf(collectors);
+        this.collectors.forEach(c -> memories.put(c, new LabelMemory()));
         this.collectorNames = Collections.unmodifiableSet(new TreeSet<>(this.collectors.stream().map(Collector::name).toList()));
         this.buildInfo = InfoSnapshot.builder()
                 .name("ebpf_exporter_build")
@@ -71,18 +77,18 @@ final class Scrape {
         return snapshots(running.stream().map(Future::resultNow).toList());
     }
 
-    private static Outcome run(Collector collector) throws InterruptedException {
-        WALKS.acquire();
+    private Outcome run(Collector collector) throws InterruptedException {
+        walks.acquire();
         long start = System.nanoTime();
         List<MetricSnapshot> families = List.of();
         boolean success = true;
         try {
-            families = collector.collect();
+            families = collector.collect(new ScrapeContext(threads.readersPerWalk(), memories.get(collector)));
         } catch (RuntimeException | LinkageError e) {
             success = false;
             LOG.log(System.Logger.Level.WARNING, "collector {0} failed: {1}", collector.name(), e.toString());
         } finally {
-            WALKS.release();
+            walks.release();
         }
         return new Outcome(collector.name(), families, (System.nanoTime() - start) / 1e9, success);
     }

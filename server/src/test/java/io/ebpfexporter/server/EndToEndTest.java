@@ -124,12 +124,12 @@ class EndToEndTest {
         assertTrue(plain.headers().firstValue("content-encoding").isEmpty());
     }
 
-    /** Past {@link ExpositionText#SPLIT_AT} data points the text is written in two halves at once. */
+    /** Past {@link ScrapeThreads#SPLIT_TEXT_AT} data points the text is written in two halves at once. */
     @Test
     void aLargeScrapeIsWholeInEveryFormat() throws Exception {
         try (Fixtures fx = new Fixtures()) {
             List<Integer> ids = new java.util.ArrayList<>();
-            for (int i = 0; i < ExpositionText.SPLIT_AT / 4; i++) {
+            for (int i = 0; i < ScrapeThreads.SPLIT_TEXT_AT / 4; i++) {
                 ids.add(fx.map(Fixtures.MAP_ARRAY, 4, 8, 1, 0, "e2e_large").id());
             }
             String openMetrics = "application/openmetrics-text;version=1.0.0";

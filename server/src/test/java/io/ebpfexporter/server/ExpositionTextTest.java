@@ -1,6 +1,7 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.testkit.Scrapes;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -24,7 +25,7 @@ class ExpositionTextTest {
     @Test
     void aLargeScrapeWrittenInHalvesIsByteForByteTheWholeText() throws IOException {
         for (int seed = 1; seed <= 5; seed++) {
-            assertSameText(host(new Random(seed), 3 * ExpositionText.SPLIT_AT));
+            assertSameText(host(new Random(seed), 3 * ScrapeThreads.SPLIT_TEXT_AT));
         }
     }
 
@@ -32,8 +33,8 @@ class ExpositionTextTest {
     void smallScrapesAndOneHugeFamilyAreWrittenWhole() throws IOException {
         assertSameText(MetricSnapshots.of());
         assertSameText(host(new Random(7), 10));
-        Family one = Family.gauge("test_only_bytes", "one family", "id");
-        for (int i = 0; i < 2 * ExpositionText.SPLIT_AT; i++) {
+        Family one = Scrapes.context().gauge("test_only_bytes", "one family", "id");
+        for (int i = 0; i < 2 * ScrapeThreads.SPLIT_TEXT_AT; i++) {
             one.add(i, Integer.toString(i));
         }
         assertSameText(new MetricSnapshots(Family.snapshots(one)));
@@ -44,7 +45,7 @@ class ExpositionTextTest {
             ByteArrayOutputStream whole = new ByteArrayOutputStream();
             writer.write(whole, snapshots);
             ByteArrayOutputStream halves = new ByteArrayOutputStream();
-            new ExpositionText(writer).write(snapshots, halves);
+            new ExpositionText(writer, new ScrapeThreads(2)).write(snapshots, halves);
             assertArrayEquals(whole.toByteArray(), halves.toByteArray(), writer.getContentType());
             assertTrue(whole.size() > 0 || writer instanceof PrometheusTextFormatWriter);
         }
@@ -52,10 +53,10 @@ class ExpositionTextTest {
 
     /** Families of every type the collectors make, with label values that need escaping and UTF-8. */
     private static MetricSnapshots host(Random random, int objects) {
-        Family info = Family.info("test_map_info", "maps", "map_id", "map_name", "note");
-        Family memlock = Family.gauge("test_map_memlock_bytes", "bytes", "map_id").unit(Unit.BYTES);
-        Family runs = Family.counter("test_program_runs_total", "runs", "prog_id");
-        Family other = Family.untyped("test_other", "untyped", "id");
+        Family info = Scrapes.context().info("test_map_info", "maps", "map_id", "map_name", "note");
+        Family memlock = Scrapes.context().gauge("test_map_memlock_bytes", "bytes", "map_id").unit(Unit.BYTES);
+        Family runs = Scrapes.context().counter("test_program_runs_total", "runs", "prog_id");
+        Family other = Scrapes.context().untyped("test_other", "untyped", "id");
         for (int i = 0; i < objects; i++) {
             String id = Integer.toString(1_000_000 + i);
             info.add(id, "m" + random.nextInt(), switch (random.nextInt(4)) {

@@ -2,6 +2,8 @@ package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ScrapeContext;
+import io.ebpfexporter.testkit.Scrapes;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ class ScrapeTest {
             }
 
             @Override
-            public List<MetricSnapshot> collect() {
+            public List<MetricSnapshot> collect(ScrapeContext scrape) {
                 body.run();
                 return Family.snapshots(family);
             }
@@ -33,16 +35,16 @@ class ScrapeTest {
 
     @Test
     void aThrowingCollectorReportsSuccessZeroAndTheOthersAreComplete() throws Exception {
-        Family healthy = Family.gauge("test_healthy_value", "a value", "id");
+        Family healthy = Scrapes.context().gauge("test_healthy_value", "a value", "id");
         healthy.add(42, "7");
-        Family broken = Family.gauge("test_broken_value", "never emitted", "id");
+        Family broken = Scrapes.context().gauge("test_broken_value", "never emitted", "id");
         broken.add(1, "1");
         Scrape scrape = new Scrape(List.of(
                 named("healthy", () -> { }, healthy),
                 named("broken", () -> {
                     throw new IllegalStateException("simulated collector bug");
                 }, broken)),
-                new BuildInfo("1", "abc", "21"));
+                new BuildInfo("1", "abc", "21"), ScrapeThreads.HOST);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, scrape.collect());

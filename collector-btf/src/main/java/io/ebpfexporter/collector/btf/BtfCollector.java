@@ -3,6 +3,7 @@ package io.ebpfexporter.collector.btf;
 import io.ebpfexporter.core.BtfInfo;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -24,12 +25,12 @@ public final class BtfCollector implements Collector {
     }
 
     @Override
-    public List<MetricSnapshot> collect() {
-        Family info = Family.info("ebpf_btf_info",
+    public List<MetricSnapshot> collect(ScrapeContext scrape) {
+        Family info = scrape.info("ebpf_btf_info",
                 "Loaded BTF object (bpf_btf_info): name (empty for user BTF) and whether the kernel owns it"
                         + " (vmlinux or a module); both empty on kernels before 5.11, which report neither",
                 "btf_id", "btf_name", "is_kernel");
-        Family size = Family.gauge("ebpf_btf_size_bytes", "Size of the BTF data (bpf_btf_info.btf_size)", "btf_id")
+        Family size = scrape.gauge("ebpf_btf_size_bytes", "Size of the BTF data (bpf_btf_info.btf_size)", "btf_id")
                 .unit(Unit.BYTES);
         ObjectWalk.forEach(ObjectKind.BTFS, btf -> {
             BtfInfo b = btf.info();

@@ -1,6 +1,7 @@
 package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ScrapeContext;
 
 import java.util.List;
 
@@ -30,11 +31,11 @@ abstract class InfoDetail implements LinkDetail {
     }
 
     @Override
-    public List<Family> newFamilies() {
+    public List<Family> newFamilies(ScrapeContext scrape) {
         String[] all = new String[labels.length + 1];
         all[0] = "link_id";
         System.arraycopy(labels, 0, all, 1, labels.length);
-        return List.of(Family.info(metric, help, all));
+        return List.of(scrape.info(metric, help, all));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.bpf.BpfLinkInfo;
 
 import java.util.List;
@@ -17,12 +18,12 @@ public final class KprobeMultiLink implements LinkDetail {
     }
 
     @Override
-    public List<Family> newFamilies() {
+    public List<Family> newFamilies(ScrapeContext scrape) {
         return List.of(
-                Family.info("ebpf_link_kprobe_info",
+                scrape.info("ebpf_link_kprobe_info",
                         "Kprobe multi link: number of probed functions and flags (1 = kretprobes)",
                         "link_id", "count", "flags"),
-                Family.counter("ebpf_link_kprobe_missed_total",
+                scrape.counter("ebpf_link_kprobe_missed_total",
                         "Times the link's probes were hit but the program did not run (kprobe_multi.missed)",
                         "link_id"));
     }

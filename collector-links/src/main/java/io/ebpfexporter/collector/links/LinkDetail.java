@@ -1,6 +1,7 @@
 package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ScrapeContext;
 
 import java.util.List;
 
@@ -14,10 +15,10 @@ public interface LinkDetail {
     int linkType();
 
     /**
-     * Fresh families for one scrape. The first is the type's {@code ebpf_link_<type>_info} family,
-     * whose first label is {@code link_id}.
+     * Fresh families for one scrape, made through {@code scrape}. The first is the type's
+     * {@code ebpf_link_<type>_info} family, whose first label is {@code link_id}.
      */
-    List<Family> newFamilies();
+    List<Family> newFamilies(ScrapeContext scrape);
 
     /**
      * Whether the kernel reported this link's details: one that knows the link type but not its info
@@ -27,6 +28,6 @@ public interface LinkDetail {
         return link.detailsFilled();
     }
 
-    /** Adds one link's series to the families {@link #newFamilies()} returned for this scrape. */
+    /** Adds one link's series to the families {@link #newFamilies} returned for this scrape. */
     void add(Link link, List<Family> families);
 }

@@ -2,6 +2,7 @@ package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.LinkInfo;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
@@ -40,8 +41,8 @@ public final class LinksCollector implements Collector {
     }
 
     @Override
-    public List<MetricSnapshot> collect() {
-        Family info = Family.info("ebpf_link_info",
+    public List<MetricSnapshot> collect(ScrapeContext scrape) {
+        Family info = scrape.info("ebpf_link_info",
                 "BPF link: its type as the kernel names it and the program it attaches (0 for struct_ops)",
                 "link_id", "link_type", "prog_id");
         Map<Integer, List<Family>> perType = new HashMap<>();
@@ -51,7 +52,7 @@ public final class LinksCollector implements Collector {
             LinkDetail detail = details.get(l.type());
             Link link = new Link(l, (pointer, length) -> LinkStrings.read(object, pointer, length), interfaces);
             if (detail != null && detail.reported(link)) {
-                detail.add(link, perType.computeIfAbsent(l.type(), t -> detail.newFamilies()));
+                detail.add(link, perType.computeIfAbsent(l.type(), t -> detail.newFamilies(scrape)));
             }
             info.add(Integer.toUnsignedString(l.id()), l.typeName(), Integer.toUnsignedString(l.progId()));
         });

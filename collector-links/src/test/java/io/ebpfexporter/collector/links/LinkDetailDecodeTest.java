@@ -4,6 +4,7 @@ import io.ebpfexporter.core.BtfInfo;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.KernelBtf;
 import io.ebpfexporter.core.LinkInfo;
+import io.ebpfexporter.testkit.Scrapes;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.testkit.Kernel;
@@ -34,7 +35,7 @@ class LinkDetailDecodeTest {
     private static String describe(LinkDetail detail, int type, Consumer<ByteBuffer> fields, Map<Integer, String> strings)
             throws Exception {
         Link link = link(type, fields, strings);
-        List<Family> families = detail.newFamilies();
+        List<Family> families = detail.newFamilies(Scrapes.context());
         detail.add(link, families);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, MetricSnapshots.of(families.stream().map(Family::snapshot)

@@ -2,6 +2,7 @@ package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.LinkInfo;
+import io.ebpfexporter.testkit.Scrapes;
 import io.ebpfexporter.core.bpf.BpfLinkInfo;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,7 @@ class LinkDetailFuzzTest {
                 String string = new String(text, java.nio.charset.StandardCharsets.UTF_8);
                 Link link = new Link(LinkInfo.decode(b, random.nextInt(BpfLinkInfo.SIZE + 16) - 8),
                         (pointer, length) -> random.nextBoolean() ? string : "", interfaces);
-                List<Family> families = detail.newFamilies(); // one link per walk: ids are unique
+                List<Family> families = detail.newFamilies(Scrapes.context()); // one link per walk: ids are unique
                 detail.reported(link);
                 detail.add(link, families);
                 families.forEach(Family::snapshot);

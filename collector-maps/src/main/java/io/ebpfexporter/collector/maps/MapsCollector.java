@@ -2,6 +2,7 @@ package io.ebpfexporter.collector.maps;
 
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.FdInfo;
 import io.ebpfexporter.core.MapInfo;
 import io.ebpfexporter.core.ObjectKind;
@@ -66,21 +67,21 @@ public final class MapsCollector implements Collector {
     }
 
     @Override
-    public List<MetricSnapshot> collect() {
-        Family info = Family.info("ebpf_map_info",
+    public List<MetricSnapshot> collect(ScrapeContext scrape) {
+        Family info = scrape.info("ebpf_map_info",
                 "eBPF map (bpf_map_info): type, name, key and value sizes in bytes, map_flags in decimal",
                 "map_id", "map_type", "map_name", "key_size", "value_size", "flags");
-        Family maxEntries = Family.gauge("ebpf_map_max_entries", "Capacity of the map (bpf_map_info.max_entries)",
+        Family maxEntries = scrape.gauge("ebpf_map_max_entries", "Capacity of the map (bpf_map_info.max_entries)",
                 "map_id");
-        Family memlock = Family.gauge("ebpf_map_memlock_bytes",
+        Family memlock = scrape.gauge("ebpf_map_memlock_bytes",
                 "Memory charged to the map (fdinfo memlock, as bpftool's bytes_memlock)", "map_id").unit(Unit.BYTES);
-        Family frozen = Family.gauge("ebpf_map_frozen",
+        Family frozen = scrape.gauge("ebpf_map_frozen",
                 "1 if the map is frozen against writes from user space (fdinfo frozen)", "map_id");
-        Family entries = Family.gauge("ebpf_map_entries",
+        Family entries = scrape.gauge("ebpf_map_entries",
                 "Entries in the map now, counted per scrape; for array and percpu_array it is max_entries,"
                         + " as every index always exists; absent for types that cannot be iterated",
                 "map_id");
-        Family truncated = Family.gauge("ebpf_exporter_map_entries_truncated",
+        Family truncated = scrape.gauge("ebpf_exporter_map_entries_truncated",
                 "1 for a map whose entry count this scrape left out: the count budget ran out, or"
                         + " concurrent deletes disturbed the count twice",
                 "map_id");
@@ -105,7 +106,7 @@ public final class MapsCollector implements Collector {
                     } else if (count != null && count.status() != EntryCount.Status.NOT_ITERABLE) {
                         truncated.add(1, id);
                     }
-                }, Runtime.getRuntime().availableProcessors());
+                }, scrape.readers());
         return Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated);
     }
 }

@@ -2,6 +2,7 @@ package io.ebpfexporter.collector.programs;
 
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.FdInfo;
 import io.ebpfexporter.core.GoDuration;
 import io.ebpfexporter.core.Naming;
@@ -70,30 +71,30 @@ public final class ProgramsCollector implements Collector {
     }
 
     @Override
-    public List<MetricSnapshot> collect() {
-        Family info = Family.info("ebpf_program_info",
+    public List<MetricSnapshot> collect(ScrapeContext scrape) {
+        Family info = scrape.info("ebpf_program_info",
                 "Loaded eBPF program (bpf_prog_info): id, type, name and tag as bpftool shows them, the id of"
                         + " its BTF (0 if none) and the uid that loaded it",
                 "prog_id", "prog_type", "prog_name", "tag", "btf_id", "created_by_uid");
-        Family verified = Family.gauge("ebpf_program_verified_instructions",
+        Family verified = scrape.gauge("ebpf_program_verified_instructions",
                 "Instructions the verifier processed when loading the program (bpf_prog_info.verified_insns)",
                 "prog_id");
-        Family jited = Family.gauge("ebpf_program_jited_bytes",
+        Family jited = scrape.gauge("ebpf_program_jited_bytes",
                 "Size of the JIT-compiled program (bpf_prog_info.jited_prog_len)", "prog_id").unit(Unit.BYTES);
-        Family translated = Family.gauge("ebpf_program_translated_bytes",
+        Family translated = scrape.gauge("ebpf_program_translated_bytes",
                 "Size of the program after the verifier rewrote it (bpf_prog_info.xlated_prog_len)", "prog_id")
                 .unit(Unit.BYTES);
-        Family memlock = Family.gauge("ebpf_program_memlock_bytes",
+        Family memlock = scrape.gauge("ebpf_program_memlock_bytes",
                 "Memory charged to the program (fdinfo memlock, as bpftool's bytes_memlock)", "prog_id")
                 .unit(Unit.BYTES);
-        Family loaded = Family.gauge("ebpf_program_loaded_timestamp_seconds",
+        Family loaded = scrape.gauge("ebpf_program_loaded_timestamp_seconds",
                 "When the program was loaded, as Unix time (bpf_prog_info.load_time from boot time)", "prog_id");
-        Family recursionMisses = Family.counter("ebpf_program_recursion_misses_total",
+        Family recursionMisses = scrape.counter("ebpf_program_recursion_misses_total",
                 "Runs the kernel skipped because the program was already running on that CPU"
                         + " (bpf_prog_info.recursion_misses)", "prog_id");
-        Family usesMap = Family.info("ebpf_program_map_info", "The program uses the map (bpf_prog_info.map_ids)",
+        Family usesMap = scrape.info("ebpf_program_map_info", "The program uses the map (bpf_prog_info.map_ids)",
                 "prog_id", "map_id");
-        RunCounters runs = exportRunCounters() ? new RunCounters(naming) : null;
+        RunCounters runs = exportRunCounters() ? new RunCounters(scrape, naming) : null;
         BootClock clock = BootClock.read();
         ObjectWalk.forEach(ObjectKind.PROGRAMS, program -> new Row(program.info(), FdInfo.of(program).number("memlock")),
                 row -> {
@@ -117,13 +118,13 @@ public final class ProgramsCollector implements Collector {
                     if (runs != null && p.runCnt() != StructView.ABSENT) {
                         runs.add(id, p);
                     }
-                }, Runtime.getRuntime().availableProcessors());
+                }, scrape.readers());
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(
                 info, verified, jited, translated, memlock, loaded, recursionMisses, usesMap));
         if (runs != null) {
             out.addAll(runs.snapshots());
         }
-        out.addAll(Family.snapshots(statsState()));
+        out.addAll(Family.snapshots(statsState(scrape)));
         return out;
     }
 
@@ -132,15 +133,15 @@ public final class ProgramsCollector implements Collector {
         return statsMode.kind() != StatsMode.Kind.DISABLED || RunTimeStats.sysctlEnabled();
     }
 
-    private Family[] statsState() {
-        Family enabled = Family.gauge("ebpf_exporter_program_stats_enabled",
+    private Family[] statsState(ScrapeContext scrape) {
+        Family enabled = scrape.gauge("ebpf_exporter_program_stats_enabled",
                 "1 if program run statistics are known to be counting now: this exporter holds them on"
                         + " (stats.mode enabled, or inside a sample window) or kernel.bpf_stats_enabled is 1");
         enabled.add(stats.holding() || RunTimeStats.sysctlEnabled() ? 1 : 0);
         if (statsMode.kind() != StatsMode.Kind.SAMPLE) {
             return new Family[] {enabled};
         }
-        Family ratio = Family.gauge("ebpf_exporter_program_stats_sample_ratio",
+        Family ratio = scrape.gauge("ebpf_exporter_program_stats_sample_ratio",
                 "stats.sample_duration / stats.sample_interval: run count and duration rates read low by this factor");
         ratio.add(statsMode.sampleRatio());
         return new Family[] {enabled, ratio};

@@ -2,6 +2,7 @@ package io.ebpfexporter.collector.programs;
 
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.Naming;
+import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.ProgInfo;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -16,17 +17,17 @@ final class RunCounters {
     private final Family duration;
     private final double durationScale;
 
-    RunCounters(Naming naming) {
+    RunCounters(ScrapeContext scrape, Naming naming) {
         String countHelp = "Times the program ran while run statistics were on (bpf_prog_info.run_cnt)";
         String durationHelp = "Time the program spent running while run statistics were on (bpf_prog_info.run_time_ns)";
         if (naming == Naming.SEED) {
             // The seed's exact names: counters without _total, duration in nanoseconds.
-            count = Family.untyped("ebpf_program_run_count", countHelp, "prog_id");
-            duration = Family.untyped("ebpf_program_run_duration_nanoseconds", durationHelp, "prog_id");
+            count = scrape.untyped("ebpf_program_run_count", countHelp, "prog_id");
+            duration = scrape.untyped("ebpf_program_run_duration_nanoseconds", durationHelp, "prog_id");
             durationScale = 1;
         } else {
-            count = Family.counter("ebpf_program_run_count_total", countHelp, "prog_id");
-            duration = Family.counter("ebpf_program_run_duration_seconds_total", durationHelp, "prog_id")
+            count = scrape.counter("ebpf_program_run_count_total", countHelp, "prog_id");
+            duration = scrape.counter("ebpf_program_run_duration_seconds_total", durationHelp, "prog_id")
                     .unit(Unit.SECONDS);
             durationScale = NANOS_PER_SECOND;
         }

@@ -1,0 +1,59 @@
+package io.ebpfexporter.core;
+
+import io.prometheus.metrics.model.snapshots.Labels;
+
+/**
+ * What the server hands a collector for one scrape: how many threads its walks may read objects on,
+ * and the families it fills, which reuse the collector's Labels from its last scrape. One collect call
+ * uses it, on one thread.
+ */
+public final class ScrapeContext {
+    private final int readers;
+    private final LabelMemory memory;
+    /** The single-label Labels made last in this collect, shared by one object's single-label series. */
+    private Labels lastSingle;
+
+    public ScrapeContext(int readers, LabelMemory memory) {
+        this.readers = Math.max(1, readers);
+        this.memory = memory;
+    }
+
+    /** Threads a walk may read objects on ({@link ObjectWalk#forEach(ObjectKind, java.util.function.Function, java.util.function.Consumer, int)}). */
+    public int readers() {
+        return readers;
+    }
+
+    /** An info family: each series has value 1; the name must end with {@code _info}. */
+    public Family info(String name, String help, String... labelNames) {
+        return new Family(Family.Type.INFO, name, "_info", help, this, labelNames);
+    }
+
+    public Family gauge(String name, String help, String... labelNames) {
+        return new Family(Family.Type.GAUGE, name, "", help, this, labelNames);
+    }
+
+    /** A counter family; the name must end with {@code _total}. */
+    public Family counter(String name, String help, String... labelNames) {
+        return new Family(Family.Type.COUNTER, name, "_total", help, this, labelNames);
+    }
+
+    /**
+     * A family of no declared type, for names that break the conventions on purpose (the seed's
+     * counters without {@code _total}, which the text writers would otherwise rename).
+     */
+    public Family untyped(String name, String help, String... labelNames) {
+        return new Family(Family.Type.UNTYPED, name, "", help, this, labelNames);
+    }
+
+    LabelMemory memory() {
+        return memory;
+    }
+
+    Labels lastSingle() {
+        return lastSingle;
+    }
+
+    void lastSingle(Labels labels) {
+        lastSingle = labels;
+    }
+}
