@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One metric family filled during a scrape, made by {@link ScrapeContext#info} and the like. It is
+ * One metric family filled during a scrape, made by {@link ScrapeContext#info} and its siblings. It is
  * declared with the name exactly as exposed ({@code ebpf_program_info}, {@code ..._total}), its help and
  * its label names, so a collector reads like the table of its metrics; each {@link #add} then gives one
  * series' values in that order.

@@ -16,11 +16,6 @@ public final class FdInfo {
         this.text = text;
     }
 
-    /** The object's fdinfo; without procfs every field reads as absent. */
-    public static FdInfo of(OpenObject<?> object) {
-        return new FdInfo(FdInfoFile.read(object.fd()));
-    }
-
     /** The decimal field {@code key}, or -1 when the kernel does not report it or it is not a number. */
     public long number(String key) {
         byte[] wanted = key.getBytes(StandardCharsets.US_ASCII);

@@ -20,7 +20,7 @@ public final class KernelBtf {
     public static final int KIND_UNION = 5;
     public static final int KIND_FUNC = 12;
 
-    private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
+    private static final String VMLINUX = "/sys/kernel/btf/vmlinux";
     private static final int MAGIC = 0xeb9f;
 
     /**
@@ -44,10 +44,16 @@ public final class KernelBtf {
 
     /** The running kernel's BTF; fails with a message when the kernel has none (CONFIG_DEBUG_INFO_BTF=n). */
     public static KernelBtf vmlinux() {
+        return vmlinux(Host.LIVE);
+    }
+
+    /** {@code host}'s kernel BTF. */
+    public static KernelBtf vmlinux(Host host) {
+        Path file = host.path(VMLINUX);
         try {
-            return parse(Files.readAllBytes(VMLINUX));
+            return parse(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + VMLINUX + " (kernel built without BTF?)", e);
+            throw new UncheckedIOException("cannot read " + file + " (kernel built without BTF?)", e);
         }
     }
 

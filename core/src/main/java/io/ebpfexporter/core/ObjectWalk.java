@@ -17,8 +17,8 @@ import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
- * Visits every object of one kind: next id until ENOENT, and per id fd by id → info by fd → visit →
- * close. Every fd is closed on every path. An object that vanishes mid-walk (ENOENT) is skipped
+ * Visits every object of one kind in a {@link ObjectSource}: next id until there is none, and per id
+ * open (fd by id) → info → visit → close. Every fd is closed on every path. An object that vanishes mid-walk (ENOENT) is skipped
  * silently, as is normal on a busy host; an object the kernel refuses otherwise is skipped and logged,
  * so it costs only its own series.
  * Failing to list the kind at all (EPERM without CAP_SYS_ADMIN) throws.
@@ -29,12 +29,13 @@ public final class ObjectWalk<T> {
     private static final int BATCH = 256;
 
     private final ObjectKind<T> kind;
-    private final Bpf bpf = new Bpf();
+    private final ObjectSource.Reader calls;
     private final NativeBuffer info;
     private final NativeBuffer side;
 
-    private ObjectWalk(ObjectKind<T> kind) {
+    private ObjectWalk(ObjectSource source, ObjectKind<T> kind) {
         this.kind = kind;
+        this.calls = source.reader();
         this.info = new NativeBuffer(kind.infoSize);
         this.side = new NativeBuffer(kind.sideSize);
     }
@@ -57,8 +58,8 @@ public final class ObjectWalk<T> {
      * Calls {@code visitor} once per object, in id order. A visitor should compute everything for an
      * object before emitting it: a {@link BpfException} it throws skips that object, not the walk.
      */
-    public static <T> void forEach(ObjectKind<T> kind, Consumer<? super OpenObject<T>> visitor) {
-        ObjectWalk<T> walk = new ObjectWalk<>(kind);
+    public static <T> void forEach(ObjectSource source, ObjectKind<T> kind, Consumer<? super OpenObject<T>> visitor) {
+        ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
         walk.listIds(id -> walk.visit(id, visitor));
     }
 
@@ -72,9 +73,9 @@ public final class ObjectWalk<T> {
      * batches no other thread has taken. A {@link BpfException} from the reader skips that object; any
      * other exception fails the walk.
      */
-    public static <T, R> void forEach(ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
+    public static <T, R> void forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
                                       Consumer<? super R> consumer, int threads) {
-        ObjectWalk<T> walk = new ObjectWalk<>(kind);
+        ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
         List<Batch> batches = new ArrayList<>();
         BlockingQueue<Batch> handedOut = new LinkedBlockingQueue<>();
         List<Thread> helpers = new ArrayList<>();
@@ -89,7 +90,7 @@ public final class ObjectWalk<T> {
                     handedOut.add(batch);
                     while (helpers.size() < threads - 1) {
                         helpers.add(Thread.ofPlatform().name("walk-" + kind + "-" + (helpers.size() + 1))
-                                .start(() -> readHandedOut(kind, handedOut, reader, failures)));
+                                .start(() -> readHandedOut(source, kind, handedOut, reader, failures)));
                     }
                     filling[0] = new Batch();
                 }
@@ -126,9 +127,9 @@ public final class ObjectWalk<T> {
     }
 
     /** A helper thread: reads the batches handed out that the calling thread has not claimed, until END. */
-    private static <T, R> void readHandedOut(ObjectKind<T> kind, BlockingQueue<Batch> handedOut,
+    private static <T, R> void readHandedOut(ObjectSource source, ObjectKind<T> kind, BlockingQueue<Batch> handedOut,
                                              Function<? super OpenObject<T>, R> reader, List<Throwable> failures) {
-        ObjectWalk<T> walk = new ObjectWalk<>(kind);
+        ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
         try {
             for (Batch batch = handedOut.take(); batch != Batch.END; batch = handedOut.take()) {
                 if (batch.claim()) {
@@ -142,7 +143,7 @@ public final class ObjectWalk<T> {
 
     /** Passes every id of this kind, in order, without the exporter's own objects. */
     private void listIds(IntConsumer each) {
-        for (int id = bpf.nextId(kind.nextId, 0); id != 0; id = bpf.nextId(kind.nextId, id)) {
+        for (int id = calls.nextId(kind, 0); id != 0; id = calls.nextId(kind, id)) {
             if (!OwnObjects.isOwn(kind, id)) {
                 each.accept(id);
             }
@@ -164,17 +165,17 @@ public final class ObjectWalk<T> {
     private void visit(int id, Consumer<? super OpenObject<T>> visitor) {
         int fd;
         try {
-            fd = bpf.fdById(kind.fdById, id, kind.openFlags);
+            fd = calls.open(kind, id);
         } catch (BpfException e) {
             skipped(id, e);
             return;
         }
         try {
-            visitor.accept(new OpenObject<>(fd, readInfo(fd)));
+            visitor.accept(new OpenObject<>(calls, fd, readInfo(fd)));
         } catch (BpfException e) {
             skipped(id, e);
         } finally {
-            Bpf.close(fd);
+            calls.close(fd);
         }
     }
 
@@ -189,14 +190,14 @@ public final class ObjectWalk<T> {
         kind.preparer.prepare(info, side);
         int length;
         try {
-            length = bpf.objInfo(fd, info, info.size());
+            length = calls.info(kind, fd, info, side);
         } catch (BpfException e) {
             if (e.errno() != Errno.E2BIG) {
                 throw e;
             }
             info.clear();
             side.clear();
-            length = bpf.objInfo(fd, info, info.size());
+            length = calls.info(kind, fd, info, side);
             kind.shorterInfo();
         }
         return kind.decoder.decode(info.view(), length, side.view());

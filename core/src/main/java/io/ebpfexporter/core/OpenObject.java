@@ -1,16 +1,19 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.bpf.Field;
+
 /**
- * A kernel object held open for the length of one visit: its decoded info, and its fd for the
- * {@link io.ebpfexporter.core.bpf.Bpf} commands a collector issues on it until the visit returns,
- * when the walk closes it.
+ * An object held open for the length of one visit: its decoded info, and what its source can read of
+ * it until the visit returns, when the walk closes it.
  */
 public final class OpenObject<T> {
-    private final int fd;
+    private final ObjectSource.Reader reader;
+    private final int handle;
     private final T info;
 
-    OpenObject(int fd, T info) {
-        this.fd = fd;
+    OpenObject(ObjectSource.Reader reader, int handle, T info) {
+        this.reader = reader;
+        this.handle = handle;
         this.info = info;
     }
 
@@ -18,8 +21,21 @@ public final class OpenObject<T> {
         return info;
     }
 
-    /** Borrowed: valid until the visit returns; never closed by the visitor. */
+    /** The object's fdinfo. */
+    public FdInfo fdinfo() {
+        return new FdInfo(reader.fdinfo(handle));
+    }
+
+    /** The bytes the kernel returns through the info struct's {@code pointer} field, in a {@code size}-byte buffer. */
+    public byte[] pointed(Field pointer, Field length, int size) {
+        return reader.pointed(handle, pointer, length, size);
+    }
+
+    /**
+     * The object's fd, for {@link io.ebpfexporter.core.bpf.Bpf} commands only the running kernel answers;
+     * borrowed: valid until the visit returns, never closed by the visitor.
+     */
     public int fd() {
-        return fd;
+        return reader.fd(handle);
     }
 }

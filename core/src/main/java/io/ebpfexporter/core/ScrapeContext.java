@@ -3,22 +3,29 @@ package io.ebpfexporter.core;
 import io.prometheus.metrics.model.snapshots.Labels;
 
 /**
- * What the server hands a collector for one scrape: how many threads its walks may read objects on,
- * and the families it fills, which reuse the collector's Labels from its last scrape. One collect call
+ * What the server hands a collector for one scrape: the host to read, how many threads its walks may
+ * read objects on, and the families it fills, which reuse the collector's Labels from its last scrape. One collect call
  * uses it, on one thread.
  */
 public final class ScrapeContext {
     private final int readers;
     private final LabelMemory memory;
+    private final Host host;
     /** The single-label Labels made last in this collect, shared by one object's single-label series. */
     private Labels lastSingle;
 
-    public ScrapeContext(int readers, LabelMemory memory) {
+    public ScrapeContext(int readers, LabelMemory memory, Host host) {
         this.readers = Math.max(1, readers);
         this.memory = memory;
+        this.host = host;
     }
 
-    /** Threads a walk may read objects on ({@link ObjectWalk#forEach(ObjectKind, java.util.function.Function, java.util.function.Consumer, int)}). */
+    /** Where the objects, files and clock of this scrape come from. */
+    public Host host() {
+        return host;
+    }
+
+    /** Threads a walk may read objects on. */
     public int readers() {
         return readers;
     }

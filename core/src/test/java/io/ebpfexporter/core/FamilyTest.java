@@ -19,7 +19,7 @@ class FamilyTest {
 
     /** A new scrape of the same collector. */
     private ScrapeContext scrape() {
-        return new ScrapeContext(1, memory);
+        return new ScrapeContext(1, memory, Host.LIVE);
     }
 
     @Test
@@ -121,7 +121,7 @@ class FamilyTest {
     @Test
     void eachCollectorsMemoryIsItsOwn() {
         Labels first = onlyLabels(infoScrape("7", "hash"));
-        Family elsewhere = new ScrapeContext(1, new LabelMemory()).info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
+        Family elsewhere = new ScrapeContext(1, new LabelMemory(), Host.LIVE).info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
         elsewhere.add("7", "hash");
         assertNotSame(first, onlyLabels(elsewhere), "another collector's memory does not hold this one's Labels");
         assertSame(first, onlyLabels(infoScrape("7", "hash")));

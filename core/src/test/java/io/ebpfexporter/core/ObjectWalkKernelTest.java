@@ -28,7 +28,7 @@ class ObjectWalkKernelTest {
 
     private static <T> Map<Integer, T> all(ObjectKind<T> kind, java.util.function.ToIntFunction<T> id) {
         Map<Integer, T> found = new HashMap<>();
-        ObjectWalk.forEach(kind, o -> found.put(id.applyAsInt(o.info()), o.info()));
+        ObjectWalk.forEach(ObjectSource.KERNEL, kind, o -> found.put(id.applyAsInt(o.info()), o.info()));
         return found;
     }
 
@@ -67,7 +67,7 @@ class ObjectWalkKernelTest {
     @Test
     void listsVmlinuxBtf() {
         List<BtfInfo> kernelBtf = new ArrayList<>();
-        ObjectWalk.forEach(ObjectKind.BTFS, o -> {
+        ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.BTFS, o -> {
             if (o.info().kernel()) {
                 kernelBtf.add(o.info());
             }
@@ -101,10 +101,10 @@ class ObjectWalkKernelTest {
             }
             int before = openFds();
             List<Integer> sequential = new ArrayList<>();
-            ObjectWalk.forEach(ObjectKind.MAPS, map -> sequential.add(map.info().id()));
+            ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.MAPS, map -> sequential.add(map.info().id()));
             for (int threads : new int[] {2, 3, 8}) {
                 List<Integer> parallel = new ArrayList<>();
-                ObjectWalk.forEach(ObjectKind.MAPS, map -> {
+                ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.MAPS, map -> {
                     if (map.info().id() == made.get(1500)) {
                         throw new BpfException("BPF_TEST", Errno.EINVAL); // skips only that map
                     }
@@ -125,7 +125,7 @@ class ObjectWalkKernelTest {
             Fixtures.Made a = fx.map(Fixtures.MAP_ARRAY, 4, 4, 1, 0, "skip_a");
             Fixtures.Made b = fx.map(Fixtures.MAP_ARRAY, 4, 4, 1, 0, "skip_b");
             List<Integer> seen = new ArrayList<>();
-            ObjectWalk.forEach(ObjectKind.MAPS, o -> {
+            ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.MAPS, o -> {
                 if (o.info().id() == a.id()) {
                     throw new BpfException("BPF_TEST", Errno.EINVAL);
                 }

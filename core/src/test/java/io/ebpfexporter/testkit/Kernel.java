@@ -13,6 +13,16 @@ public final class Kernel {
     private Kernel() {
     }
 
+    /** The prefixes of this gate's skip reasons, by which {@link KernelSkips} counts them. */
+    private static final String BPF_REFUSED = "bpf() is refused here: ";
+    private static final String JNA_MISSING = "JNA cannot load: ";
+    private static final String TOOL_MISSING = " is not installed (apt-get install -y ";
+
+    static boolean isKernelSkip(String reason) {
+        return reason != null && (reason.startsWith(BPF_REFUSED) || reason.startsWith(JNA_MISSING)
+                || reason.contains(TOOL_MISSING));
+    }
+
     public static boolean required() {
         return "1".equals(System.getenv("EBPF_EXPORTER_REQUIRE_KERNEL"));
     }
@@ -23,9 +33,9 @@ public final class Kernel {
             ObjectWalk.checkPermission();
             return;
         } catch (BpfException e) {
-            problem = "bpf() is refused here: " + e.getMessage();
+            problem = BPF_REFUSED + e.getMessage();
         } catch (LinkageError e) {
-            problem = "JNA cannot load: " + e;
+            problem = JNA_MISSING + e;
         }
         if (required()) {
             Assertions.fail(problem + " (EBPF_EXPORTER_REQUIRE_KERNEL=1 forbids skipping)");
@@ -40,7 +50,7 @@ public final class Kernel {
                 return dir + "/" + name;
             }
         }
-        String problem = name + " is not installed (apt-get install -y " + ("promtool".equals(name) ? "prometheus" : name) + ")";
+        String problem = name + TOOL_MISSING + ("promtool".equals(name) ? "prometheus" : name) + ")";
         if (required()) {
             Assertions.fail(problem + " (EBPF_EXPORTER_REQUIRE_KERNEL=1 forbids skipping)");
         }

@@ -1,5 +1,6 @@
 package io.ebpfexporter.testkit;
 
+import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.LabelMemory;
 import io.ebpfexporter.core.ScrapeContext;
@@ -31,7 +32,7 @@ public final class Scrapes {
 
     /** A scrape's context as the server makes one: a reader per CPU, and Labels memory of its own. */
     public static ScrapeContext context() {
-        return new ScrapeContext(Runtime.getRuntime().availableProcessors(), new LabelMemory());
+        return new ScrapeContext(Runtime.getRuntime().availableProcessors(), new LabelMemory(), Host.LIVE);
     }
 
     public static String text(Collector collector) {

@@ -4,6 +4,7 @@ import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Setting;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,11 @@ final class ConfigFlags {
 
     Optional<Key> flag(String flag) {
         return Optional.ofNullable(byFlag.get(flag));
+    }
+
+    /** Every declared key. */
+    Collection<Key> keys() {
+        return byKey.values();
     }
 
     Optional<Key> key(String fullKey) {

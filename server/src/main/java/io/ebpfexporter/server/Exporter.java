@@ -2,6 +2,7 @@ package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.ObjectWalk;
@@ -45,6 +46,7 @@ final class Exporter implements AutoCloseable {
         ExporterConfig config = ExporterConfig.load(commandLine.configFile(), commandLine.overrides());
         OneLineLogging.level(config.logLevel());
         config.validate(keys);
+        config.checkValues(keys);
         List<ListenAddress> listeners = commandLine.listenAddresses().isEmpty()
                 ? List.of(new ListenAddress(config.host(), config.port()))
                 : commandLine.listenAddresses();
@@ -55,7 +57,7 @@ final class Exporter implements AutoCloseable {
         List<Collector> enabled = configure(discovered, config, commandLine.disableDefaults());
 
         BuildInfo build = BuildInfo.load();
-        MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build, ScrapeThreads.HOST), ScrapeThreads.HOST);
+        MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build, Host.LIVE, ScrapeThreads.HOST), ScrapeThreads.HOST);
         LandingPage landing = new LandingPage(metricsPath, build);
         Optional<BasicAuth> auth = web.users().isEmpty() ? Optional.empty() : Optional.of(new BasicAuth(web.users()));
         WebServer server;

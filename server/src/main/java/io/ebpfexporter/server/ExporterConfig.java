@@ -137,6 +137,22 @@ final class ExporterConfig {
         };
     }
 
+    /**
+     * Fails on the first value, from any source, that does not fit its key's kind, so that a mistake in
+     * the config is reported before anything touches the kernel.
+     */
+    void checkValues(ConfigFlags keys) {
+        for (ConfigFlags.Key key : keys.keys()) {
+            config.get(key.fullKey()).asString().ifPresent(value -> {
+                try {
+                    key.setting().check(value);
+                } catch (IllegalArgumentException e) {
+                    throw new StartupException(key.fullKey() + " " + e.getMessage());
+                }
+            });
+        }
+    }
+
     /** Fails on any key of the YAML file that no declared setting names. */
     void validate(ConfigFlags keys) {
         if (file.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.LabelMemory;
 import io.ebpfexporter.core.ScrapeContext;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -32,6 +33,7 @@ import java.util.concurrent.Semaphore;
 final class Scrape {
     private static final System.Logger LOG = System.getLogger(Scrape.class.getName());
 
+    private final Host host;
     private final ScrapeThreads threads;
     private final Semaphore walks;
     private final Map<Collector, LabelMemory> memories = new IdentityHashMap<>();
@@ -39,7 +41,8 @@ final class Scrape {
     private final Set<String> collectorNames;
     private final InfoSnapshot buildInfo;
 
-    Scrape(List<Collector> collectors, BuildInfo build, ScrapeThreads threads) {
+    Scrape(List<Collector> collectors, BuildInfo build, Host host, ScrapeThreads threads) {
+        this.host = host;
         this.threads = threads;
         this.walks = new Semaphore(threads.concurrentWalks(), true);
         this.collectors = List.copyOf(collectors);
@@ -83,7 +86,7 @@ final class Scrape {
         List<MetricSnapshot> families = List.of();
         boolean success = true;
         try {
-            families = collector.collect(new ScrapeContext(threads.readersPerWalk(), memories.get(collector)));
+            families = collector.collect(new ScrapeContext(threads.readersPerWalk(), memories.get(collector), host));
         } catch (RuntimeException | LinkageError e) {
             success = false;
             LOG.log(System.Logger.Level.WARNING, "collector {0} failed: {1}", collector.name(), e.toString());

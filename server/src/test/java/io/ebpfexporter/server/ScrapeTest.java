@@ -1,5 +1,6 @@
 package io.ebpfexporter.server;
 
+import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.ScrapeContext;
@@ -44,7 +45,7 @@ class ScrapeTest {
                 named("broken", () -> {
                     throw new IllegalStateException("simulated collector bug");
                 }, broken)),
-                new BuildInfo("1", "abc", "21"), ScrapeThreads.HOST);
+                new BuildInfo("1", "abc", "21"), Host.LIVE, ScrapeThreads.HOST);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, scrape.collect());

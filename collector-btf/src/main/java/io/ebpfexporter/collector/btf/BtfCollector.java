@@ -32,7 +32,7 @@ public final class BtfCollector implements Collector {
                 "btf_id", "btf_name", "is_kernel");
         Family size = scrape.gauge("ebpf_btf_size_bytes", "Size of the BTF data (bpf_btf_info.btf_size)", "btf_id")
                 .unit(Unit.BYTES);
-        ObjectWalk.forEach(ObjectKind.BTFS, btf -> {
+        ObjectWalk.forEach(scrape.host().objects(), ObjectKind.BTFS, btf -> {
             BtfInfo b = btf.info();
             String id = Integer.toUnsignedString(b.id());
             info.add(id, b.name(), b.named() ? Boolean.toString(b.kernel()) : "");

@@ -1,5 +1,7 @@
 package io.ebpfexporter.collector.links;
 
+import io.ebpfexporter.core.Host;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,23 +16,26 @@ import java.util.Map;
  * another namespace, since the link info carries none; see the README.
  */
 final class InterfaceNames {
-    private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
-
+    private final Path sysClassNet;
     private Map<Integer, String> names;
+
+    InterfaceNames(Host host) {
+        this.sysClassNet = host.path("/sys/class/net");
+    }
 
     String name(int index) {
         if (index <= 0) {
             return "";
         }
         if (names == null) {
-            names = read();
+            names = read(sysClassNet);
         }
         return names.getOrDefault(index, "");
     }
 
-    private static Map<Integer, String> read() {
+    private static Map<Integer, String> read(Path sysClassNet) {
         Map<Integer, String> out = new HashMap<>();
-        try (DirectoryStream<Path> devices = Files.newDirectoryStream(SYS_CLASS_NET)) {
+        try (DirectoryStream<Path> devices = Files.newDirectoryStream(sysClassNet)) {
             for (Path device : devices) {
                 try {
                     out.put(Integer.parseInt(Files.readString(device.resolve("ifindex")).trim()),

@@ -15,14 +15,22 @@ public final class Link {
         String read(Field pointer, Field length);
     }
 
+    /** Names a tracing target: (target object id, BTF type id) → its vmlinux function name, or "". */
+    @FunctionalInterface
+    interface Targets {
+        String name(int targetObjId, int targetBtfId);
+    }
+
     private final LinkInfo info;
     private final Strings strings;
     private final InterfaceNames interfaces;
+    private final Targets targets;
 
-    Link(LinkInfo info, Strings strings, InterfaceNames interfaces) {
+    Link(LinkInfo info, Strings strings, InterfaceNames interfaces, Targets targets) {
         this.info = info;
         this.strings = strings;
         this.interfaces = interfaces;
+        this.targets = targets;
     }
 
     public String id() {
@@ -74,6 +82,11 @@ public final class Link {
     /** Whether the kernel filled this link's type-specific member (it returns zeros where it does not). */
     public boolean detailsFilled() {
         return !info.unionEmpty();
+    }
+
+    /** The vmlinux name of the tracing target in {@code objId} and {@code btfId}, or "" where there is none. */
+    public String tracingTarget(Field objId, Field btfId) {
+        return targets.name(info.u32(objId), info.u32(btfId));
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.Set;
 /** Every BPF link: {@code ebpf_link_info}, and each type's details from its {@link LinkDetail}. */
 public final class LinksCollector implements Collector {
     private final Map<Integer, LinkDetail> details = new HashMap<>();
+    private final TracingTargets targets = new TracingTargets();
 
     public LinksCollector() {
         for (LinkDetail detail : ServiceLoader.load(LinkDetail.class, LinksCollector.class.getClassLoader())) {
@@ -46,11 +47,12 @@ public final class LinksCollector implements Collector {
                 "BPF link: its type as the kernel names it and the program it attaches (0 for struct_ops)",
                 "link_id", "link_type", "prog_id");
         Map<Integer, List<Family>> perType = new HashMap<>();
-        InterfaceNames interfaces = new InterfaceNames();
-        ObjectWalk.forEach(ObjectKind.LINKS, object -> {
+        InterfaceNames interfaces = new InterfaceNames(scrape.host());
+        ObjectWalk.forEach(scrape.host().objects(), ObjectKind.LINKS, object -> {
             LinkInfo l = object.info();
             LinkDetail detail = details.get(l.type());
-            Link link = new Link(l, (pointer, length) -> LinkStrings.read(object, pointer, length), interfaces);
+            Link link = new Link(l, (pointer, length) -> LinkStrings.read(object, pointer, length), interfaces,
+                    (objId, btfId) -> targets.name(scrape.host(), objId, btfId));
             if (detail != null && detail.reported(link)) {
                 detail.add(link, perType.computeIfAbsent(l.type(), t -> detail.newFamilies(scrape)));
             }

@@ -19,6 +19,6 @@ public final class TracingLink extends InfoDetail {
     String[] values(Link link) {
         return new String[] {link.attachType(BpfLinkInfo.Tracing.ATTACH_TYPE), link.u32(BpfLinkInfo.Tracing.TARGET_OBJ_ID),
                 link.u32(BpfLinkInfo.Tracing.TARGET_BTF_ID),
-                TracingTargets.name(link.raw(BpfLinkInfo.Tracing.TARGET_OBJ_ID), link.raw(BpfLinkInfo.Tracing.TARGET_BTF_ID))};
+                link.tracingTarget(BpfLinkInfo.Tracing.TARGET_OBJ_ID, BpfLinkInfo.Tracing.TARGET_BTF_ID)};
     }
 }

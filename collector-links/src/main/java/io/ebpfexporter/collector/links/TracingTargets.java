@@ -1,6 +1,7 @@
 package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.BtfInfo;
+import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.KernelBtf;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
@@ -12,37 +13,35 @@ import java.util.Map;
 /**
  * Names of tracing link targets from vmlinux BTF. A target is named only when its object is the
  * vmlinux BTF object (module BTF is split BTF and a program target has no vmlinux name). Both ids are
- * fixed until reboot, so names are cached; vmlinux BTF (about 5 MB) is read only when an unseen id
- * appears, and held softly, so a scrape meeting many new targets parses it once and the GC may drop it.
+ * fixed until reboot, so names are cached by the collector; vmlinux BTF (about 5 MB) is read only when
+ * an unseen id appears, and held softly, so a scrape meeting many new targets parses it once and the GC
+ * may drop it.
  */
 final class TracingTargets {
-    private static final Map<Integer, String> NAMES = new HashMap<>();
-    private static int vmlinuxId = -1;
-    private static SoftReference<KernelBtf> vmlinuxBtf = new SoftReference<>(null);
+    private final Map<Integer, String> names = new HashMap<>();
+    private int vmlinuxId = -1;
+    private SoftReference<KernelBtf> vmlinuxBtf = new SoftReference<>(null);
 
-    private TracingTargets() {
-    }
-
-    static synchronized String name(int targetObjId, int targetBtfId) {
-        if (targetObjId == 0 || targetObjId != vmlinuxId()) {
+    synchronized String name(Host host, int targetObjId, int targetBtfId) {
+        if (targetObjId == 0 || targetObjId != vmlinuxId(host)) {
             return "";
         }
-        return NAMES.computeIfAbsent(targetBtfId, id -> vmlinuxBtf().name(id));
+        return names.computeIfAbsent(targetBtfId, id -> vmlinuxBtf(host).name(id));
     }
 
-    private static KernelBtf vmlinuxBtf() {
+    private KernelBtf vmlinuxBtf(Host host) {
         KernelBtf btf = vmlinuxBtf.get();
         if (btf == null) {
-            btf = KernelBtf.vmlinux();
+            btf = KernelBtf.vmlinux(host);
             vmlinuxBtf = new SoftReference<>(btf);
         }
         return btf;
     }
 
-    private static int vmlinuxId() {
+    private int vmlinuxId(Host host) {
         if (vmlinuxId < 0) {
             int[] found = {0};
-            ObjectWalk.forEach(ObjectKind.BTFS, btf -> {
+            ObjectWalk.forEach(host.objects(), ObjectKind.BTFS, btf -> {
                 BtfInfo b = btf.info();
                 if (b.kernel() && b.name().equals("vmlinux")) {
                     found[0] = b.id();

@@ -1,5 +1,7 @@
 package io.ebpfexporter.collector.links;
 
+import io.ebpfexporter.core.Host;
+import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.BtfInfo;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.KernelBtf;
@@ -48,7 +50,9 @@ class LinkDetailDecodeTest {
         ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
         b.putInt(0, type).putInt(4, 7).putInt(8, 3);
         fields.accept(b);
-        return new Link(LinkInfo.decode(b, 64), (pointer, length) -> strings.get(pointer.offset()), new InterfaceNames());
+        TracingTargets targets = new TracingTargets();
+        return new Link(LinkInfo.decode(b, 64), (pointer, length) -> strings.get(pointer.offset()),
+                new InterfaceNames(Host.LIVE), (objId, btfId) -> targets.name(Host.LIVE, objId, btfId));
     }
 
     @Test
@@ -78,7 +82,7 @@ class LinkDetailDecodeTest {
 
     private static int vmlinuxBtfId() {
         int[] id = {0};
-        ObjectWalk.forEach(ObjectKind.BTFS, btf -> {
+        ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.BTFS, btf -> {
             BtfInfo b = btf.info();
             if (b.kernel() && b.name().equals("vmlinux")) {
                 id[0] = b.id();

@@ -1,5 +1,6 @@
 package io.ebpfexporter.collector.links;
 
+import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.LinkInfo;
 import io.ebpfexporter.testkit.Scrapes;
@@ -22,7 +23,7 @@ class LinkDetailFuzzTest {
     @Test
     void detailsNeverThrowOnRandomUnions() {
         Random random = new Random(20261125L);
-        InterfaceNames interfaces = new InterfaceNames();
+        InterfaceNames interfaces = new InterfaceNames(Host.LIVE);
         List<LinkDetail> details = ServiceLoader.load(LinkDetail.class).stream().map(ServiceLoader.Provider::get).toList();
         assertFalse(details.isEmpty());
         for (LinkDetail detail : details) {
@@ -37,7 +38,8 @@ class LinkDetailFuzzTest {
                 random.nextBytes(text);
                 String string = new String(text, java.nio.charset.StandardCharsets.UTF_8);
                 Link link = new Link(LinkInfo.decode(b, random.nextInt(BpfLinkInfo.SIZE + 16) - 8),
-                        (pointer, length) -> random.nextBoolean() ? string : "", interfaces);
+                        (pointer, length) -> random.nextBoolean() ? string : "", interfaces,
+                        (objId, btfId) -> "");
                 List<Family> families = detail.newFamilies(Scrapes.context()); // one link per walk: ids are unique
                 detail.reported(link);
                 detail.add(link, families);

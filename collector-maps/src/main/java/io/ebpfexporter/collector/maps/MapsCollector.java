@@ -25,7 +25,7 @@ public final class MapsCollector implements Collector {
      */
     private record Row(MapInfo info, long memlockBytes, long frozen, EntryCount count) {
         static Row read(OpenObject<MapInfo> map, EntryCount count) {
-            FdInfo fdinfo = FdInfo.of(map);
+            FdInfo fdinfo = map.fdinfo();
             return new Row(map.info(), fdinfo.number("memlock"), fdinfo.number("frozen"), count);
         }
     }
@@ -86,7 +86,7 @@ public final class MapsCollector implements Collector {
                         + " concurrent deletes disturbed the count twice",
                 "map_id");
         Map<Integer, Long> kernelCounts = countEntries && useIterator ? MapElemCounts.read().orElse(Map.of()) : Map.of();
-        ObjectWalk.forEach(ObjectKind.MAPS,
+        ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
                 map -> Row.read(map, countEntries ? MapEntries.count(map, budget, kernelCounts) : null),
                 row -> {
                     MapInfo m = row.info();

@@ -1,5 +1,6 @@
 package io.ebpfexporter.collector.maps;
 
+import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.testkit.Fixtures;
@@ -32,7 +33,7 @@ class BuffersOutliveSyscallsTest {
                 fx.fill(map, 1000);
             }
             int[] entries = new int[1];
-            ObjectWalk.forEach(ObjectKind.MAPS, m -> {
+            ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.MAPS, m -> {
                 if (m.info().id() == map.id()) {
                     for (int i = 0; i < 50; i++) {
                         entries[0] = (int) MapEntries.count(m, java.time.Duration.ofSeconds(5)).entries();

@@ -1,5 +1,6 @@
 package io.ebpfexporter.collector.maps;
 
+import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.MapInfo;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
@@ -41,7 +42,7 @@ public final class MapCountBench {
 
     private static MapInfo info(Fixtures.Made map) {
         MapInfo[] found = new MapInfo[1];
-        ObjectWalk.forEach(ObjectKind.MAPS, m -> {
+        ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.MAPS, m -> {
             if (m.info().id() == map.id()) {
                 found[0] = m.info();
             }

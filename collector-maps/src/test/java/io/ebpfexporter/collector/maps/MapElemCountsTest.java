@@ -1,5 +1,6 @@
 package io.ebpfexporter.collector.maps;
 
+import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.testkit.Fixtures;
@@ -41,7 +42,7 @@ class MapElemCountsTest {
             fx.fill(lruPercpu, 100);
             Map<Integer, Long> kernel = MapElemCounts.read().orElseThrow();
             Map<Integer, Long> batch = new HashMap<>();
-            ObjectWalk.forEach(ObjectKind.MAPS, map -> {
+            ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.MAPS, map -> {
                 if (map.info().name().startsWith("ec_")) {
                     batch.put(map.info().id(), MapEntries.count(map, Duration.ofSeconds(10)).entries());
                 }
@@ -65,9 +66,9 @@ class MapElemCountsTest {
         try {
             int walks = 0;
             while (passes.get() < 200 && counter.isAlive()) {
-                ObjectWalk.forEach(ObjectKind.PROGRAMS, p ->
+                ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.PROGRAMS, p ->
                         assertFalse(p.info().name().equals("ebpf_exp_count"), "own program listed: " + p.info().id() + " after " + passes.get()));
-                ObjectWalk.forEach(ObjectKind.LINKS, l ->
+                ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.LINKS, l ->
                         assertFalse(l.info().typeName().equals("iter"), "own iterator link listed"));
                 walks++;
             }

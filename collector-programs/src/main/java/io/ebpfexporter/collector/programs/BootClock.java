@@ -1,5 +1,7 @@
 package io.ebpfexporter.collector.programs;
 
+import io.ebpfexporter.core.Host;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,12 +18,13 @@ final class BootClock {
         this.bootedAtUnixSeconds = bootedAtUnixSeconds;
     }
 
-    static BootClock read() {
+    static BootClock read(Host host) {
+        Path file = host.path("/proc/uptime");
         try {
-            String uptime = Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0];
-            return new BootClock(System.currentTimeMillis() / 1000.0 - Double.parseDouble(uptime));
+            String uptime = Files.readString(file).trim().split("\\s+")[0];
+            return new BootClock(host.clock().millis() / 1000.0 - Double.parseDouble(uptime));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/uptime", e);
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

@@ -3,7 +3,7 @@ package io.ebpfexporter.collector.programs;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.ScrapeContext;
-import io.ebpfexporter.core.FdInfo;
+import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.GoDuration;
 import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.ObjectKind;
@@ -94,9 +94,10 @@ public final class ProgramsCollector implements Collector {
                         + " (bpf_prog_info.recursion_misses)", "prog_id");
         Family usesMap = scrape.info("ebpf_program_map_info", "The program uses the map (bpf_prog_info.map_ids)",
                 "prog_id", "map_id");
-        RunCounters runs = exportRunCounters() ? new RunCounters(scrape, naming) : null;
-        BootClock clock = BootClock.read();
-        ObjectWalk.forEach(ObjectKind.PROGRAMS, program -> new Row(program.info(), FdInfo.of(program).number("memlock")),
+        RunCounters runs = exportRunCounters(scrape.host()) ? new RunCounters(scrape, naming) : null;
+        BootClock clock = BootClock.read(scrape.host());
+        ObjectWalk.forEach(scrape.host().objects(), ObjectKind.PROGRAMS,
+                program -> new Row(program.info(), program.fdinfo().number("memlock")),
                 row -> {
                     ProgInfo p = row.info();
                     String id = Integer.toUnsignedString(p.id());
@@ -129,15 +130,15 @@ public final class ProgramsCollector implements Collector {
     }
 
     /** Counters are exported whenever the exporter turns counting on, or the sysctl does. */
-    private boolean exportRunCounters() {
-        return statsMode.kind() != StatsMode.Kind.DISABLED || RunTimeStats.sysctlEnabled();
+    private boolean exportRunCounters(Host host) {
+        return statsMode.kind() != StatsMode.Kind.DISABLED || RunTimeStats.sysctlEnabled(host);
     }
 
     private Family[] statsState(ScrapeContext scrape) {
         Family enabled = scrape.gauge("ebpf_exporter_program_stats_enabled",
                 "1 if program run statistics are known to be counting now: this exporter holds them on"
                         + " (stats.mode enabled, or inside a sample window) or kernel.bpf_stats_enabled is 1");
-        enabled.add(stats.holding() || RunTimeStats.sysctlEnabled() ? 1 : 0);
+        enabled.add(stats.holding() || RunTimeStats.sysctlEnabled(scrape.host()) ? 1 : 0);
         if (statsMode.kind() != StatsMode.Kind.SAMPLE) {
             return new Family[] {enabled};
         }

@@ -1,10 +1,10 @@
 package io.ebpfexporter.collector.programs;
 
+import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.bpf.Bpf;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The kernel's per-program run statistics (run_cnt, run_time_ns). They are counted only while some
@@ -14,7 +14,7 @@ import java.nio.file.Path;
  */
 final class RunTimeStats implements AutoCloseable {
     private static final int BPF_STATS_RUN_TIME = 0;
-    private static final Path SYSCTL = Path.of("/proc/sys/kernel/bpf_stats_enabled");
+    private static final String SYSCTL = "/proc/sys/kernel/bpf_stats_enabled";
 
     private int fd;
 
@@ -31,9 +31,9 @@ final class RunTimeStats implements AutoCloseable {
      * Whether the sysctl turns counting on. It shows only its own setting: counting may also be on
      * because another process holds an fd, which nothing in the kernel reveals.
      */
-    static boolean sysctlEnabled() {
+    static boolean sysctlEnabled(Host host) {
         try {
-            return Files.readString(SYSCTL).trim().equals("1");
+            return Files.readString(host.path(SYSCTL)).trim().equals("1");
         } catch (IOException e) {
             return false;
         }

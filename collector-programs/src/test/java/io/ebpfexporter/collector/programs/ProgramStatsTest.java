@@ -1,5 +1,6 @@
 package io.ebpfexporter.collector.programs;
 
+import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
@@ -52,7 +53,7 @@ class ProgramStatsTest {
             var prog = fx.program(Fixtures.PROG_SOCKET_FILTER, "ps_disabled");
             fx.testRun(prog, 10);
             String metrics = Scrapes.text(c);
-            boolean sysctl = RunTimeStats.sysctlEnabled();
+            boolean sysctl = RunTimeStats.sysctlEnabled(Host.LIVE);
             assertEquals(0, statsFds());
             assertEquals(sysctl, metrics.contains("ebpf_program_run_count_total{prog_id=\"" + prog.id() + "\"}"), metrics);
             assertTrue(metrics.contains("ebpf_exporter_program_stats_enabled " + (sysctl ? "1.0" : "0.0")), metrics);
@@ -80,7 +81,7 @@ class ProgramStatsTest {
             }
             assertEquals(0, statsFds(), "the fd is closed with the collector");
             fx.testRun(filter, 500);
-            long expected = RunTimeStats.sysctlEnabled() ? 1500 : 1000;
+            long expected = RunTimeStats.sysctlEnabled(Host.LIVE) ? 1500 : 1000;
             assertEquals(expected, bpftoolRunCount(filter.id()), "counting stopped with the exporter's fd");
         }
     }
@@ -133,7 +134,7 @@ class ProgramStatsTest {
                 c.close();
             }
             assertEquals(0, statsFds(), "no stats fd survives the collector");
-            if (!RunTimeStats.sysctlEnabled()) {
+            if (!RunTimeStats.sysctlEnabled(Host.LIVE)) {
                 long frozen = bpftoolRunCount(prog.id());
                 fx.testRun(prog, 50);
                 assertEquals(frozen, bpftoolRunCount(prog.id()), "no window opens after close");

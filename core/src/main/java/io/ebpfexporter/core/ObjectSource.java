@@ -1,0 +1,44 @@
+package io.ebpfexporter.core;
+
+import io.ebpfexporter.core.bpf.Field;
+import io.ebpfexporter.core.bpf.NativeBuffer;
+
+/**
+ * Where a walk finds objects: the running kernel ({@link #KERNEL}), or a recording of it, which lets
+ * the whole path from info bytes to exposition text run in tests without root.
+ */
+public interface ObjectSource {
+    ObjectSource KERNEL = KernelObjects::new;
+
+    /** A reader for one thread; the walk makes one per reader thread. */
+    Reader reader();
+
+    /** The calls a walk makes, for one object kind at a time; a handle is what {@link #open} returned. */
+    interface Reader {
+        /** The id after {@code after}, or 0 when there is none. */
+        int nextId(ObjectKind<?> kind, int after);
+
+        /** Opens object {@code id}; throws {@link io.ebpfexporter.core.bpf.BpfException} (ENOENT: gone). */
+        int open(ObjectKind<?> kind, int id);
+
+        /**
+         * Fills {@code info} (whose pointer fields the kind prepared to point at {@code side}) and
+         * {@code side}, and returns how many bytes of {@code info} the source filled.
+         */
+        int info(ObjectKind<?> kind, int handle, NativeBuffer info, NativeBuffer side);
+
+        /** The object's fdinfo text, empty where there is none. */
+        byte[] fdinfo(int handle);
+
+        /**
+         * The bytes written to a buffer of {@code size} bytes that the info struct's {@code pointer}
+         * field points at ({@code length} holding its size): the uapi's second info call for strings.
+         */
+        byte[] pointed(int handle, Field pointer, Field length, int size);
+
+        /** The handle as a kernel fd, for commands only the kernel answers (entry counting). */
+        int fd(int handle);
+
+        void close(int handle);
+    }
+}
