@@ -18,16 +18,18 @@ gcc -O2 -o "$work/floor" "$here/bench/floor.c"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
-# Starts "$@", a server that prints "listening on http://host:port/"; sets server_pid, port and
-# start_ms (launch to first 200 on /metrics).
+. "$here/ready.sh"
+# Starts "$@ --ready-file=...", a server that writes its metrics URL there when listening; sets
+# server_pid, port and start_ms (launch to first 200 on /metrics).
 start_server() {
-  local t0; t0=$(now_ms)
-  "$@" > "$work/log" 2>&1 &
+  local t0 url; t0=$(now_ms)
+  rm -f "$work/ready"
+  "$@" --ready-file="$work/ready" > "$work/log" 2>&1 &
   server_pid=$!
-  port=""
-  until [ -n "$port" ] && curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; do
+  url=$(wait_ready "$work/ready" "$server_pid") || { cat "$work/log" >&2; exit 1; }
+  port=$(echo "$url" | sed 's|.*:\([0-9]*\)/.*|\1|')
+  until curl -sf -o /dev/null "$url"; do
     kill -0 "$server_pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
-    port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\)/.*|\1|p' "$work/log")
     sleep 0.005
   done
   start_ms=$(( $(now_ms) - t0 ))

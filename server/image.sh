@@ -7,11 +7,13 @@
 # Needs only a JDK >= 21 with jlink ($JAVA_HOME); nothing of it is needed at run time.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/ready.sh"
 java_home=${JAVA_HOME:-$("$here/java-home.sh")}
 out="$here/target/image/ebpf-exporter"
 work="$here/target/image-work"
 rm -rf "$out" "$work"
-mkdir -p "$out/bin" "$work/lib" "$work/module-info"
+mkdir -p "$out/bin" "$out/lib" "$work/lib" "$work/module-info"
+cp "$here/launch.args" "$out/lib/"
 cp "$here"/target/modules/*.jar "$here"/target/server-*.jar "$work/lib/"
 
 module_name() { # a jar's module name; also for multi-release jars, automatic modules and unversioned ones
@@ -76,7 +78,7 @@ home=\$(cd "\$(dirname "\$0")/.." && pwd)
 export MALLOC_ARENA_MAX=\${MALLOC_ARENA_MAX:-2}
 # shellcheck disable=SC2086
 exec "\$home/runtime/bin/java" $flags $1 \\
-  --enable-native-access=com.sun.jna \${JAVA_OPTS:-} -m io.ebpfexporter.server/io.ebpfexporter.server.Main "\$@"
+  \${JAVA_OPTS:-} @"\$home/lib/launch.args" "\$@"
 LAUNCHER
   chmod +x "$out/bin/ebpf-exporter"
 }
@@ -89,22 +91,16 @@ aot="$out/runtime/lib/server/ebpf-exporter.aot"
 train() {
   printf 'server:\n  host: 127.0.0.1\n  port: 0\n' > "$work/train.yaml"
   JAVA_OPTS="-XX:AOTCacheOutput=$aot" "$out/bin/ebpf-exporter" --config.file="$work/train.yaml" \
-    > "$work/train.log" 2>&1 &
+    --ready-file="$work/train.ready" > "$work/train.log" 2>&1 &
   pid=$!
-  port=""
-  for _ in $(seq 1 300); do
-    port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\)/.*|\1|p' "$work/train.log")
-    [ -n "$port" ] || ! kill -0 "$pid" 2>/dev/null && break
-    sleep 0.1
-  done
-  if [ -z "$port" ]; then # a failed start still leaves a cache behind, of the wrong classes
+  if ! url=$(wait_ready "$work/train.ready" "$pid"); then # a failed start still leaves a cache, of the wrong classes
     kill "$pid" 2>/dev/null || true
     wait "$pid" || true
     rm -f "$aot"
     return 1
   fi
   for accept in text/plain application/openmetrics-text; do
-    curl -sf -o /dev/null -H "Accept: $accept" --compressed "http://127.0.0.1:$port/metrics" || true
+    curl -sf -o /dev/null -H "Accept: $accept" --compressed "$url" || true
   done
   kill "$pid"
   wait "$pid" || true

@@ -9,7 +9,5 @@ if [ ! -d "$here/target/modules" ] || [ -n "$(find "$here/.." -path '*/src/main/
   (cd "$here/.." && mvn -B -q -DskipTests package) >&2
   touch "$here/target/modules"
 fi
-exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC \
-  --enable-native-access=com.sun.jna \
-  --module-path "$here/target/modules:$here/target/classes" \
-  -m io.ebpfexporter.server/io.ebpfexporter.server.Main "$@"
+exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC --module-path "$here/target/modules:$here/target/classes" \
+  @"$here/launch.args" "$@"

@@ -16,13 +16,14 @@ import java.util.Optional;
  * {@code --no-name}.
  */
 record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map<String, String> overrides,
-                   List<ListenAddress> listenAddresses, boolean disableDefaults, boolean sdNotify, Optional<Path> webConfig) {
+                   List<ListenAddress> listenAddresses, boolean disableDefaults, boolean sdNotify, Optional<Path> webConfig,
+                   Optional<Path> readyFile) {
 
     /** Flags up to this width share their line with the help text; longer ones stand above it. */
     private static final int FLAG_COLUMN = 36;
     private static final List<String> SWITCHES = List.of("--collector.disable-defaults", "--sd-notify");
     private static final List<String> VALUED = List.of("--config.file", "--web.config.file", "--listen-addr",
-            "--web.listen-address");
+            "--web.listen-address", "--ready-file");
 
     static String usage(ConfigFlags flags) {
         StringBuilder out = new StringBuilder("Usage: ebpf-exporter [flags]\n\nProcess:\n");
@@ -35,6 +36,7 @@ record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map
                 {"--web.config.file=PATH", "TLS and basic auth, in the Prometheus exporter-toolkit format"},
                 {"--collector.disable-defaults", "turn every collector off unless enabled by a flag or the config"},
                 {"--sd-notify", "tell systemd READY=1 once listening and STOPPING=1 on shutdown"},
+                {"--ready-file=PATH", "once listening, write each listener's metrics URL to PATH, one a line"},
                 {"--help", "show this help and exit"},
                 {"--version", "print the version and exit"}}) {
             row(out, line[0], line[1]);
@@ -56,6 +58,7 @@ record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map
     static CommandLine parse(ConfigFlags flags, String... args) {
         Optional<Path> configFile = Optional.empty();
         Optional<Path> webConfig = Optional.empty();
+        Optional<Path> readyFile = Optional.empty();
         boolean help = false;
         boolean version = false;
         boolean disableDefaults = false;
@@ -98,13 +101,15 @@ record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map
                 case "--version" -> version = true;
                 case "--config.file" -> configFile = Optional.of(Path.of(value));
                 case "--web.config.file" -> webConfig = Optional.of(Path.of(value));
+                case "--ready-file" -> readyFile = Optional.of(Path.of(value));
                 case "--listen-addr", "--web.listen-address" -> listen.add(ListenAddress.parse(flag, value));
                 case "--collector.disable-defaults" -> disableDefaults = Boolean.parseBoolean(bool(flag, value));
                 case "--sd-notify" -> sdNotify = Boolean.parseBoolean(bool(flag, value));
                 default -> throw new IllegalStateException("unhandled flag " + flag);
             }
         }
-        return new CommandLine(configFile, help, version, overrides, listen, disableDefaults, sdNotify, webConfig);
+        return new CommandLine(configFile, help, version, overrides, listen, disableDefaults, sdNotify, webConfig,
+                readyFile);
     }
 
     private static String bool(String flag, String value) {

@@ -107,6 +107,12 @@ final class Exporter implements AutoCloseable {
                 enabled.isEmpty() ? "none" : enabled.stream().map(Exporter::describe).collect(Collectors.joining(", ")),
                 String.join(", ", urls));
         Exporter exporter = new Exporter(enabled, server, commandLine.sdNotify());
+        try {
+            commandLine.readyFile().ifPresent(file -> ReadyFile.write(file, urls));
+        } catch (StartupException e) {
+            exporter.close();
+            throw e;
+        }
         if (commandLine.sdNotify()) {
             SystemdNotify.send("READY=1");
         }

@@ -28,16 +28,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  * ServiceLoader discovery through the module descriptors is what the tests exercise.
  */
 final class ExporterProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on https?://[^:]+:(\\d+)(/\\S*)");
+    private static final Pattern URL = Pattern.compile("https?://[^:]+:(\\d+)/\\S*");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Process process;
-    private final StringBuffer output = new StringBuffer();
+    private final StringBuffer output;
     private final int port;
 
-    private ExporterProcess(Process process, int port) {
+    private ExporterProcess(Process process, int port, StringBuffer output) {
         this.process = process;
         this.port = port;
+        this.output = output;
     }
 
     /** Outcome of a run that is expected to end by itself (a start-up error, --help, --version). */
@@ -58,9 +59,8 @@ final class ExporterProcess implements AutoCloseable {
         Path base = Path.of(System.getProperty("basedir", "."));
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=com.sun.jna",
                 "--module-path", base.resolve("target/modules") + ":" + base.resolve("target/classes"),
-                "-m", "io.ebpfexporter.server/io.ebpfexporter.server.Main"));
+                "@" + base.resolve("launch.args")));
         command.addAll(List.of(args));
         return command;
     }
@@ -83,7 +83,9 @@ final class ExporterProcess implements AutoCloseable {
     static ExporterProcess start(String serverLines, String yaml, Map<String, String> flags) throws IOException {
         Path config = Files.createTempFile("ebpf-exporter-test", ".yaml");
         Files.writeString(config, "server:\n  host: 127.0.0.1\n  port: 0\n" + serverLines + yaml);
-        List<String> args = new ArrayList<>(List.of("--config.file=" + config));
+        Path ready = Files.createTempFile("ebpf-exporter-test", ".ready");
+        Files.delete(ready);
+        List<String> args = new ArrayList<>(List.of("--config.file=" + config, "--ready-file=" + ready));
         flags.forEach((flag, value) -> {
             if (flag.startsWith("--")) {
                 args.add(value.isEmpty() ? flag : flag + "=" + value);
@@ -98,22 +100,31 @@ final class ExporterProcess implements AutoCloseable {
         Process process = builder.start();
         StringBuffer output = new StringBuffer();
         BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        while (System.nanoTime() < deadline && (line = reader.readLine()) != null) {
-            output.append(line).append('\n');
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                ExporterProcess exporter = new ExporterProcess(process, Integer.parseInt(m.group(1)));
-                exporter.output.append(output);
-                Thread.ofVirtual().start(() -> reader.lines().forEach(l -> exporter.output.append(l).append('\n')));
-                Files.deleteIfExists(config);
-                return exporter;
+        Thread.ofVirtual().start(() -> reader.lines().forEach(l -> output.append(l).append('\n')));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(ready) && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
             }
+            if (!Files.exists(ready)) {
+                process.destroyForcibly();
+                fail("exporter did not start:\n" + output);
+            }
+            Matcher url = URL.matcher(Files.readAllLines(ready).get(0));
+            assertTrue(url.matches(), "a URL in the ready file");
+            // The start-up line precedes the ready file; let the reader catch up for tests that read it.
+            while (!output.toString().contains("listening on") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            ExporterProcess exporter = new ExporterProcess(process, Integer.parseInt(url.group(1)), output);
+            return exporter;
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException(e);
+        } finally {
+            Files.deleteIfExists(config);
+            Files.deleteIfExists(ready);
         }
-        process.destroyForcibly();
-        fail("exporter did not start:\n" + output);
-        return null;
     }
 
     /** Runs the exporter with {@code args} to its end (at most 60 s). */
