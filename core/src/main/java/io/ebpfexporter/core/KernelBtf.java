@@ -103,7 +103,7 @@ public final class KernelBtf {
     }
 
     /** Number of type ids, counting the void type 0. */
-    public int typeCount() {
+    int typeCount() {
         return typeStarts.length;
     }
 

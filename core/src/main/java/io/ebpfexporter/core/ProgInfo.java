@@ -42,7 +42,7 @@ public record ProgInfo(
     }
 
     /** Decodes a struct that was not asked for map ids. */
-    public static ProgInfo decode(ByteBuffer info, int infoLen) {
+    static ProgInfo decode(ByteBuffer info, int infoLen) {
         return decode(info, infoLen, ByteBuffer.allocate(0));
     }
 

@@ -125,7 +125,7 @@ public final class Fixtures implements AutoCloseable {
         NativeBuffer info = new NativeBuffer(BpfMapInfo.TYPE.end());
         bpf.objInfo(map.fd(), info, info.size());
         int type = info.view().getInt(BpfMapInfo.TYPE.offset());
-        int slots = type == MAP_PERCPU_HASH || type == MAP_LRU_PERCPU_HASH ? PerCpu.possibleCpus() : 1;
+        int slots = type == MAP_PERCPU_HASH || type == MAP_LRU_PERCPU_HASH ? (int) PerCpu.valueBytes(8) / 8 : 1;
         int chunk = 100_000;
         for (int start = 0; start < n; start += chunk) {
             int count = Math.min(chunk, n - start);

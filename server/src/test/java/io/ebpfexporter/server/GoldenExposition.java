@@ -5,6 +5,7 @@ import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.testkit.MapSettings;
+import io.ebpfexporter.testkit.Providers;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 
 import java.io.ByteArrayOutputStream;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +39,8 @@ final class GoldenExposition {
     }
 
     static String of(ObjectSource objects, Naming naming) throws IOException {
-        List<Collector> collectors = Exporter.discover();
+        List<Collector> collectors = new ArrayList<>(Providers.of(Collector.class));
+        collectors.sort(Comparator.comparing(Collector::name));
         try {
             for (Collector collector : collectors) {
                 collector.configure(new MapSettings(collector.name(), Map.of(), naming));

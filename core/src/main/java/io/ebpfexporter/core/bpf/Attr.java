@@ -57,12 +57,6 @@ public final class Attr {
         return this;
     }
 
-    /** Keeps {@code buffer} alive through the next call: the kernel reaches it through another buffer. */
-    public Attr pin(NativeBuffer buffer) {
-        pointed.add(buffer);
-        return this;
-    }
-
     /** A 32-bit field the kernel wrote back. */
     public int getInt(Field field) {
         return view.getInt(field.offset());

@@ -19,7 +19,10 @@ public final class Bpf {
     public record Batch(int count, boolean last) {
     }
 
-    /** Issues {@code command} with the attr {@code fill} writes, and returns its non-negative result. */
+    /**
+     * Issues {@code command} with the attr {@code fill} writes, and returns its non-negative result: the
+     * commands issued once in a while; those issued per object have their own methods below.
+     */
     public int call(Command command, Consumer<Attr> fill) {
         fill.accept(attr.clear());
         return issue(command);
@@ -64,37 +67,30 @@ public final class Bpf {
 
     /** BPF_PROG_LOAD of GPL-licensed {@code insns}; {@code attachBtfId} 0 for none. */
     public int progLoad(int type, NativeBuffer insns, String name, int expectedAttachType, int attachBtfId) {
-        attr.clear()
+        return call(Command.PROG_LOAD, a -> a
                 .put(BpfAttr.ProgLoad.PROG_TYPE, type)
                 .put(BpfAttr.ProgLoad.INSN_CNT, insns.size() / 8)
                 .putPointer(BpfAttr.ProgLoad.INSNS, insns)
                 .putPointer(BpfAttr.ProgLoad.LICENSE, LICENSE)
                 .putName(BpfAttr.ProgLoad.PROG_NAME, name)
                 .put(BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE, expectedAttachType)
-                .put(BpfAttr.ProgLoad.ATTACH_BTF_ID, attachBtfId);
-        return issue(Command.PROG_LOAD);
+                .put(BpfAttr.ProgLoad.ATTACH_BTF_ID, attachBtfId));
     }
 
     /** BPF_LINK_CREATE; {@code extra} fills the attach kind's member (from byte 16), if any. */
     public int linkCreate(int progFd, int target, int attachType, Consumer<Attr> extra) {
-        attr.clear()
-                .put(BpfAttr.LinkCreate.PROG_FD, progFd)
-                .put(BpfAttr.LinkCreate.TARGET, target)
-                .put(BpfAttr.LinkCreate.ATTACH_TYPE, attachType);
-        extra.accept(attr);
-        return issue(Command.LINK_CREATE);
+        return call(Command.LINK_CREATE, a -> extra.accept(a.put(BpfAttr.LinkCreate.PROG_FD, progFd)
+                .put(BpfAttr.LinkCreate.TARGET, target).put(BpfAttr.LinkCreate.ATTACH_TYPE, attachType)));
     }
 
     /** BPF_ITER_CREATE: a readable fd of the iterator link's output. */
     public int iterCreate(int linkFd) {
-        attr.clear().put(BpfAttr.IterCreate.LINK_FD, linkFd);
-        return issue(Command.ITER_CREATE);
+        return call(Command.ITER_CREATE, a -> a.put(BpfAttr.IterCreate.LINK_FD, linkFd));
     }
 
     /** BPF_ENABLE_STATS: an fd that keeps statistics of {@code type} on while open. */
     public int enableStats(int type) {
-        attr.clear().put(BpfAttr.EnableStats.TYPE, type);
-        return issue(Command.ENABLE_STATS);
+        return call(Command.ENABLE_STATS, a -> a.put(BpfAttr.EnableStats.TYPE, type));
     }
 
     /** BPF_MAP_LOOKUP_BATCH of up to {@code count} entries, resuming after {@code in} (null: from the start). */

@@ -11,11 +11,6 @@ public final class PerCpu {
     private PerCpu() {
     }
 
-    /** How many value slots a per-CPU map entry has in user space. */
-    public static int possibleCpus() {
-        return POSSIBLE_CPUS;
-    }
-
     /** The bytes one entry's value takes in a lookup buffer of a per-CPU map. */
     public static long valueBytes(long valueSize) {
         return ((valueSize + 7) & ~7L) * POSSIBLE_CPUS;
