@@ -18,6 +18,7 @@ import java.util.OptionalInt;
 public final class KernelBtf {
     public static final int KIND_STRUCT = 4;
     public static final int KIND_UNION = 5;
+    public static final int KIND_ENUM = 6;
     public static final int KIND_FUNC = 12;
 
     private static final String VMLINUX = "/sys/kernel/btf/vmlinux";
@@ -131,6 +132,21 @@ public final class KernelBtf {
             }
         }
         return OptionalInt.empty();
+    }
+
+    /** Whether enum {@code enumName} (e.g. bpf_link_type) has the value {@code valueName}: what this kernel knows. */
+    public boolean hasEnumValue(String enumName, String valueName) {
+        OptionalInt id = find(KIND_ENUM, enumName);
+        if (id.isEmpty()) {
+            return false;
+        }
+        int at = typeStarts[id.getAsInt()];
+        for (int i = 0; i < (data.getInt(at + 4) & 0xffff); i++) {
+            if (string(data.getInt(at + 12 + 8 * i)).equals(valueName)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The byte offset of {@code member} in struct {@code struct}, looking inside anonymous unions and structs. */

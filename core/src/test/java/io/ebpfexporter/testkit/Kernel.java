@@ -17,10 +17,12 @@ public final class Kernel {
     private static final String BPF_REFUSED = "bpf() is refused here: ";
     private static final String JNA_MISSING = "JNA cannot load: ";
     private static final String TOOL_MISSING = " is not installed (apt-get install -y ";
+    /** The prefix of {@link KernelFeatures}' skips: "Linux 6.1.0-57-amd64 has no ...". */
+    static final String LACKS = "Linux ";
 
     static boolean isKernelSkip(String reason) {
         return reason != null && (reason.startsWith(BPF_REFUSED) || reason.startsWith(JNA_MISSING)
-                || reason.contains(TOOL_MISSING));
+                || reason.contains(TOOL_MISSING) || reason.startsWith(LACKS));
     }
 
     public static boolean required() {

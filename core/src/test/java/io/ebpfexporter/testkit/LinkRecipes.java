@@ -23,6 +23,7 @@ public final class LinkRecipes {
     public static final int PROG_RAW_TRACEPOINT = 17;
     static final int PROG_FLOW_DISSECTOR = 22;
     static final int PROG_TRACING = 26;
+    static final int PROG_LSM = 29;
     static final int PROG_STRUCT_OPS = 27;
     static final int PROG_NETFILTER = 32;
     static final int BPF_F_LINK = 1 << 13;
@@ -30,6 +31,10 @@ public final class LinkRecipes {
 
     static final int ATTACH_CGROUP_INET_INGRESS = 0;
     static final int ATTACH_FLOW_DISSECTOR = 17;
+    public static final int ATTACH_TRACE_FENTRY = 24;
+    public static final int ATTACH_TRACE_FEXIT = 25;
+    public static final int ATTACH_MODIFY_RETURN = 26;
+    public static final int ATTACH_LSM_MAC = 27;
     static final int ATTACH_TRACE_ITER = 28;
     static final int ATTACH_XDP = 37;
     static final int ATTACH_SK_SKB_VERDICT = 38;
@@ -38,6 +43,7 @@ public final class LinkRecipes {
     static final int ATTACH_NETFILTER = 45;
     static final int ATTACH_TCX_INGRESS = 46;
     static final int ATTACH_UPROBE_MULTI = 48;
+    static final int ATTACH_TRACE_KPROBE_MULTI = 42;
 
     public static final long UPROBE_OFFSET = 0x1040;
 
@@ -150,6 +156,41 @@ public final class LinkRecipes {
         return fx.link(prog, 0, ATTACH_UPROBE_MULTI,
                 a -> a.putPointer(LinkCreate.UPROBE_MULTI_PATH, path).putPointer(LinkCreate.UPROBE_MULTI_OFFSETS, offsets)
                         .put(LinkCreate.UPROBE_MULTI_CNT, 1).put(LinkCreate.UPROBE_MULTI_PID, pid));
+    }
+
+    /**
+     * A tracing link (fentry, fexit, fmod_ret) or an LSM link on the vmlinux function {@code function}
+     * ({@code bpf_lsm_<hook>} for LSM), whose program returns 0.
+     */
+    public Fixtures.Made tracing(int attachType, String function) {
+        int func = KernelBtf.vmlinux().find(KernelBtf.KIND_FUNC, function).orElseThrow();
+        int type = attachType == ATTACH_LSM_MAC ? PROG_LSM : PROG_TRACING;
+        return fx.link(fx.program(type, "lk_trace", attachType, 0, func), 0, attachType, a -> { });
+    }
+
+    /** A kprobe (or, with {@code retprobe}, kretprobe) perf event on {@code function}, with a program attached by a link. */
+    public Fixtures.Made kprobePerfEvent(String function, boolean retprobe) throws IOException {
+        int type = Integer.parseInt(Files.readString(Path.of("/sys/bus/event_source/devices/kprobe/type")).trim());
+        Memory name = new Memory(function.length() + 1L);
+        name.setString(0, function, StandardCharsets.US_ASCII.name());
+        Memory attr = perfAttr(type, retprobe ? 1 : 0);       // config bit 0: retprobe
+        attr.setLong(56, com.sun.jna.Pointer.nativeValue(name)); // config1: kprobe_func
+        attr.setLong(64, 0);                                   // config2: probe_offset
+        int event = fx.adopt(Libc.perfEventOpen(attr, -1, 0));
+        java.lang.ref.Reference.reachabilityFence(name);
+        return fx.link(fx.program(PROG_KPROBE, "lk_kprobe"), event, ATTACH_PERF_EVENT, a -> { });
+    }
+
+    /** A kprobe_multi link on the one function {@code function}. */
+    public Fixtures.Made kprobeMulti(String function) {
+        var prog = fx.program(PROG_KPROBE, "lk_kmulti", ATTACH_TRACE_KPROBE_MULTI, 0);
+        NativeBuffer name = NativeBuffer.of((function + "\0").getBytes(StandardCharsets.US_ASCII));
+        NativeBuffer syms = new NativeBuffer(8);
+        syms.view().putLong(0, name.address());
+        Fixtures.Made link = fx.link(prog, 0, ATTACH_TRACE_KPROBE_MULTI, a -> a.put(LinkCreate.KPROBE_MULTI_CNT, 1)
+                .putPointer(LinkCreate.KPROBE_MULTI_SYMS, syms));
+        java.lang.ref.Reference.reachabilityFence(name); // the kernel reached it only through syms
+        return link;
     }
 
     private static Memory perfAttr(int type, long config) {

@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The real exporter in its own JVM, launched on the module path exactly as run.sh launches it, so
- * ServiceLoader discovery through the module descriptors is what the tests exercise.
+ * ServiceLoader discovery through the module descriptors is what the tests exercise; or, where
+ * EBPF_EXPORTER_IMAGE names a runtime image's launcher (the kernel matrix), that image.
  */
 final class ExporterProcess implements AutoCloseable {
     private static final Pattern URL = Pattern.compile("https?://[^:]+:(\\d+)/\\S*");
@@ -56,6 +57,12 @@ final class ExporterProcess implements AutoCloseable {
     }
 
     static List<String> command(String... args) {
+        String image = System.getenv("EBPF_EXPORTER_IMAGE");
+        if (image != null) {
+            List<String> command = new ArrayList<>(List.of(image));
+            command.addAll(List.of(args));
+            return command;
+        }
         Path base = Path.of(System.getProperty("basedir", "."));
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),

@@ -5,6 +5,7 @@ import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
+import io.ebpfexporter.testkit.KernelFeatures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,7 @@ class MapElemCountsTest {
     @BeforeAll
     static void kernel() {
         Kernel.requireBpf();
+        KernelFeatures.require(KernelFeatures.kfunc("bpf_map_sum_elem_count"), "kfunc bpf_map_sum_elem_count", "6.6");
     }
 
     @Test

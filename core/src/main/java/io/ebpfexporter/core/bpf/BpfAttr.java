@@ -120,6 +120,8 @@ public final class BpfAttr {
         public static final Field TARGET = S.u32("target_fd/target_ifindex", 4, "5.7");
         public static final Field ATTACH_TYPE = S.u32("attach_type", 8, "5.7");
         public static final Field PERF_EVENT_BPF_COOKIE = S.u64("perf_event.bpf_cookie", 16, "5.15");
+        public static final Field KPROBE_MULTI_CNT = S.u32("kprobe_multi.cnt", 20, "5.18");
+        public static final Field KPROBE_MULTI_SYMS = S.pointer("kprobe_multi.syms", 24, "5.18");
         public static final Field NETFILTER_PF = S.u32("netfilter.pf", 16, "6.4");
         public static final Field NETFILTER_HOOKNUM = S.u32("netfilter.hooknum", 20, "6.4");
         public static final Field NETFILTER_PRIORITY = S.u32("netfilter.priority", 24, "6.4");
