@@ -22,7 +22,7 @@ mkdir -p /mnt/root-upper /mnt/root-work /mnt/lib-upper /mnt/lib-work
 mount -t overlay overlay -o lowerdir=$r/root,upperdir=/mnt/root-upper,workdir=/mnt/root-work $r/root
 mount -t overlay overlay -o lowerdir=$r/usr/lib,upperdir=/mnt/lib-upper,workdir=/mnt/lib-work $r/usr/lib
 mkdir -p "$r/usr/lib/modules/$release"
-mount --bind "$r$KDIR/lib/modules/$release" "$r/usr/lib/modules/$release"
+mount --bind "$r$MODULES" "$r/usr/lib/modules/$release"
 mount -t proc proc $r/proc
 mount -t sysfs sys $r/sys
 mount -t devtmpfs dev $r/dev
@@ -36,6 +36,6 @@ mount -t tmpfs tmpfs $r/sys/fs/cgroup && mkdir -p $r/sys/fs/cgroup/unified && mo
 printf '#!/bin/sh\nexec chroot %s /sbin/modprobe "$@"\n' "$r" > /modprobe && chmod +x /modprobe
 echo /modprobe > /proc/sys/kernel/modprobe
 ip link set lo up
-chroot $r /bin/sh -c "cd '$TOP' && RESULTS='$results' JAVA_HOME='$JAVA_HOME' server/kernel-guest.sh" > "$r$results/guest.log" 2>&1
+chroot $r /bin/sh -c "cd '$TOP' && RESULTS='$results' JAVA_HOME='$JAVA_HOME' KERNEL_TESTS='$KERNEL_TESTS' server/kernel-guest.sh" > "$r$results/guest.log" 2>&1
 sync
 poweroff -f

@@ -27,7 +27,8 @@ mirror=$(apt_uris | grep -E '/debian/?$' | head -1 || true)
 security=$(apt_uris | grep -E '/debian-security/?$' | head -1 || true)
 [ -n "$mirror" ] || { echo "kernel-matrix: no Debian mirror in this machine's apt sources" >&2; exit 2; }
 
-# fetch SUITE: downloads and unpacks the suite's newest kernel into $cache/SUITE; sets release and kdir.
+# fetch SUITE: downloads and unpacks the suite's newest kernel into $cache/SUITE; sets release, kdir
+# (the unpacked package) and modbase (where its lib/modules is).
 fetch() {
   local suite=$1 dir="$cache/$1" apt
   mkdir -p "$dir/lists/partial" "$dir/archives/partial"
@@ -46,16 +47,19 @@ fetch() {
   kdir="$dir/$release"
   if [ ! -f "$kdir/boot/vmlinuz-$release" ]; then
     rm -rf "$kdir" && mkdir -p "$kdir"
-    (cd "$dir/archives" && apt-get -qq "${apt[@]}" download "$package")
+    (cd "$dir/archives" && apt-get -qq "${apt[@]}" download "$package" 2>&1 | grep -v 'unsandboxed as root' || true)
     dpkg-deb -x "$dir/archives/${package}_"*.deb "$kdir"
-    depmod -b "$kdir" "$release"
   fi
+  # trixie's packages put modules under /usr/lib (merged /usr), bullseye's and bookworm's under /lib
+  modbase="$kdir"
+  [ -d "$kdir/lib/modules/$release" ] || modbase="$kdir/usr"
+  [ -f "$modbase/lib/modules/$release/modules.dep" ] || depmod -b "$modbase" "$release"
 }
 
-# initramfs KDIR RELEASE OUT: busybox, the kernel's own modules for virtio, 9p and overlay in
+# initramfs MODBASE RELEASE OUT: busybox, the kernel's own modules for virtio, 9p and overlay in
 # dependency order (decompressed: busybox insmod reads plain .ko), and guest-init.sh as /init.
 initramfs() {
-  local kdir=$1 release=$2 out=$3 tree="$work/initramfs" moddir="$1/lib/modules/$2"
+  local release=$2 out=$3 tree="$work/initramfs" moddir="$1/lib/modules/$2"
   rm -rf "$tree" && mkdir -p "$tree/bin" "$tree/modules" "$tree/newroot"
   cp /bin/busybox "$tree/bin/busybox"
   cp "$here/guest-init.sh" "$tree/init"
@@ -93,17 +97,22 @@ done
 
 status=0
 for suite in "${suites[@]}"; do
-  fetch "$suite" || { status=1; continue; }
+  if ! fetch "$suite"; then
+    echo "kernel-matrix: $suite: cannot fetch its kernel; see the lines above"
+    status=1
+    continue
+  fi
   results="$cache/results-$suite" # not under /tmp, which the guest covers with its own tmpfs
   rm -rf "$results" && mkdir -p "$results"
   {
     echo "TOP=$top"
-    echo "KDIR=$kdir"
+    echo "MODULES=$modbase/lib/modules/$release"
     echo "RESULTS=$results"
     echo "JAVA_HOME=${JAVA_HOME:-$("$here/java-home.sh")}"
+    echo "KERNEL_TESTS='${KERNEL_TESTS:-}'"
   } > "$results/env"
   echo "$classpath" > "$results/classpath"
-  initramfs "$kdir" "$release" "$work/initrd-$suite.gz"
+  initramfs "$modbase" "$release" "$work/initrd-$suite.gz"
   start=$(date +%s)
   # Single-threaded TCG with AVX hidden: multi-threaded TCG crashed long JVM runs here; the image's AOT
   # cache is recorded on this CPU, so the guest runs with -XX:-AOTAdapterCaching (kernel-guest.sh).

@@ -20,6 +20,10 @@ public final class KernelBtf {
     public static final int KIND_UNION = 5;
     public static final int KIND_ENUM = 6;
     public static final int KIND_FUNC = 12;
+    private static final int KIND_TYPEDEF = 8;
+    private static final int KIND_VOLATILE = 9;
+    private static final int KIND_CONST = 10;
+    private static final int KIND_RESTRICT = 11;
 
     private static final String VMLINUX = "/sys/kernel/btf/vmlinux";
     private static final int MAGIC = 0xeb9f;
@@ -149,15 +153,32 @@ public final class KernelBtf {
         return false;
     }
 
-    /** The byte offset of {@code member} in struct {@code struct}, looking inside anonymous unions and structs. */
+    /**
+     * The byte offset of {@code member} in struct {@code struct}, looking inside anonymous unions and
+     * structs; a dotted path ({@code tracing.target_obj_id}) walks into named struct and union members.
+     */
     public OptionalInt memberOffset(String struct, String member) {
         OptionalInt id = find(KIND_STRUCT, struct);
-        return id.isEmpty() ? id : memberOffset(id.getAsInt(), member, 0);
+        if (id.isEmpty()) {
+            return id;
+        }
+        int type = id.getAsInt();
+        int offset = 0;
+        for (String name : member.split("\\.")) {
+            long found = member(type, name, 0);
+            if (found < 0) {
+                return OptionalInt.empty();
+            }
+            offset += (int) (found >>> 32);
+            type = structOrUnion((int) found);
+        }
+        return OptionalInt.of(offset);
     }
 
-    private OptionalInt memberOffset(int typeId, String member, int depth) {
-        if (depth > MAX_ANONYMOUS_DEPTH) {
-            return OptionalInt.empty();
+    /** The member's byte offset (high 32 bits) and type id (low 32 bits), or -1. */
+    private long member(int typeId, String member, int depth) {
+        if (depth > MAX_ANONYMOUS_DEPTH || !valid(typeId) || (kind(typeId) != KIND_STRUCT && kind(typeId) != KIND_UNION)) {
+            return -1;
         }
         int at = typeStarts[typeId];
         int info = data.getInt(at + 4);
@@ -165,20 +186,36 @@ public final class KernelBtf {
         for (int i = 0; i < (info & 0xffff); i++) {
             int m = at + 12 + 12 * i;
             int bits = data.getInt(m + 8);
-            int offset = (bitfieldEncoding ? bits & 0xffffff : bits) / 8;
+            long offset = (bitfieldEncoding ? bits & 0xffffff : bits) / 8;
             String name = string(data.getInt(m));
-            if (name.equals(member)) {
-                return OptionalInt.of(offset);
-            }
             int type = data.getInt(m + 4);
-            if (name.isEmpty() && (kind(type) == KIND_STRUCT || kind(type) == KIND_UNION)) {
-                OptionalInt inner = memberOffset(type, member, depth + 1);
-                if (inner.isPresent()) {
-                    return OptionalInt.of(offset + inner.getAsInt());
+            if (name.equals(member)) {
+                return offset << 32 | Integer.toUnsignedLong(type);
+            }
+            int inner = structOrUnion(type);
+            if (name.isEmpty() && inner != 0) {
+                long found = member(inner, member, depth + 1);
+                if (found >= 0) {
+                    return found + (offset << 32);
                 }
             }
         }
-        return OptionalInt.empty();
+        return -1;
+    }
+
+    /** The struct or union a type names through typedefs and qualifiers, or 0. */
+    private int structOrUnion(int typeId) {
+        for (int hops = 0; valid(typeId) && hops < MAX_ANONYMOUS_DEPTH; hops++) {
+            int kind = kind(typeId);
+            if (kind == KIND_STRUCT || kind == KIND_UNION) {
+                return typeId;
+            }
+            if (kind != KIND_TYPEDEF && kind != KIND_VOLATILE && kind != KIND_CONST && kind != KIND_RESTRICT) {
+                return 0;
+            }
+            typeId = data.getInt(typeStarts[typeId] + 8);
+        }
+        return 0;
     }
 
     private boolean valid(int typeId) {

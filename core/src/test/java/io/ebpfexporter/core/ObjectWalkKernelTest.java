@@ -3,7 +3,9 @@ package io.ebpfexporter.core;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.testkit.Fixtures;
+import io.ebpfexporter.core.bpf.StructView;
 import io.ebpfexporter.testkit.Kernel;
+import io.ebpfexporter.testkit.KernelFeatures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +52,12 @@ class ObjectWalkKernelTest {
             assertEquals("walk_prog", p.name());
             assertEquals(16, p.tag().length());
             assertEquals(16, p.xlatedProgLen(), "two 8-byte instructions");
-            assertEquals(2, p.verifiedInsns());
+            if (KernelFeatures.member("bpf_prog_info", "verified_insns")) {
+                assertEquals(2, p.verifiedInsns());
+            } else {
+                KernelFeatures.missing("bpf_prog_info.verified_insns", "5.16");
+                assertEquals(StructView.ABSENT, p.verifiedInsns(), "absent, not 0");
+            }
 
             MapInfo m = all(ObjectKind.MAPS, MapInfo::id).get(map.id());
             assertNotNull(m, "map " + map.id() + " listed");
@@ -66,6 +73,7 @@ class ObjectWalkKernelTest {
 
     @Test
     void listsVmlinuxBtf() {
+        KernelFeatures.require(KernelFeatures.namedBtf(), "kernel BTF objects with names (bpf_btf_info.kernel_btf)", "5.11");
         List<BtfInfo> kernelBtf = new ArrayList<>();
         ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.BTFS, o -> {
             if (o.info().kernel()) {

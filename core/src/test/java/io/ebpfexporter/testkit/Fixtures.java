@@ -184,9 +184,12 @@ public final class Fixtures implements AutoCloseable {
         return own(bpf.linkCreate(program.fd(), target, attachType, extra));
     }
 
-    /** BPF_RAW_TRACEPOINT_OPEN of a raw_tracepoint program on {@code tracepoint}. */
+    /**
+     * BPF_RAW_TRACEPOINT_OPEN of a raw_tracepoint program on {@code tracepoint}, or with null, of a
+     * tracing or LSM program on the target it was loaded for.
+     */
     public Made rawTracepoint(Made program, String tracepoint) {
-        NativeBuffer name = NativeBuffer.of((tracepoint + "\0").getBytes(StandardCharsets.US_ASCII));
+        NativeBuffer name = tracepoint == null ? null : NativeBuffer.of((tracepoint + "\0").getBytes(StandardCharsets.US_ASCII));
         return own(bpf.call(Command.RAW_TRACEPOINT_OPEN, a -> a.putPointer(BpfAttr.RawTracepointOpen.NAME, name)
                 .put(BpfAttr.RawTracepointOpen.PROG_FD, program.fd())));
     }

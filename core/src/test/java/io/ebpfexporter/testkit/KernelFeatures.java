@@ -39,7 +39,26 @@ public final class KernelFeatures {
 
     /** The running kernel's {@code struct bpf_link_info} has the member {@code member} (e.g. perf_event). */
     public static boolean linkInfo(String member) {
-        return btf().memberOffset("bpf_link_info", member).isPresent();
+        return member("bpf_link_info", member);
+    }
+
+    /** The running kernel's {@code struct} has {@code member}: e.g. bpf_prog_info.verified_insns (5.16). */
+    public static boolean member(String struct, String member) {
+        return btf().memberOffset(struct, member).isPresent();
+    }
+
+    /** BTF objects carry names and the kernel flag, so vmlinux is listed as such (5.11). */
+    public static boolean namedBtf() {
+        return member("bpf_btf_info", "kernel_btf");
+    }
+
+    /** fmod_ret on {@code function}: it is on the kernel's error injection list (CONFIG_FUNCTION_ERROR_INJECTION). */
+    public static boolean errorInjectable(String function) {
+        try {
+            return Files.readString(Path.of("/sys/kernel/debug/error_injection/list")).contains(function + "\t");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public static boolean kfunc(String name) {

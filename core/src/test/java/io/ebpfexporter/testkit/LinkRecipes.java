@@ -160,12 +160,13 @@ public final class LinkRecipes {
 
     /**
      * A tracing link (fentry, fexit, fmod_ret) or an LSM link on the vmlinux function {@code function}
-     * ({@code bpf_lsm_<hook>} for LSM), whose program returns 0.
+     * ({@code bpf_lsm_<hook>} for LSM), whose program returns 0, attached by BPF_RAW_TRACEPOINT_OPEN
+     * without a name, which makes a tracing link on every kernel since 5.5 (BPF_LINK_CREATE took over later).
      */
     public Fixtures.Made tracing(int attachType, String function) {
         int func = KernelBtf.vmlinux().find(KernelBtf.KIND_FUNC, function).orElseThrow();
         int type = attachType == ATTACH_LSM_MAC ? PROG_LSM : PROG_TRACING;
-        return fx.link(fx.program(type, "lk_trace", attachType, 0, func), 0, attachType, a -> { });
+        return fx.rawTracepoint(fx.program(type, "lk_trace", attachType, 0, func), null);
     }
 
     /** A kprobe (or, with {@code retprobe}, kretprobe) perf event on {@code function}, with a program attached by a link. */

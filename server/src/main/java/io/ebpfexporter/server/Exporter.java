@@ -3,6 +3,8 @@ package io.ebpfexporter.server;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Host;
+import io.ebpfexporter.core.KernelLimits;
+import io.ebpfexporter.core.MemlockLimit;
 import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.ObjectWalk;
@@ -54,6 +56,8 @@ final class Exporter implements AutoCloseable {
         int maxRequests = config.maxRequests();
         WebConfig web = commandLine.webConfig().map(WebConfig::load).orElse(WebConfig.none());
         checkPrivilege();
+        String release = kernelRelease();
+        MemlockLimit.liftForOldKernels(release);
         List<Collector> enabled = configure(discovered, config, commandLine.disableDefaults());
 
         BuildInfo build = BuildInfo.load();
@@ -101,11 +105,12 @@ final class Exporter implements AutoCloseable {
             int port = i == 0 ? server.port() : server.port(socketName(i));
             urls.add((web.tls().isPresent() ? "https://" : "http://") + new ListenAddress(a.host(), port) + metricsPath);
         }
+        List<String> limits = KernelLimits.found();
         LOG.log(System.Logger.Level.INFO, "ebpf-exporter {0} (revision {1}) on Linux {2}; collectors on: {3};"
-                        + " listening on {4}",
-                build.version(), build.revision(), kernelRelease(),
+                        + " listening on {4}{5}",
+                build.version(), build.revision(), release,
                 enabled.isEmpty() ? "none" : enabled.stream().map(Exporter::describe).collect(Collectors.joining(", ")),
-                String.join(", ", urls));
+                String.join(", ", urls), limits.isEmpty() ? "" : "; kernel limitations: " + String.join("; ", limits));
         Exporter exporter = new Exporter(enabled, server, commandLine.sdNotify());
         try {
             commandLine.readyFile().ifPresent(file -> ReadyFile.write(file, urls));

@@ -2,6 +2,7 @@ package io.ebpfexporter.collector.btf;
 
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
+import io.ebpfexporter.testkit.KernelFeatures;
 import io.ebpfexporter.testkit.Scrapes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ class BtfCollectorTest {
 
     @Test
     void vmlinuxIsKernelBtfOfItsFileSize() throws Exception {
+        KernelFeatures.require(KernelFeatures.namedBtf(), "kernel BTF objects with names (bpf_btf_info.kernel_btf)", "5.11");
         String metrics = scrape();
         Matcher m = Pattern.compile("(?m)^ebpf_btf_info\\{btf_id=\"(\\d+)\",btf_name=\"vmlinux\",is_kernel=\"true\"} 1$")
                 .matcher(metrics);
@@ -42,7 +44,9 @@ class BtfCollectorTest {
         String info;
         try (Fixtures fx = new Fixtures()) {
             Fixtures.Made btf = fx.tinyBtf();
-            info = "ebpf_btf_info{btf_id=\"" + btf.id() + "\",btf_name=\"\",is_kernel=\"false\"} 1\n";
+            // Before 5.11 the kernel reports neither a name nor whether it owns the BTF: both labels empty.
+            String kernel = KernelFeatures.namedBtf() ? "false" : "";
+            info = "ebpf_btf_info{btf_id=\"" + btf.id() + "\",btf_name=\"\",is_kernel=\"" + kernel + "\"} 1\n";
             String metrics = scrape();
             assertTrue(metrics.contains(info), metrics);
             assertTrue(metrics.contains("ebpf_btf_size_bytes{btf_id=\"" + btf.id() + "\"} " + Fixtures.TINY_BTF_SIZE + ".0\n"),

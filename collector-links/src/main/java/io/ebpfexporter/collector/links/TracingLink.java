@@ -5,7 +5,8 @@ import io.ebpfexporter.core.bpf.BpfLinkInfo;
 /**
  * BPF_LINK_TYPE_TRACING (2): fentry/fexit/fmod_ret/LSM/freplace. {@code attach_type},
  * {@code target_obj_id} (a BTF object id, or a program id for freplace and BPF-to-BPF tracing),
- * {@code target_btf_id}, and the target function's name from vmlinux BTF where it resolves.
+ * {@code target_btf_id}, and the target function's name from vmlinux BTF where it resolves. Kernels before
+ * 5.13 do not fill the target ids, which are never 0 where they are filled: empty labels then.
  */
 public final class TracingLink extends InfoDetail {
     public TracingLink() {
@@ -17,8 +18,8 @@ public final class TracingLink extends InfoDetail {
 
     @Override
     String[] values(Link link) {
-        return new String[] {link.attachType(BpfLinkInfo.Tracing.ATTACH_TYPE), link.u32(BpfLinkInfo.Tracing.TARGET_OBJ_ID),
-                link.u32(BpfLinkInfo.Tracing.TARGET_BTF_ID),
+        return new String[] {link.attachType(BpfLinkInfo.Tracing.ATTACH_TYPE),
+                link.optionalId(BpfLinkInfo.Tracing.TARGET_OBJ_ID), link.optionalId(BpfLinkInfo.Tracing.TARGET_BTF_ID),
                 link.tracingTarget(BpfLinkInfo.Tracing.TARGET_OBJ_ID, BpfLinkInfo.Tracing.TARGET_BTF_ID)};
     }
 }

@@ -10,6 +10,7 @@ import io.ebpfexporter.testkit.Scrapes;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.testkit.Kernel;
+import io.ebpfexporter.testkit.KernelFeatures;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,7 @@ class LinkDetailDecodeTest {
     @Test
     void tracingNamesItsVmlinuxTarget() throws Exception {
         Kernel.requireBpf();
+        KernelFeatures.require(KernelFeatures.namedBtf(), "kernel BTF objects with names (bpf_btf_info.kernel_btf)", "5.11");
         int vmlinux = vmlinuxBtfId();
         int func = KernelBtf.vmlinux().find(KernelBtf.KIND_FUNC, "do_nanosleep").orElseThrow();
         String text = describe(new TracingLink(), 2, b -> b.putInt(16, 24).putInt(20, vmlinux).putInt(24, func), Map.of());

@@ -61,6 +61,18 @@ final class MapElemCounts {
         }
     }
 
+    /** Finds what the counting program needs in the kernel's BTF, once; a kernel lacking it is a limitation. */
+    static synchronized void probe() {
+        if (plan != null || unavailable != null) {
+            return;
+        }
+        try {
+            plan = findPlan();
+        } catch (IllegalStateException e) {
+            giveUp(e.getMessage());
+        }
+    }
+
     private static Optional<Map<Integer, Long>> giveUp(String reason) {
         unavailable = reason;
         KernelLimits.found("hash map entries counted by batch lookup: " + reason);

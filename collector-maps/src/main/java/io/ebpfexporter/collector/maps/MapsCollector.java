@@ -61,6 +61,9 @@ public final class MapsCollector implements Collector {
         countEntries = settings.bool(COUNT_ENTRIES);
         useIterator = settings.bool(USE_ITERATOR);
         budget = settings.duration(COUNT_BUDGET).orElseThrow();
+        if (countEntries && useIterator) {
+            MapElemCounts.probe(); // a kernel without the counting kfunc says so in the start-up line
+        }
         if (budget.isZero() || budget.isNegative()) {
             throw new IllegalArgumentException(settings.where(COUNT_BUDGET.key()) + " must be a positive duration such as 1s");
         }

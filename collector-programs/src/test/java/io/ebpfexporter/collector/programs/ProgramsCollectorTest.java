@@ -3,6 +3,7 @@ package io.ebpfexporter.collector.programs;
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
+import io.ebpfexporter.testkit.KernelFeatures;
 import io.ebpfexporter.testkit.Scrapes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Program sizes, memlock and load time against bpftool's figures for the same programs. */
@@ -44,7 +46,12 @@ class ProgramsCollectorTest {
                         series(metrics, "ebpf_program_loaded_timestamp_seconds", made.id()), 2.0,
                         "load time within the 1 s resolution of bpftool and /proc/uptime");
                 // r0 = N; exit: the verifier walks both instructions (bpftool does not print this field).
-                assertEquals(2.0, series(metrics, "ebpf_program_verified_instructions", made.id()));
+                if (KernelFeatures.member("bpf_prog_info", "verified_insns")) {
+                    assertEquals(2.0, series(metrics, "ebpf_program_verified_instructions", made.id()));
+                } else {
+                    KernelFeatures.missing("bpf_prog_info.verified_insns", "5.16");
+                    assertNull(Scrapes.value(metrics, "ebpf_program_verified_instructions", "prog_id", made.id()));
+                }
             }
             assertTrue(Math.abs(series(metrics, "ebpf_program_loaded_timestamp_seconds", filter.id())
                     - System.currentTimeMillis() / 1000.0) < 60, "loaded just now");
@@ -69,7 +76,12 @@ class ProgramsCollectorTest {
             assertFalse(metrics.contains("map_id=\"" + second.id() + "\",prog_id=\"" + user.id() + "\""), metrics);
             assertTrue(metrics.contains("ebpf_program_info{btf_id=\"0\",created_by_uid=\"" + Bpftool.field(json, "uid")
                     + "\",prog_id=\"" + user.id() + "\",prog_name=\"pc_user\",prog_type=\"socket_filter\""), metrics);
-            assertEquals(0.0, series(metrics, "ebpf_program_recursion_misses_total", user.id()));
+            if (KernelFeatures.member("bpf_prog_info", "recursion_misses")) {
+                assertEquals(0.0, series(metrics, "ebpf_program_recursion_misses_total", user.id()));
+            } else {
+                KernelFeatures.missing("bpf_prog_info.recursion_misses", "5.12");
+                assertNull(Scrapes.value(metrics, "ebpf_program_recursion_misses_total", "prog_id", user.id()));
+            }
         }
     }
 }

@@ -28,6 +28,9 @@ public final class Syscall {
     /** read(2): bytes read, 0 at end of file, negative on error. */
     public static native long read(int fd, long buffer, long size);
 
+    /** setrlimit(2) from a {@code struct rlimit} at {@code limit}: 0, or negative on error. */
+    public static native int setrlimit(int resource, long limit);
+
     /** open(2) of a NUL-terminated path: the fd, or negative on error. */
     public static native int open(long path, int flags);
 
