@@ -63,6 +63,12 @@ rm -f "$out/runtime/lib/server/classes_nocoops.jsa" # the launcher keeps compres
 # about 10 MB), freed malloc memory given back every second where the runtime has that flag.
 flags="-XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -Xss512k"
 flags="$flags -XX:MaxMetaspaceSize=64m -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
+# No machine code in the AOT cache (adapters, stubs): it would be this build machine's, with its CPU
+# features (AVX-512 here), and a node whose CPU lacks one dies at start with SIGILL. Classes only, which
+# run on any x86-64 CPU the JDK supports.
+if "$out/runtime/bin/java" -XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching -XX:-AOTStubCaching -version >/dev/null 2>&1; then
+  flags="$flags -XX:-AOTAdapterCaching -XX:-AOTStubCaching"
+fi
 if "$out/runtime/bin/java" -XX:TrimNativeHeapInterval=1000 -version >/dev/null 2>&1; then
   flags="$flags -XX:TrimNativeHeapInterval=1000"
 fi

@@ -52,14 +52,6 @@ public final class KernelFeatures {
         return member("bpf_btf_info", "kernel_btf");
     }
 
-    /** fmod_ret on {@code function}: it is on the kernel's error injection list (CONFIG_FUNCTION_ERROR_INJECTION). */
-    public static boolean errorInjectable(String function) {
-        try {
-            return Files.readString(Path.of("/sys/kernel/debug/error_injection/list")).contains(function + "\t");
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     public static boolean kfunc(String name) {
         return btf().find(KernelBtf.KIND_FUNC, name).isPresent();

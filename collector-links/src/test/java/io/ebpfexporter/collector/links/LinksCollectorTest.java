@@ -157,8 +157,6 @@ class LinksCollectorTest {
         boolean lsm = has(KernelFeatures.bpfLsm(), "the bpf LSM among the active LSMs", "5.7");
         boolean kprobes = has(KernelFeatures.kprobes() && KernelFeatures.linkType("PERF_EVENT"),
                 "kprobe perf events attached by links", "5.15");
-        boolean fmodRet = tracing && has(KernelFeatures.errorInjectable("bpf_modify_return_test"),
-                "fmod_ret on bpf_modify_return_test (CONFIG_FUNCTION_ERROR_INJECTION)", "5.7");
         boolean multi = has(KernelFeatures.fprobe() && KernelFeatures.linkInfo("kprobe_multi"),
                 "kprobe_multi links with their info (fprobe)", "6.6");
         KernelFeatures.require(tracing || lsm || kprobes || multi, "tracing, LSM or kprobe links", "5.5");
@@ -172,10 +170,9 @@ class LinksCollectorTest {
                     lines.add(tracingLine(link, attach == LinkRecipes.ATTACH_TRACE_FENTRY ? "trace_fentry" : "trace_fexit",
                             vmlinux, "do_nanosleep"));
                 }
-            }
-            if (fmodRet) {
-                var link = kit.tracing(LinkRecipes.ATTACH_MODIFY_RETURN, "bpf_modify_return_test");
-                lines.add(tracingLine(link, "modify_return", vmlinux, "bpf_modify_return_test"));
+                // fmod_ret may hook security_* functions on every kernel (others need error injection)
+                var fmodRet = kit.tracing(LinkRecipes.ATTACH_MODIFY_RETURN, "security_file_open");
+                lines.add(tracingLine(fmodRet, "modify_return", vmlinux, "security_file_open"));
             }
             if (lsm) {
                 lines.add(tracingLine(kit.tracing(LinkRecipes.ATTACH_LSM_MAC, "bpf_lsm_file_open"), "lsm_mac", vmlinux,
