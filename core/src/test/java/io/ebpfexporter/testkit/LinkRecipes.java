@@ -46,6 +46,8 @@ public final class LinkRecipes {
     static final int ATTACH_TRACE_KPROBE_MULTI = 42;
 
     public static final long UPROBE_OFFSET = 0x1040;
+    /** A netfilter priority of this process's own on LOCAL_IN: another BPF hook at the same one refuses ours (EBUSY). */
+    public static final int NETFILTER_PRIORITY = -(1000 + (int) (ProcessHandle.current().pid() % 30000));
 
     private final Fixtures fx;
     private final HostSetup host;
@@ -118,7 +120,7 @@ public final class LinkRecipes {
     public Fixtures.Made netfilter() {
         var prog = fx.program(PROG_NETFILTER, "lk_nf", ATTACH_NETFILTER, 1);
         return fx.link(prog, 0, ATTACH_NETFILTER, a -> a.put(LinkCreate.NETFILTER_PF, 2).put(LinkCreate.NETFILTER_HOOKNUM, 1)
-                .put(LinkCreate.NETFILTER_PRIORITY, -128));
+                .put(LinkCreate.NETFILTER_PRIORITY, NETFILTER_PRIORITY));
     }
 
     public Fixtures.Made sockmap(Fixtures.Made sockmap) {

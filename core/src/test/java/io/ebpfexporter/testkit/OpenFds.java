@@ -28,6 +28,26 @@ public final class OpenFds {
         return targets;
     }
 
+    /** Whether a process other than this one holds an fd pointing at {@code target}, e.g. anon_inode:bpf-stats. */
+    public static boolean heldElsewhere(String target) throws IOException {
+        String self = Long.toString(ProcessHandle.current().pid());
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.toList()) {
+                String pid = proc.getFileName().toString();
+                if (pid.chars().allMatch(Character::isDigit) && !pid.equals(self)) {
+                    try {
+                        if (targets(pid).contains(target)) {
+                            return true;
+                        }
+                    } catch (IOException e) {
+                        // exited while listed
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** How many of {@code pid}'s fds point at a target starting with {@code prefix}. */
     public static long pointingAt(String pid, String prefix) throws IOException {
         return targets(pid).stream().filter(target -> target.startsWith(prefix)).count();

@@ -96,7 +96,7 @@ class LinksCollectorTest {
                 var nf = kit.netfilter();
                 links.add(nf);
                 lines.add("ebpf_link_netfilter_info{flags=\"0\",hook_num=\"1\"," + id + nf.id()
-                        + "\",pf=\"2\",priority=\"-128\"} 1");
+                        + "\",pf=\"2\",priority=\"" + LinkRecipes.NETFILTER_PRIORITY + "\"} 1");
             }
             if (has(KernelFeatures.linkType("TCX"), "BPF_LINK_TYPE_TCX", "6.6")) {
                 var tcx = kit.tcx(ifindex);

@@ -42,6 +42,14 @@ class ProgramStatsTest {
         return OpenFds.pointingAt("self", "anon_inode:bpf-stats");
     }
 
+    /**
+     * Whether programs are counted without this process: the sysctl, or another process's stats fd
+     * (another exporter, bpftop). Then runs keep being counted after the exporter lets go.
+     */
+    private static boolean countedElsewhere() throws IOException {
+        return RunTimeStats.sysctlEnabled(Host.LIVE) || OpenFds.heldElsewhere("anon_inode:bpf-stats");
+    }
+
     private static long bpftoolRunCount(int id) throws Exception {
         String json = Bpftool.show("prog", id);
         return json.contains("\"run_cnt\"") ? Long.parseLong(Bpftool.field(json, "run_cnt")) : 0;
@@ -81,7 +89,7 @@ class ProgramStatsTest {
             }
             assertEquals(0, statsFds(), "the fd is closed with the collector");
             fx.testRun(filter, 500);
-            long expected = RunTimeStats.sysctlEnabled(Host.LIVE) ? 1500 : 1000;
+            long expected = countedElsewhere() ? 1500 : 1000;
             assertEquals(expected, bpftoolRunCount(filter.id()), "counting stopped with the exporter's fd");
         }
     }
@@ -127,14 +135,15 @@ class ProgramStatsTest {
                 String metrics = Scrapes.text(c);
                 assertTrue(metrics.contains("ebpf_exporter_program_stats_sample_ratio 0.3"), metrics);
                 double counted = series(metrics, "ebpf_program_run_count_total", prog.id());
-                assertTrue(counted > 0 && counted < runs, counted + " of " + runs + " runs fall inside windows");
+                assertTrue(counted > 0 && (counted < runs || countedElsewhere()), counted + " of " + runs
+                        + " runs fall inside windows");
                 double share = (double) held / (held + free);
                 assertTrue(share > 0.1 && share < 0.6, "fd held " + share + " of the time, windows are 30%");
             } finally {
                 c.close();
             }
             assertEquals(0, statsFds(), "no stats fd survives the collector");
-            if (!RunTimeStats.sysctlEnabled(Host.LIVE)) {
+            if (!countedElsewhere()) {
                 long frozen = bpftoolRunCount(prog.id());
                 fx.testRun(prog, 50);
                 assertEquals(frozen, bpftoolRunCount(prog.id()), "no window opens after close");
