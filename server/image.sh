@@ -57,11 +57,11 @@ jna_native="com/sun/jna/linux-$(uname -m | tr _ -)/libjnidispatch.so"
 cp "$work/$jna_native" "$out/runtime/lib/"
 rm -f "$out/runtime/lib/server/classes_nocoops.jsa" # the launcher keeps compressed oops (small heap)
 
-# JVM flags: small heap, serial GC, C1 only (small code cache, 7-9 MB less RSS; on hosts with
+# JVM flags: exit (code 3) rather than limp on when the heap runs out, so a supervisor restarts it; small heap, serial GC, C1 only (small code cache, 7-9 MB less RSS; on hosts with
 # 10,000+ objects JAVA_OPTS=-XX:TieredStopAtLevel=4 scrapes about 15 % faster), no hsperfdata file,
 # class data mapped at its own base address so its pages stay clean and shared (relocating it dirties
 # about 10 MB), freed malloc memory given back every second where the runtime has that flag.
-flags="-XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -Xss512k"
+flags="-XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -Xss512k"
 flags="$flags -XX:MaxMetaspaceSize=64m -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
 # No machine code in the AOT cache (adapters, stubs): it would be this build machine's, with its CPU
 # features (AVX-512 here), and a node whose CPU lacks one dies at start with SIGILL. Classes only, which

@@ -9,5 +9,5 @@ if [ ! -d "$here/target/modules" ] || [ -n "$(find "$here/.." -path '*/src/main/
   (cd "$here/.." && mvn -B -q -DskipTests package) >&2
   touch "$here/target/modules"
 fi
-exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC --module-path "$here/target/modules:$here/target/classes" \
+exec "$JAVA_HOME/bin/java" -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC --module-path "$here/target/modules:$here/target/classes" \
   @"$here/launch.args" "$@"

@@ -10,6 +10,7 @@ module io.ebpfexporter.server {
     requires io.prometheus.writer.text;
     requires spring.security.crypto;
     requires java.logging;
+    requires jdk.unsupported; // sun.misc.Signal: SIGTERM exits 0, SIGHUP reloads
 
     uses io.ebpfexporter.core.Collector;
 }

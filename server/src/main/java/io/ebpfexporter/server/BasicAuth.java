@@ -22,12 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * else gets 401 with a Basic challenge. A bcrypt check costs tens of milliseconds by design, so
  * credentials that passed are remembered (as a SHA-256 of user, password and hash, never in clear) and
  * later scrapes skip it, as the exporter-toolkit does. An unknown user is checked against a dummy hash so
- * its answer takes as long as a wrong password's.
+ * its answer takes as long as a wrong password's. With no users every request passes; the users are
+ * replaced whole when the web config is reloaded.
  */
 final class BasicAuth implements Filter {
     private static final int REMEMBERED = 1024;
 
-    private final Map<String, String> users;
+    private volatile Map<String, String> users;
     private final Set<String> passed = ConcurrentHashMap.newKeySet();
     private final String dummyHash = BCrypt.hashpw("not a password", BCrypt.gensalt(10));
 
@@ -35,8 +36,18 @@ final class BasicAuth implements Filter {
         this.users = Map.copyOf(users);
     }
 
+    /** From the next request on, these users and only these. */
+    void users(Map<String, String> replacement) {
+        users = Map.copyOf(replacement);
+        passed.clear();
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+        if (users.isEmpty()) {
+            chain.proceed();
+            return;
+        }
         String header = request.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         if (header.regionMatches(true, 0, "Basic ", 0, 6) && allowed(header.substring(6).trim())) {
             chain.proceed();
@@ -60,7 +71,8 @@ final class BasicAuth implements Filter {
         }
         String user = credentials.substring(0, colon);
         String password = credentials.substring(colon + 1);
-        String hash = users.get(user);
+        Map<String, String> current = users;
+        String hash = current.get(user);
         if (hash == null) {
             BCrypt.checkpw(password, dummyHash);
             return false;

@@ -11,6 +11,7 @@ import io.ebpfexporter.core.ObjectWalk;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -21,26 +22,74 @@ import java.net.ServerSocket;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** The running exporter: the configured collectors behind a Helidon WebServer. */
 final class Exporter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Exporter.class.getName());
+    /** In-flight scrapes get this long to finish at shutdown. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
     private final List<Collector> collectors;
     private final WebServer server;
     private final boolean sdNotify;
+    private final Optional<Path> webConfigFile;
+    private final BasicAuth auth;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final int listenerCount;
+    private WebConfig web;
 
-    private Exporter(List<Collector> collectors, WebServer server, boolean sdNotify) {
+    private Exporter(List<Collector> collectors, WebServer server, boolean sdNotify, Optional<Path> webConfigFile,
+                     WebConfig web, BasicAuth auth, int listenerCount) {
+        this.listenerCount = listenerCount;
         this.collectors = collectors;
         this.server = server;
         this.sdNotify = sdNotify;
+        this.webConfigFile = webConfigFile;
+        this.web = web;
+        this.auth = auth;
+    }
+
+    /**
+     * Reads the web config file again (SIGHUP): new users take effect at the next request, a new
+     * certificate at the next handshake. A file that no longer loads keeps the config in force; TLS is
+     * turned on or off only by a restart. One log line either way.
+     */
+    synchronized void reloadWebConfig() {
+        if (webConfigFile.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "SIGHUP: no --web.config.file to reload");
+            return;
+        }
+        WebConfig fresh;
+        try {
+            fresh = WebConfig.load(webConfigFile.get());
+        } catch (StartupException e) {
+            LOG.log(System.Logger.Level.WARNING, "SIGHUP: kept the web config in force: {0}", e.getMessage());
+            return;
+        }
+        if (fresh.tls().isPresent() != web.tls().isPresent()) {
+            LOG.log(System.Logger.Level.WARNING, "SIGHUP: kept the web config in force: turning TLS on or off needs"
+                    + " a restart");
+            return;
+        }
+        fresh.tls().ifPresent(tls -> {
+            server.reloadTls(tls);
+            for (int i = 1; i < listenerCount; i++) {
+                server.reloadTls(socketName(i), tls);
+            }
+        });
+        auth.users(fresh.users());
+        web = fresh;
+        LOG.log(System.Logger.Level.INFO, "SIGHUP: reloaded {0} ({1} users{2})", webConfigFile.get(), fresh.users().size(),
+                fresh.tls().isPresent() ? ", certificate" : "");
     }
 
     /** Starts {@code discovered} collectors as {@code commandLine} and the config they derive {@code keys} from say. */
@@ -54,6 +103,7 @@ final class Exporter implements AutoCloseable {
                 : commandLine.listenAddresses();
         String metricsPath = config.metricsPath();
         int maxRequests = config.maxRequests();
+        Consumer<ListenerConfig.BuilderBase<?, ?>> bounds = limitsOf(config, maxRequests);
         WebConfig web = commandLine.webConfig().map(WebConfig::load).orElse(WebConfig.none());
         checkPrivilege();
         String release = kernelRelease();
@@ -63,7 +113,7 @@ final class Exporter implements AutoCloseable {
         BuildInfo build = BuildInfo.load();
         MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build, Host.LIVE, ScrapeThreads.HOST), ScrapeThreads.HOST);
         LandingPage landing = new LandingPage(metricsPath, build);
-        Optional<BasicAuth> auth = web.users().isEmpty() ? Optional.empty() : Optional.of(new BasicAuth(web.users()));
+        BasicAuth auth = new BasicAuth(web.users());
         WebServer server;
         ListenAddress current = listeners.get(0);
         try {
@@ -73,19 +123,22 @@ final class Exporter implements AutoCloseable {
                 checkPortFree(current);
                 ListenAddress address = current;
                 Consumer<HttpRouting.Builder> routes = routing -> {
-                    auth.ifPresent(routing::addFilter);
+                    routing.addFilter(auth);
                     routing.route(Method.GET, metricsPath, metrics)
                             .route(Method.HEAD, metricsPath, metrics)
                             .any(metricsPath, (request, response) -> response.status(Status.METHOD_NOT_ALLOWED_405)
                                     .header(HeaderNames.ALLOW, "GET, HEAD").send())
-                            .get("/", landing);
+                            .route(Method.GET, "/", landing)
+                            .route(Method.HEAD, "/", landing);
                 };
                 if (i == 0) {
-                    builder.host(address.host()).port(address.port()).maxConcurrentRequests(maxRequests).routing(routes);
+                    builder.host(address.host()).port(address.port()).routing(routes);
+                    bounds.accept(builder);
                     web.tls().ifPresent(builder::tls);
                 } else {
                     builder.putSocket(socketName(i), l -> {
-                        l.host(address.host()).port(address.port()).maxConcurrentRequests(maxRequests);
+                        l.host(address.host()).port(address.port());
+                        bounds.accept(l);
                         web.tls().ifPresent(l::tls);
                     });
                     builder.routing(socketName(i), routes);
@@ -111,7 +164,8 @@ final class Exporter implements AutoCloseable {
                 build.version(), build.revision(), release,
                 enabled.isEmpty() ? "none" : enabled.stream().map(Exporter::describe).collect(Collectors.joining(", ")),
                 String.join(", ", urls), limits.isEmpty() ? "" : "; kernel limitations: " + String.join("; ", limits));
-        Exporter exporter = new Exporter(enabled, server, commandLine.sdNotify());
+        Exporter exporter = new Exporter(enabled, server, commandLine.sdNotify(), commandLine.webConfig(), web, auth,
+                listeners.size());
         try {
             commandLine.readyFile().ifPresent(file -> ReadyFile.write(file, urls));
         } catch (StartupException e) {
@@ -124,6 +178,21 @@ final class Exporter implements AutoCloseable {
         return exporter;
     }
 
+    /**
+     * What bounds one listener: concurrent requests, open connections, how long a connection may send
+     * nothing (between requests, or halfway through one's headers: Helidon's socket read timeout does
+     * not end a request whose headers stall, its idle check does; checked a few times per timeout), and
+     * the grace in-flight scrapes get at shutdown.
+     */
+    private static Consumer<ListenerConfig.BuilderBase<?, ?>> limitsOf(ExporterConfig config, int maxRequests) {
+        int maxConnections = config.maxConnections();
+        Duration idle = config.idleTimeout();
+        Duration check = idle.dividedBy(4).compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : idle.dividedBy(4);
+        return l -> l.maxConcurrentRequests(maxRequests).maxTcpConnections(maxConnections)
+                .idleConnectionTimeout(idle).idleConnectionPeriod(check)
+                .shutdownGracePeriod(SHUTDOWN_GRACE);
+    }
+
     private static String socketName(int index) {
         return "listener-" + index;
     }
@@ -134,6 +203,9 @@ final class Exporter implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (sdNotify) {
             SystemdNotify.send("STOPPING=1");
         }

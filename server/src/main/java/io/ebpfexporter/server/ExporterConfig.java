@@ -1,5 +1,6 @@
 package io.ebpfexporter.server;
 
+import io.ebpfexporter.core.GoDuration;
 import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.Settings;
@@ -10,6 +11,7 @@ import io.helidon.config.ConfigSources;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,6 +102,18 @@ final class ExporterConfig {
     /** Concurrent requests per listener before 503 (the exporter-toolkit default, 40). */
     int maxRequests() {
         return Integer.parseInt(value(ServerSettings.MAX_REQUESTS));
+    }
+
+    int maxConnections() {
+        return Integer.parseInt(value(ServerSettings.MAX_CONNECTIONS));
+    }
+
+    Duration idleTimeout() {
+        Duration d = GoDuration.parse(value(ServerSettings.IDLE_TIMEOUT));
+        if (d.isZero() || d.isNegative()) {
+            throw new StartupException(ServerSettings.IDLE_TIMEOUT.key() + " must be a positive duration such as 30s");
+        }
+        return d;
     }
 
     String metricsPath() {

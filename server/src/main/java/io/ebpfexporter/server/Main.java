@@ -25,7 +25,7 @@ public final class Main {
                 return;
             }
             Exporter exporter = Exporter.start(commandLine, collectors, keys);
-            Runtime.getRuntime().addShutdownHook(new Thread(exporter::close, "shutdown"));
+            Signals.handle(exporter);
         } catch (StartupException e) {
             System.err.println("ebpf-exporter: " + e.getMessage());
             System.exit(2);

@@ -39,7 +39,7 @@ final class MetricsEndpoint implements Handler {
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws IOException {
         String accept = request.headers().first(HeaderNames.ACCEPT).orElse("");
-        ExpositionText text = openMetrics.writer().accepts(accept) ? openMetrics : prometheusText;
+        ExpositionText text = accepts(accept, "application/openmetrics-text") ? openMetrics : prometheusText;
         boolean gzip = acceptsGzip(request.headers().first(HeaderNames.ACCEPT_ENCODING).orElse(""));
         List<String> collect = request.query().all("collect[]", List::of);
         List<String> exclude = request.query().all("exclude[]", List::of);
@@ -55,6 +55,7 @@ final class MetricsEndpoint implements Handler {
 
         MetricSnapshots snapshots = scrape.collect(include);
         response.header(HeaderNames.CONTENT_TYPE, text.writer().getContentType());
+        response.header(HeaderNames.VARY, "Accept, Accept-Encoding"); // the body depends on both
         if (gzip) {
             response.header(HeaderNames.CONTENT_ENCODING, "gzip");
         }
@@ -90,10 +91,14 @@ final class MetricsEndpoint implements Handler {
 
     /** True when Accept-Encoding lists gzip (or *) with a quality above zero. */
     static boolean acceptsGzip(String acceptEncoding) {
-        for (String part : acceptEncoding.split(",")) {
+        return accepts(acceptEncoding, "gzip") || accepts(acceptEncoding, "*");
+    }
+
+    /** True when the header lists {@code value} (a coding or a media type, parameters aside) with a quality above zero. */
+    static boolean accepts(String header, String value) {
+        for (String part : header.split(",")) {
             String[] fields = part.split(";");
-            String coding = fields[0].trim().toLowerCase(Locale.ROOT);
-            if ((coding.equals("gzip") || coding.equals("*")) && quality(fields) > 0) {
+            if (fields[0].trim().toLowerCase(Locale.ROOT).equals(value) && quality(fields) > 0) {
                 return true;
             }
         }

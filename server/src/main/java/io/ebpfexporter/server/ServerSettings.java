@@ -15,10 +15,16 @@ final class ServerSettings {
             "the exporter's log level", "--log-level");
     static final Setting MAX_REQUESTS = Setting.count("server.max-requests", 40,
             "concurrent scrapes served before answering 503", "--web.max-requests");
+    static final Setting MAX_CONNECTIONS = Setting.count("server.max-connections", 512,
+            "open connections per listener; more are closed as they arrive", "--web.max-connections");
+    static final Setting IDLE_TIMEOUT = Setting.duration("server.idle-timeout", "30s",
+            "a connection that sends nothing for this long is closed: between requests, or inside a request's headers",
+            "--web.idle-timeout");
     static final Setting NAMING = Setting.choice("metrics.naming", List.of("standard", "seed"), "standard",
             "metric names: Prometheus conventions (standard) or the seed exporter's (seed)");
 
-    static final List<Setting> ALL = List.of(HOST, PORT, METRICS_PATH, LOG_LEVEL, MAX_REQUESTS, NAMING);
+    static final List<Setting> ALL = List.of(HOST, PORT, METRICS_PATH, LOG_LEVEL, MAX_REQUESTS, MAX_CONNECTIONS,
+            IDLE_TIMEOUT, NAMING);
 
     private ServerSettings() {
     }

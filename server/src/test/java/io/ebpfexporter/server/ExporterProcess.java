@@ -165,6 +165,12 @@ final class ExporterProcess implements AutoCloseable {
         return port;
     }
 
+    /** The exit code once the process has ended within {@code timeout}; fails the test otherwise. */
+    int waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        assertTrue(process.waitFor(timeout, unit), "the exporter did not exit");
+        return process.exitValue();
+    }
+
     long pid() {
         return process.pid();
     }

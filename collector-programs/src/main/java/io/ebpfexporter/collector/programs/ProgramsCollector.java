@@ -143,8 +143,9 @@ public final class ProgramsCollector implements Collector {
             return new Family[] {enabled};
         }
         Family ratio = scrape.gauge("ebpf_exporter_program_stats_sample_ratio",
-                "stats.sample_duration / stats.sample_interval: run count and duration rates read low by this factor");
-        ratio.add(statsMode.sampleRatio());
+                "Share of the time run statistics count: stats.sample_duration / stats.sample_interval, or 1 while"
+                        + " kernel.bpf_stats_enabled is 1 (counting then never stops); rates read low by this factor");
+        ratio.add(RunTimeStats.sysctlEnabled(scrape.host()) ? 1 : statsMode.sampleRatio());
         return new Family[] {enabled, ratio};
     }
 

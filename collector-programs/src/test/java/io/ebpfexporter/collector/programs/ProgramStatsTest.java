@@ -133,7 +133,9 @@ class ProgramStatsTest {
                     Thread.sleep(2);
                 }
                 String metrics = Scrapes.text(c);
-                assertTrue(metrics.contains("ebpf_exporter_program_stats_sample_ratio 0.3"), metrics);
+                // the sysctl counts all the time: then the share of counted time is 1
+                String ratio = RunTimeStats.sysctlEnabled(Host.LIVE) ? "1.0" : "0.3";
+                assertTrue(metrics.contains("ebpf_exporter_program_stats_sample_ratio " + ratio + "\n"), metrics);
                 double counted = series(metrics, "ebpf_program_run_count_total", prog.id());
                 assertTrue(counted > 0 && (counted < runs || countedElsewhere()), counted + " of " + runs
                         + " runs fall inside windows");
