@@ -208,9 +208,8 @@ public final class ObjectWalk<T> {
      * the kernel finishes it). Both are normal on a busy host and cost only that object, silently.
      */
     private void skipped(int id, BpfException e) {
-        if (e.errno() != Errno.ENOENT && e.errno() != Errno.EAGAIN) {
-            LOG.log(System.Logger.Level.WARNING, "skipping {0} {1}: {2}", kind, Integer.toUnsignedString(id),
-                    e.getMessage());
-        }
+        boolean normal = e.errno() == Errno.ENOENT || e.errno() == Errno.EAGAIN;
+        LOG.log(normal ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "skipping {0} {1}: {2}", kind,
+                Integer.toUnsignedString(id), e.getMessage());
     }
 }

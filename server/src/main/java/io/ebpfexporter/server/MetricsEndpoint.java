@@ -26,6 +26,29 @@ import java.util.zip.GZIPOutputStream;
  * {@code collect[]=NAME} limits the scrape to the named collectors, {@code exclude[]=NAME} leaves some out.
  */
 final class MetricsEndpoint implements Handler {
+    private static final System.Logger LOG = System.getLogger(MetricsEndpoint.class.getName());
+
+    /** Counts what passes through, for the debug line. */
+    private static final class CountingStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+    }
+
     private final Scrape scrape;
     private final ExpositionText openMetrics;
     private final ExpositionText prometheusText;
@@ -53,6 +76,7 @@ final class MetricsEndpoint implements Handler {
         }
         Predicate<String> include = name -> (collect.isEmpty() || collect.contains(name)) && !exclude.contains(name);
 
+        long start = System.nanoTime();
         MetricSnapshots snapshots = scrape.collect(include);
         response.header(HeaderNames.CONTENT_TYPE, text.writer().getContentType());
         response.header(HeaderNames.VARY, "Accept, Accept-Encoding"); // the body depends on both
@@ -67,7 +91,14 @@ final class MetricsEndpoint implements Handler {
         } else {
             // streamed (chunked): a host with 10,000 maps makes megabytes of text, never held whole (at most
             // the second half, see ExpositionText)
-            write(text, snapshots, gzip, response.outputStream());
+            CountingStream counted = new CountingStream(response.outputStream());
+            write(text, snapshots, gzip, counted);
+            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                LOG.log(System.Logger.Level.DEBUG, "scrape: {0} series in {1} families, {2} bytes of {3}{4}, {5} ms",
+                        String.valueOf(snapshots.stream().mapToInt(f -> f.getDataPoints().size()).sum()),
+                        String.valueOf(snapshots.size()), String.valueOf(counted.count), text.writer().getContentType(),
+                        gzip ? " (gzip)" : "", String.valueOf((System.nanoTime() - start) / 1_000_000));
+            }
         }
     }
 

@@ -7,8 +7,13 @@ import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +108,13 @@ record WebConfig(Optional<Tls> tls, Map<String, String> users) {
         List<String> protocols = VERSIONS.subList(min, max + 1).stream().map(v -> "TLSv1." + v.charAt(4)).toList();
         try {
             Keys keys = Keys.builder().pem(pem -> pem.key(Resource.create(key)).certChain(Resource.create(cert))).build();
+            PrivateKey privateKey = keys.privateKey().orElseThrow(() -> new IllegalArgumentException("no private key"));
+            if (keys.certChain().isEmpty() || !belongTogether(privateKey, keys.certChain().get(0).getPublicKey())) {
+                throw new StartupException("the key " + key + " does not belong to the certificate " + cert + " (from "
+                        + file + "): every handshake would fail; give the key the certificate was issued for");
+            }
             var builder = Tls.builder()
-                    .privateKey(keys.privateKey().orElseThrow(() -> new IllegalArgumentException("no private key")))
+                    .privateKey(privateKey)
                     .privateKeyCertChain(keys.certChain())
                     .clientAuth(clientAuth)
                     .enabledProtocols(protocols)
@@ -112,9 +122,37 @@ record WebConfig(Optional<Tls> tls, Map<String, String> users) {
             clientCa.ifPresent(ca -> builder.trust(Keys.builder().pem(pem -> pem.certificates(Resource.create(ca)))
                     .build().certs()));
             return builder.build();
+        } catch (StartupException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new StartupException("cannot use the TLS certificate " + cert + " and key " + key + " from " + file
                     + ": " + e.getMessage() + "; give a PEM certificate chain and its unencrypted PEM private key");
+        }
+    }
+
+    /** Whether {@code certificateKey} verifies what {@code key} signs: a key and certificate that match. */
+    private static boolean belongTogether(PrivateKey key, PublicKey certificateKey) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return true; // a kind this check does not know: the handshake decides
+        }
+        try {
+            byte[] probe = "ebpf-exporter key check".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificateKey);
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false; // e.g. an RSA key with an EC certificate
         }
     }
 

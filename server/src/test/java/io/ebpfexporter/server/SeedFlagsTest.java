@@ -51,6 +51,12 @@ class SeedFlagsTest {
             assertTrue(exporter.output().contains("collectors on: maps, programs (program stats always on"),
                     exporter.output());
             assertEquals(404, exporter.request("GET", "/metrics").statusCode());
+            long deadline = System.nanoTime() + 5_000_000_000L; // --log-level debug: one line per scrape
+            while (!exporter.output().contains("scrape: ") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(exporter.output().matches("(?s).*scrape: \\d+ series in \\d+ families, \\d+ bytes of text/plain.*"),
+                    exporter.output());
         }
     }
 

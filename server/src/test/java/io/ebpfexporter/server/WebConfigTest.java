@@ -158,5 +158,7 @@ class WebConfigTest {
                 .assertOneLineError("cannot use the TLS certificate", "PEM");
         ExporterProcess.run("--web.config.file=" + webConfig("tls_config:\n  cert_file: server.crt\n"))
                 .assertOneLineError("unsupported key 'tls_config.cert_file'", "tls_server_config");
+        ExporterProcess.run("--web.config.file=" + webConfig("tls_server_config:\n  cert_file: server.crt\n  key_file: client.key\n"))
+                .assertOneLineError("client.key does not belong to the certificate", "server.crt");
     }
 }
