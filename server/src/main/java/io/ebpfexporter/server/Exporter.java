@@ -28,6 +28,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -45,6 +48,8 @@ final class Exporter implements AutoCloseable {
     private final BasicAuth auth;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int listenerCount;
+    private volatile List<String> watched = List.of();
+    private ScheduledExecutorService watcher;
     private WebConfig web;
 
     private Exporter(List<Collector> collectors, WebServer server, boolean sdNotify, Optional<Path> webConfigFile,
@@ -63,21 +68,23 @@ final class Exporter implements AutoCloseable {
      * certificate at the next handshake. A file that no longer loads keeps the config in force; TLS is
      * turned on or off only by a restart. One log line either way.
      */
-    synchronized void reloadWebConfig() {
+    synchronized void reloadWebConfig(String why) {
         if (webConfigFile.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "SIGHUP: no --web.config.file to reload");
+            LOG.log(System.Logger.Level.INFO, "{0}: no --web.config.file to reload", why);
             return;
         }
         WebConfig fresh;
         try {
             fresh = WebConfig.load(webConfigFile.get());
         } catch (StartupException e) {
-            LOG.log(System.Logger.Level.WARNING, "SIGHUP: kept the web config in force: {0}", e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "{0}: kept the web config in force: {1}", why, e.getMessage());
             return;
+        } finally {
+            watched = stamp(web.files());
         }
         if (fresh.tls().isPresent() != web.tls().isPresent()) {
-            LOG.log(System.Logger.Level.WARNING, "SIGHUP: kept the web config in force: turning TLS on or off needs"
-                    + " a restart");
+            LOG.log(System.Logger.Level.WARNING, "{0}: kept the web config in force: turning TLS on or off needs"
+                    + " a restart", why);
             return;
         }
         fresh.tls().ifPresent(tls -> {
@@ -88,8 +95,39 @@ final class Exporter implements AutoCloseable {
         });
         auth.users(fresh.users());
         web = fresh;
-        LOG.log(System.Logger.Level.INFO, "SIGHUP: reloaded {0} ({1} users{2})", webConfigFile.get(), fresh.users().size(),
-                fresh.tls().isPresent() ? ", certificate" : "");
+        watched = stamp(fresh.files());
+        LOG.log(System.Logger.Level.INFO, "{0}: reloaded {1} ({2} users{3})", why, webConfigFile.get(),
+                String.valueOf(fresh.users().size()), fresh.tls().isPresent() ? ", certificate" : "");
+    }
+
+    /**
+     * Checks the web config file and the certificate, key and CA files it names once a second, and
+     * reloads when one changed: certificates and users rotate without a restart or a signal.
+     */
+    private void watchWebConfig() {
+        if (webConfigFile.isEmpty()) {
+            return;
+        }
+        watched = stamp(web.files());
+        watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("web-config-watch").factory());
+        watcher.scheduleWithFixedDelay(() -> {
+            if (!stamp(web.files()).equals(watched)) {
+                reloadWebConfig("web config changed");
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Modification time and size of each file; a file that cannot be read counts as a change to read. */
+    private static List<String> stamp(List<Path> files) {
+        List<String> stamps = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                stamps.add(Files.getLastModifiedTime(file) + "/" + Files.size(file));
+            } catch (IOException e) {
+                stamps.add("unreadable");
+            }
+        }
+        return stamps;
     }
 
     /** Starts {@code discovered} collectors as {@code commandLine} and the config they derive {@code keys} from say. */
@@ -166,6 +204,7 @@ final class Exporter implements AutoCloseable {
                 String.join(", ", urls), limits.isEmpty() ? "" : "; kernel limitations: " + String.join("; ", limits));
         Exporter exporter = new Exporter(enabled, server, commandLine.sdNotify(), commandLine.webConfig(), web, auth,
                 listeners.size());
+        exporter.watchWebConfig();
         try {
             commandLine.readyFile().ifPresent(file -> ReadyFile.write(file, urls));
         } catch (StartupException e) {
@@ -205,6 +244,9 @@ final class Exporter implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (watcher != null) {
+            watcher.shutdownNow();
         }
         if (sdNotify) {
             SystemdNotify.send("STOPPING=1");

@@ -22,7 +22,7 @@ final class Signals {
                 System.exit(0);
             });
         }
-        Signal.handle(new Signal("HUP"), signal -> exporter.reloadWebConfig());
+        Signal.handle(new Signal("HUP"), signal -> exporter.reloadWebConfig("SIGHUP"));
         Runtime.getRuntime().addShutdownHook(new Thread(exporter::close, "shutdown"));
     }
 }

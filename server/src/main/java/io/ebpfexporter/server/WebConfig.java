@@ -7,6 +7,7 @@ import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,16 +27,17 @@ import java.util.TreeSet;
  * (PEM certificate and key, client CA and client auth type, TLS versions) and {@code basic_auth_users}
  * (bcrypt hashes). Relative paths are resolved against the file's directory, as the toolkit does. Every
  * key is checked, and a key the toolkit has but this exporter does not implement is refused by name
- * rather than silently ignored, since it would weaken what the operator asked for.
+ * rather than silently ignored, since it would weaken what the operator asked for. {@code files} are the
+ * files it was read from, which the exporter watches for rotation.
  */
-record WebConfig(Optional<Tls> tls, Map<String, String> users) {
+record WebConfig(Optional<Tls> tls, Map<String, String> users, List<Path> files) {
     private static final Set<String> SECTIONS = Set.of("tls_server_config", "basic_auth_users", "http_server_config");
     private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file",
             "min_version", "max_version");
     private static final List<String> VERSIONS = List.of("TLS10", "TLS11", "TLS12", "TLS13");
 
     static WebConfig none() {
-        return new WebConfig(Optional.empty(), Map.of());
+        return new WebConfig(Optional.empty(), Map.of(), List.of());
     }
 
     static WebConfig load(Path file) {
@@ -58,7 +60,12 @@ record WebConfig(Optional<Tls> tls, Map<String, String> users) {
             users.put(user.name(), hash);
         });
         Config tls = config.get("tls_server_config");
-        return new WebConfig(tls.exists() ? Optional.of(tls(tls, dir, file)) : Optional.empty(), Map.copyOf(users));
+        List<Path> files = new java.util.ArrayList<>(List.of(file));
+        for (String name : List.of("cert_file", "key_file", "client_ca_file")) {
+            tls.get(name).asString().asOptional().map(dir::resolve).ifPresent(files::add);
+        }
+        return new WebConfig(tls.exists() ? Optional.of(tls(tls, dir, file)) : Optional.empty(), Map.copyOf(users),
+                List.copyOf(files));
     }
 
     private static void checkKeys(Config config, Path file) {
@@ -107,7 +114,9 @@ record WebConfig(Optional<Tls> tls, Map<String, String> users) {
         }
         List<String> protocols = VERSIONS.subList(min, max + 1).stream().map(v -> "TLSv1." + v.charAt(4)).toList();
         try {
-            Keys keys = Keys.builder().pem(pem -> pem.key(Resource.create(key)).certChain(Resource.create(cert))).build();
+            Resource keyResource = Sec1Key.asPkcs8(Files.readString(key)).map(pkcs8 -> Resource.create(key.toString(), pkcs8))
+                    .orElse(Resource.create(key));
+            Keys keys = Keys.builder().pem(pem -> pem.key(keyResource).certChain(Resource.create(cert))).build();
             PrivateKey privateKey = keys.privateKey().orElseThrow(() -> new IllegalArgumentException("no private key"));
             if (keys.certChain().isEmpty() || !belongTogether(privateKey, keys.certChain().get(0).getPublicKey())) {
                 throw new StartupException("the key " + key + " does not belong to the certificate " + cert + " (from "
@@ -124,7 +133,7 @@ record WebConfig(Optional<Tls> tls, Map<String, String> users) {
             return builder.build();
         } catch (StartupException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new StartupException("cannot use the TLS certificate " + cert + " and key " + key + " from " + file
                     + ": " + e.getMessage() + "; give a PEM certificate chain and its unencrypted PEM private key");
         }

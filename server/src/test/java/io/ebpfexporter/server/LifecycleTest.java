@@ -64,6 +64,26 @@ class LifecycleTest {
         }
     }
 
+    @Test
+    void aChangedWebConfigFileAppliesWithoutASignal() throws Exception {
+        Kernel.requireBpf();
+        Path web = Files.createTempFile("web", ".yml");
+        try {
+            Files.writeString(web, "basic_auth_users:\n  old: '" + HASH + "'\n");
+            Map<String, String> flags = new LinkedHashMap<>();
+            flags.put("--web.config.file", web.toString());
+            try (ExporterProcess exporter = ExporterProcess.start("", "", flags)) {
+                assertEquals(200, get(exporter, "old").statusCode());
+                Files.writeString(web, "basic_auth_users:\n  rotated: '" + HASH + "'\n");
+                waitFor(exporter, "web config changed: reloaded");
+                assertEquals(200, get(exporter, "rotated").statusCode());
+                assertEquals(401, get(exporter, "old").statusCode());
+            }
+        } finally {
+            Files.deleteIfExists(web);
+        }
+    }
+
     private static HttpResponse<byte[]> get(ExporterProcess exporter, String user) throws Exception {
         String token = Base64.getEncoder().encodeToString((user + ":ci-password").getBytes(StandardCharsets.UTF_8));
         return exporter.request("GET", "/metrics", "Authorization", "Basic " + token);

@@ -137,6 +137,19 @@ class WebConfigTest {
     }
 
     @Test
+    void aSec1EcKeyWorks() throws Exception {
+        Kernel.requireBpf();
+        openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "sec1.key");
+        assertTrue(Files.readString(pki.resolve("sec1.key")).contains("BEGIN EC PRIVATE KEY"));
+        openssl("req", "-new", "-key", "sec1.key", "-out", "sec1.csr", "-subj", "/CN=sec1");
+        openssl("x509", "-req", "-in", "sec1.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "sec1.crt", "-days", "2", "-extfile", "san.ext");
+        try (ExporterProcess exporter = start(webConfig("tls_server_config:\n  cert_file: sec1.crt\n  key_file: sec1.key\n"))) {
+            assertEquals("200", curl(exporter, "https").status());
+        }
+    }
+
+    @Test
     void badWebConfigsStopWithOneLine() throws Exception {
         ExporterProcess.run("--web.config.file=/nonexistent/web.yml")
                 .assertOneLineError("web config file /nonexistent/web.yml does not exist", "--web.config.file");
