@@ -4,6 +4,7 @@ module io.ebpfexporter.server {
     requires io.helidon.webserver;
     requires io.helidon.config;
     requires io.helidon.config.yaml;
+    requires org.yaml.snakeyaml;
     requires io.helidon.common.tls;
     requires io.helidon.common.pki;
     requires io.helidon.common.configurable;

@@ -64,6 +64,7 @@ record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map
         boolean disableDefaults = false;
         boolean sdNotify = false;
         Map<String, String> overrides = new LinkedHashMap<>();
+        Map<String, String> given = new LinkedHashMap<>(); // config key or flag → the flag as typed, once each
         List<ListenAddress> listen = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -92,6 +93,12 @@ record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map
             } else {
                 throw new StartupException("unknown flag '" + arg + "'; see --help for the flags");
             }
+            String once = key.map(ConfigFlags.Key::fullKey).orElse(flag);
+            if (!flag.equals("--listen-addr") && !flag.equals("--web.listen-address") && given.containsKey(once)) {
+                throw new StartupException(flag + " is given twice (" + given.get(once) + " and " + arg
+                        + "); give it once");
+            }
+            given.put(once, arg);
             if (key.isPresent()) {
                 overrides.put(key.get().fullKey(), check(flag, key.get(), value));
                 continue;

@@ -143,10 +143,11 @@ final class Exporter implements AutoCloseable {
         int maxRequests = config.maxRequests();
         Consumer<ListenerConfig.BuilderBase<?, ?>> bounds = limitsOf(config, maxRequests);
         WebConfig web = commandLine.webConfig().map(WebConfig::load).orElse(WebConfig.none());
+        List<Collector> chosen = chosen(discovered, config, commandLine.disableDefaults());
         checkPrivilege();
         String release = kernelRelease();
         MemlockLimit.liftForOldKernels(release);
-        List<Collector> enabled = configure(discovered, config, commandLine.disableDefaults());
+        List<Collector> enabled = configure(chosen, config);
 
         BuildInfo build = BuildInfo.load();
         MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build, Host.LIVE, ScrapeThreads.HOST), ScrapeThreads.HOST);
@@ -200,7 +201,7 @@ final class Exporter implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "ebpf-exporter {0} (revision {1}) on Linux {2}; collectors on: {3};"
                         + " listening on {4}{5}",
                 build.version(), build.revision(), release,
-                enabled.isEmpty() ? "none" : enabled.stream().map(Exporter::describe).collect(Collectors.joining(", ")),
+                enabled.stream().map(Exporter::describe).collect(Collectors.joining(", ")),
                 String.join(", ", urls), limits.isEmpty() ? "" : "; kernel limitations: " + String.join("; ", limits));
         Exporter exporter = new Exporter(enabled, server, commandLine.sdNotify(), commandLine.webConfig(), web, auth,
                 listeners.size());
@@ -268,24 +269,37 @@ final class Exporter implements AutoCloseable {
         return found;
     }
 
-    private static List<Collector> configure(List<Collector> discovered, ExporterConfig config, boolean disableDefaults) {
-        List<Collector> enabled = new ArrayList<>();
+    /** The collectors the config and flags turn on; none at all is a mistake, said before anything else runs. */
+    private static List<Collector> chosen(List<Collector> discovered, ExporterConfig config, boolean disableDefaults) {
+        List<Collector> chosen = new ArrayList<>();
+        for (Collector collector : discovered) {
+            var settings = config.collectorSettings(collector.name());
+            Setting enabled = ConfigFlags.enabled(collector);
+            boolean on = settings.get(enabled.key()).isPresent() ? settings.bool(enabled)
+                    : collector.enabledByDefault() && !disableDefaults;
+            if (on) {
+                chosen.add(collector);
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw new StartupException("every collector is off" + (disableDefaults ? " (--collector.disable-defaults)" : "")
+                    + "; turn at least one on, e.g. --collector.prog or collectors.programs.enabled: true");
+        }
+        return chosen;
+    }
+
+    private static List<Collector> configure(List<Collector> chosen, ExporterConfig config) {
+        List<Collector> configured = new ArrayList<>();
         try {
-            for (Collector collector : discovered) {
-                var settings = config.collectorSettings(collector.name());
-                Setting enabledKey = ConfigFlags.enabled(collector);
-                boolean on = settings.get(enabledKey.key()).isPresent() ? settings.bool(enabledKey)
-                        : collector.enabledByDefault() && !disableDefaults;
-                if (on) {
-                    collector.configure(settings);
-                    enabled.add(collector);
-                }
+            for (Collector collector : chosen) {
+                collector.configure(config.collectorSettings(collector.name()));
+                configured.add(collector);
             }
         } catch (IllegalArgumentException e) {
-            enabled.forEach(Collector::close);
+            configured.forEach(Collector::close);
             throw new StartupException(e.getMessage());
         }
-        return enabled;
+        return configured;
     }
 
     private static void checkPrivilege() {

@@ -64,6 +64,7 @@ final class ExporterConfig {
             throw new StartupException(what + " " + file + " does not exist or cannot be read;"
                     + " pass a readable YAML file with " + flag);
         }
+        YamlCheck.check(file);
         return Config.builder()
                 .addSource(ConfigSources.file(file).mediaType(MediaTypes.APPLICATION_YAML))
                 .disableEnvironmentVariablesSource()

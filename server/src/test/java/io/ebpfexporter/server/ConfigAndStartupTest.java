@@ -118,8 +118,13 @@ class ConfigAndStartupTest {
 
     @Test
     void badYamlSyntax() throws Exception {
-        assertOneLineError(ExporterProcess.run("--config.file=" + yaml("collectors: [unclosed\n")),
-                "cannot read config", "YAML");
+        Path broken = yaml("collectors: [unclosed\n");
+        assertOneLineError(ExporterProcess.run("--config.file=" + broken), broken + ":2:1: ", "fix the YAML syntax");
+        Path twice = yaml("server:\n  port: 1\n  port: 2\n");
+        assertOneLineError(ExporterProcess.run("--config.file=" + twice), twice + ":3:3: found duplicate key port",
+                "give each key once");
+        Path list = yaml("- server\n- collectors\n");
+        assertOneLineError(ExporterProcess.run("--config.file=" + list), "the top level must be a mapping", "not a list");
     }
 
     @Test

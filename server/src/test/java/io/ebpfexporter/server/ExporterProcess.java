@@ -92,7 +92,12 @@ final class ExporterProcess implements AutoCloseable {
         Files.writeString(config, "server:\n  host: 127.0.0.1\n  port: 0\n" + serverLines + yaml);
         Path ready = Files.createTempFile("ebpf-exporter-test", ".ready");
         Files.delete(ready);
-        List<String> args = new ArrayList<>(List.of("--config.file=" + config, "--ready-file=" + ready));
+        List<String> args = new ArrayList<>(List.of("--ready-file=" + ready));
+        if (flags.containsKey("--config.file")) { // the caller's config, on a loopback port of its own
+            args.add("--listen-addr=127.0.0.1:0");
+        } else {
+            args.add("--config.file=" + config);
+        }
         flags.forEach((flag, value) -> {
             if (flag.startsWith("--")) {
                 args.add(value.isEmpty() ? flag : flag + "=" + value);

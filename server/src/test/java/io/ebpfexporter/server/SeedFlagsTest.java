@@ -86,7 +86,7 @@ class SeedFlagsTest {
                 "--prog-stats-sample-duration", "5s", "--web.telemetry-path", "/m"))) {
             String metrics = get(exporter, "/m");
             assertTrue(exporter.output().contains("collectors on: programs (program stats sampled 5s every 1m30s:"
-                    + " rates read low by a factor of 0.0556)"), exporter.output());
+                    + " run rates read 18.0 times low; divide them by ebpf_exporter_program_stats_sample_ratio)"), exporter.output());
             assertTrue(metrics.contains("ebpf_exporter_program_stats_sample_ratio " + (5.0 / 90)), metrics);
             assertFalse(metrics.contains("collector=\"maps\""), metrics);
         }
@@ -167,9 +167,12 @@ class SeedFlagsTest {
                 {"--map-count-entries=perhaps", "--map-count-entries must be true or false"},
                 {"--web.max-requests=0", "--web.max-requests must be a whole number of at least 1"},
                 {"--metrics-path", "--metrics-path needs a value"},
+                {"--metrics-path=/a --metrics-path=/b", "--metrics-path is given twice (--metrics-path=/a and --metrics-path=/b)"},
+                {"--metrics-path=/a --web.telemetry-path=/b", "--web.telemetry-path is given twice"},
+                {"--collector.disable-defaults", "every collector is off (--collector.disable-defaults)"},
         };
         for (String[] c : cases) {
-            ExporterProcess.Exit exit = ExporterProcess.run(c[0]);
+            ExporterProcess.Exit exit = ExporterProcess.run(c[0].split(" "));
             assertEquals(2, exit.code(), c[0] + ": " + exit.stderr());
             assertEquals(1, exit.stderr().strip().lines().count(), exit.stderr());
             assertTrue(exit.stderr().startsWith("ebpf-exporter: " + c[1]), c[0] + " -> " + exit.stderr());

@@ -65,8 +65,9 @@ public final class ProgramsCollector implements Collector {
             case DISABLED -> "";
             case ENABLED -> "program stats always on: every BPF program on the host pays for run-time accounting";
             case SAMPLE -> "program stats sampled " + GoDuration.format(statsMode.duration()) + " every "
-                    + GoDuration.format(statsMode.interval()) + ": rates read low by a factor of "
-                    + String.format(Locale.ROOT, "%.3g", statsMode.sampleRatio());
+                    + GoDuration.format(statsMode.interval()) + ": run rates read "
+                    + String.format(Locale.ROOT, "%.3g", 1 / statsMode.sampleRatio())
+                    + " times low; divide them by ebpf_exporter_program_stats_sample_ratio";
         };
     }
 
