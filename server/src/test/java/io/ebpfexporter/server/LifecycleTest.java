@@ -44,12 +44,8 @@ class LifecycleTest {
         Kernel.requireBpf();
         Path web = Files.createTempFile("web", ".yml");
         try {
-            Files.writeString(web, "basic_auth_users:\n  old: '" + HASH + "'\n");
-            Map<String, String> flags = new LinkedHashMap<>();
-            flags.put("--web.config.file", web.toString());
-            try (ExporterProcess exporter = ExporterProcess.start("", "", flags)) {
-                assertEquals(200, get(exporter, "old").statusCode());
-                Files.writeString(web, "basic_auth_users:\n  new: '" + HASH + "'\n");
+            try (ExporterProcess exporter = startWithUser(web, "old")) {
+                users(web, "new");
                 signal(exporter, "HUP");
                 waitFor(exporter, "SIGHUP: reloaded");
                 assertEquals(401, get(exporter, "old").statusCode());
@@ -69,12 +65,8 @@ class LifecycleTest {
         Kernel.requireBpf();
         Path web = Files.createTempFile("web", ".yml");
         try {
-            Files.writeString(web, "basic_auth_users:\n  old: '" + HASH + "'\n");
-            Map<String, String> flags = new LinkedHashMap<>();
-            flags.put("--web.config.file", web.toString());
-            try (ExporterProcess exporter = ExporterProcess.start("", "", flags)) {
-                assertEquals(200, get(exporter, "old").statusCode());
-                Files.writeString(web, "basic_auth_users:\n  rotated: '" + HASH + "'\n");
+            try (ExporterProcess exporter = startWithUser(web, "old")) {
+                users(web, "rotated");
                 waitFor(exporter, "web config changed: reloaded");
                 assertEquals(200, get(exporter, "rotated").statusCode());
                 assertEquals(401, get(exporter, "old").statusCode());
@@ -82,6 +74,20 @@ class LifecycleTest {
         } finally {
             Files.deleteIfExists(web);
         }
+    }
+
+    /** The exporter with {@code web} as its web config, holding {@code user} (password ci-password), checked to answer it. */
+    private static ExporterProcess startWithUser(Path web, String user) throws Exception {
+        users(web, user);
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put("--web.config.file", web.toString());
+        ExporterProcess exporter = ExporterProcess.start("", "", flags);
+        assertEquals(200, get(exporter, user).statusCode());
+        return exporter;
+    }
+
+    private static void users(Path web, String user) throws Exception {
+        Files.writeString(web, "basic_auth_users:\n  " + user + ": '" + HASH + "'\n");
     }
 
     private static HttpResponse<byte[]> get(ExporterProcess exporter, String user) throws Exception {
