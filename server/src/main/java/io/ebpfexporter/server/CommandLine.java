@@ -13,7 +13,7 @@ import java.util.Optional;
  * The command-line flags: one per config key ({@link ConfigFlags}: {@code --<full key>} and the seed's
  * aliases), which become overrides of that key above the YAML file, and the flags of the process
  * itself below. Forms: {@code --name=value}, {@code --name value}, and for switches {@code --name} /
- * {@code --no-name}.
+ * {@code --no-name}; a single dash works too ({@code -listen-addr=:9435}), as in Go's flag package.
  */
 record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map<String, String> overrides,
                    List<ListenAddress> listenAddresses, boolean disableDefaults, boolean sdNotify, Optional<Path> webConfig,
@@ -67,7 +67,8 @@ record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map
         Map<String, String> given = new LinkedHashMap<>(); // config key or flag → the flag as typed, once each
         List<ListenAddress> listen = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
+            String typed = args[i];
+            String arg = goStyle(typed);
             boolean inline = arg.contains("=");
             String name = inline ? arg.substring(0, arg.indexOf('=')) : arg;
             boolean negated = name.startsWith("--no-");
@@ -76,7 +77,7 @@ record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map
             boolean isSwitch = key.map(k -> k.setting().kind() == Setting.Kind.SWITCH)
                     .orElse(SWITCHES.contains(flag));
             if (negated && !isSwitch) {
-                throw new StartupException("unknown flag '" + arg + "'; see --help for the flags");
+                throw new StartupException("unknown flag '" + typed + "'; see --help for the flags");
             }
             String value;
             if (isSwitch) {
@@ -91,7 +92,7 @@ record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map
                 }
                 value = args[++i];
             } else {
-                throw new StartupException("unknown flag '" + arg + "'; see --help for the flags");
+                throw new StartupException("unknown flag '" + typed + "'; see --help for the flags");
             }
             String once = key.map(ConfigFlags.Key::fullKey).orElse(flag);
             if (!flag.equals("--listen-addr") && !flag.equals("--web.listen-address") && given.containsKey(once)) {
@@ -117,6 +118,11 @@ record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map
         }
         return new CommandLine(configFile, help, version, overrides, listen, disableDefaults, sdNotify, webConfig,
                 readyFile);
+    }
+
+    /** Go's flag package takes {@code -name} as well as {@code --name}, and the seed's users type it so. */
+    private static String goStyle(String arg) {
+        return arg.length() > 2 && arg.charAt(0) == '-' && Character.isLetter(arg.charAt(1)) ? "-" + arg : arg;
     }
 
     private static String bool(String flag, String value) {

@@ -99,13 +99,13 @@ final class ExporterProcess implements AutoCloseable {
             args.add("--config.file=" + config);
         }
         flags.forEach((flag, value) -> {
-            if (flag.startsWith("--")) {
+            if (flag.startsWith("-")) {
                 args.add(value.isEmpty() ? flag : flag + "=" + value);
             }
         });
         ProcessBuilder builder = new ProcessBuilder(command(args.toArray(String[]::new))).redirectErrorStream(true);
         flags.forEach((name, value) -> {
-            if (!name.startsWith("--")) {
+            if (!name.startsWith("-")) {
                 builder.environment().put(name, value);
             }
         });

@@ -79,6 +79,16 @@ class SeedFlagsTest {
     }
 
     @Test
+    void singleDashFlagsWorkAsInGo() throws Exception {
+        Kernel.requireBpf();
+        try (ExporterProcess exporter = ExporterProcess.start("", "",
+                flags("-prog-stats-mode", "enabled", "-metrics-path", "/single"))) {
+            assertTrue(get(exporter, "/single").contains("ebpf_exporter_program_stats_enabled 1.0"));
+        }
+        ExporterProcess.run("-bogus").assertOneLineError("unknown flag '-bogus'");
+    }
+
+    @Test
     void disableDefaultsAndSampleDurations() throws Exception {
         Kernel.requireBpf();
         try (ExporterProcess exporter = ExporterProcess.start("", "", flags("--collector.disable-defaults", "",
