@@ -14,6 +14,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +44,7 @@ final class Exporter implements AutoCloseable {
 
     private final List<Collector> collectors;
     private final WebServer server;
+    private final HeaderDeadline headerDeadline;
     private final boolean sdNotify;
     private final Optional<Path> webConfigFile;
     private final BasicAuth auth;
@@ -52,9 +54,10 @@ final class Exporter implements AutoCloseable {
     private ScheduledExecutorService watcher;
     private WebConfig web;
 
-    private Exporter(List<Collector> collectors, WebServer server, boolean sdNotify, Optional<Path> webConfigFile,
-                     WebConfig web, BasicAuth auth, int listenerCount) {
+    private Exporter(List<Collector> collectors, WebServer server, HeaderDeadline headerDeadline, boolean sdNotify,
+                     Optional<Path> webConfigFile, WebConfig web, BasicAuth auth, int listenerCount) {
         this.listenerCount = listenerCount;
+        this.headerDeadline = headerDeadline;
         this.collectors = collectors;
         this.server = server;
         this.sdNotify = sdNotify;
@@ -141,7 +144,8 @@ final class Exporter implements AutoCloseable {
                 : commandLine.listenAddresses();
         String metricsPath = config.metricsPath();
         int maxRequests = config.maxRequests();
-        Consumer<ListenerConfig.BuilderBase<?, ?>> bounds = limitsOf(config, maxRequests);
+        HeaderDeadline headerDeadline = new HeaderDeadline(config.headerTimeout());
+        Consumer<ListenerConfig.BuilderBase<?, ?>> bounds = limitsOf(config, maxRequests, headerDeadline);
         WebConfig web = commandLine.webConfig().map(WebConfig::load).orElse(WebConfig.none());
         List<Collector> chosen = chosen(discovered, config, commandLine.disableDefaults());
         checkPrivilege();
@@ -173,12 +177,12 @@ final class Exporter implements AutoCloseable {
                 if (i == 0) {
                     builder.host(address.host()).port(address.port()).routing(routes);
                     bounds.accept(builder);
-                    web.tls().ifPresent(builder::tls);
+                    web.tls().ifPresent(tls -> builder.tls(tls).useNio(false)); // see PlainHttpRefusal
                 } else {
                     builder.putSocket(socketName(i), l -> {
                         l.host(address.host()).port(address.port());
                         bounds.accept(l);
-                        web.tls().ifPresent(l::tls);
+                        web.tls().ifPresent(tls -> l.tls(tls).useNio(false));
                     });
                     builder.routing(socketName(i), routes);
                 }
@@ -189,6 +193,7 @@ final class Exporter implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             enabled.forEach(Collector::close);
+            headerDeadline.close();
             throw listenFailure(current, e);
         }
         List<String> urls = new ArrayList<>();
@@ -203,8 +208,8 @@ final class Exporter implements AutoCloseable {
                 build.version(), build.revision(), release,
                 enabled.stream().map(Exporter::describe).collect(Collectors.joining(", ")),
                 String.join(", ", urls), limits.isEmpty() ? "" : "; kernel limitations: " + String.join("; ", limits));
-        Exporter exporter = new Exporter(enabled, server, commandLine.sdNotify(), commandLine.webConfig(), web, auth,
-                listeners.size());
+        Exporter exporter = new Exporter(enabled, server, headerDeadline, commandLine.sdNotify(), commandLine.webConfig(),
+                web, auth, listeners.size());
         exporter.watchWebConfig();
         try {
             commandLine.readyFile().ifPresent(file -> ReadyFile.write(file, urls));
@@ -219,18 +224,21 @@ final class Exporter implements AutoCloseable {
     }
 
     /**
-     * What bounds one listener: concurrent requests, open connections, how long a connection may send
-     * nothing (between requests, or halfway through one's headers: Helidon's socket read timeout does
-     * not end a request whose headers stall, its idle check does; checked a few times per timeout), and
-     * the grace in-flight scrapes get at shutdown.
+     * What bounds one listener: concurrent requests, open connections, how long a connection may wait
+     * before a request line (Helidon's idle check, a few times per timeout) and then for its headers
+     * ({@link HeaderDeadline}), and the grace in-flight scrapes get at shutdown. Helidon's own query
+     * check is off: it refuses the literal brackets of {@code collect[]=}, which curl and Prometheus send;
+     * the metrics endpoint checks its query itself ({@link ScrapeQuery}).
      */
-    private static Consumer<ListenerConfig.BuilderBase<?, ?>> limitsOf(ExporterConfig config, int maxRequests) {
+    private static Consumer<ListenerConfig.BuilderBase<?, ?>> limitsOf(ExporterConfig config, int maxRequests,
+                                                                        HeaderDeadline headerDeadline) {
+        Http1Config http1 = Http1Config.builder().validatePrologue(false).addReceiveListener(headerDeadline).build();
         int maxConnections = config.maxConnections();
         Duration idle = config.idleTimeout();
         Duration check = idle.dividedBy(4).compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : idle.dividedBy(4);
         return l -> l.maxConcurrentRequests(maxRequests).maxTcpConnections(maxConnections)
                 .idleConnectionTimeout(idle).idleConnectionPeriod(check)
-                .shutdownGracePeriod(SHUTDOWN_GRACE);
+                .shutdownGracePeriod(SHUTDOWN_GRACE).protocolsDiscoverServices(false).addProtocol(http1);
     }
 
     private static String socketName(int index) {
@@ -253,6 +261,7 @@ final class Exporter implements AutoCloseable {
             SystemdNotify.send("STOPPING=1");
         }
         server.stop();
+        headerDeadline.close();
         collectors.forEach(Collector::close);
     }
 

@@ -110,9 +110,17 @@ final class ExporterConfig {
     }
 
     Duration idleTimeout() {
-        Duration d = GoDuration.parse(value(ServerSettings.IDLE_TIMEOUT));
+        return positive(ServerSettings.IDLE_TIMEOUT);
+    }
+
+    Duration headerTimeout() {
+        return positive(ServerSettings.HEADER_TIMEOUT);
+    }
+
+    private Duration positive(Setting setting) {
+        Duration d = GoDuration.parse(value(setting));
         if (d.isZero() || d.isNegative()) {
-            throw new StartupException(ServerSettings.IDLE_TIMEOUT.key() + " must be a positive duration such as 30s");
+            throw new StartupException(setting.key() + " must be a positive duration such as " + setting.defaultValue());
         }
         return d;
     }

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes a scrape's text with client_java's writers on platform threads, a large scrape in two halves at
@@ -27,6 +28,12 @@ import java.util.concurrent.FutureTask;
  * the second half: the second half is written into memory on a second thread while the first streams.
  */
 final class ExpositionText {
+    /**
+     * Texts being written now, by every instance. Only a text written alone is split: beside others the
+     * CPUs are busy anyway, and each split text holds its second half in memory until the first is sent.
+     */
+    private static final AtomicInteger WRITING = new AtomicInteger();
+
     private final ExpositionFormatWriter writer;
     private final ScrapeThreads threads;
     private final byte[] trailer;
@@ -49,8 +56,17 @@ final class ExpositionText {
 
     /** Writes {@code snapshots} to {@code out}, which it leaves open. */
     void write(MetricSnapshots snapshots, OutputStream out) throws IOException {
+        WRITING.incrementAndGet();
+        try {
+            write(snapshots, out, WRITING.get() == 1);
+        } finally {
+            WRITING.decrementAndGet();
+        }
+    }
+
+    private void write(MetricSnapshots snapshots, OutputStream out, boolean alone) throws IOException {
         List<MetricSnapshot> families = snapshots.stream().toList();
-        int half = halfway(families);
+        int half = alone ? halfway(families) : 0;
         if (half == 0) {
             await(start("metrics-writer", () -> writer.write(out, snapshots)));
             return;

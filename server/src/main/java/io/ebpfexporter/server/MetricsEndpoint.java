@@ -17,7 +17,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -64,8 +64,15 @@ final class MetricsEndpoint implements Handler {
         String accept = request.headers().first(HeaderNames.ACCEPT).orElse("");
         ExpositionText text = accepts(accept, "application/openmetrics-text") ? openMetrics : prometheusText;
         boolean gzip = acceptsGzip(request.headers().first(HeaderNames.ACCEPT_ENCODING).orElse(""));
-        List<String> collect = request.query().all("collect[]", List::of);
-        List<String> exclude = request.query().all("exclude[]", List::of);
+        ScrapeQuery query;
+        try {
+            query = ScrapeQuery.parse(request.query().rawValue());
+        } catch (ScrapeQuery.Malformed e) {
+            response.status(Status.BAD_REQUEST_400).send(e.getMessage() + "\n");
+            return;
+        }
+        List<String> collect = query.collect();
+        List<String> exclude = query.exclude();
         Set<String> known = scrape.collectorNames();
         for (String name : concat(collect, exclude)) {
             if (!known.contains(name)) {
@@ -74,10 +81,18 @@ final class MetricsEndpoint implements Handler {
                 return;
             }
         }
-        Predicate<String> include = name -> (collect.isEmpty() || collect.contains(name)) && !exclude.contains(name);
+        Set<String> included = known.stream().filter(name -> (collect.isEmpty() || collect.contains(name))
+                && !exclude.contains(name)).collect(Collectors.toSet());
 
         long start = System.nanoTime();
-        MetricSnapshots snapshots = scrape.collect(include);
+        MetricSnapshots snapshots;
+        try {
+            snapshots = scrape.collect(included);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderNames.RETRY_AFTER, "1").send("shutting down\n");
+            return;
+        }
         response.header(HeaderNames.CONTENT_TYPE, text.writer().getContentType());
         response.header(HeaderNames.VARY, "Accept, Accept-Encoding"); // the body depends on both
         if (gzip) {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,6 +28,7 @@ import java.util.concurrent.Semaphore;
  * One scrape: every enabled collector runs at once, each on its own virtual thread, and is timed.
  * A collector that throws costs only its own families and reports {@code success 0}. Threads follow
  * one {@link ScrapeThreads} policy; each collector keeps its {@link LabelMemory} from scrape to scrape.
+ * Concurrent scrapes share collections ({@link SharedCollection}).
  */
 final class Scrape {
     private static final System.Logger LOG = System.getLogger(Scrape.class.getName());
@@ -40,6 +40,7 @@ final class Scrape {
     private final List<Collector> collectors;
     private final Set<String> collectorNames;
     private final InfoSnapshot buildInfo;
+    private final SharedCollection<Set<String>, MetricSnapshots> shared = new SharedCollection<>(this::collectNow);
 
     Scrape(List<Collector> collectors, BuildInfo build, Host host, ScrapeThreads threads) {
         this.host = host;
@@ -66,15 +67,19 @@ final class Scrape {
         return collectorNames;
     }
 
-    MetricSnapshots collect() {
-        return collect(name -> true);
+    MetricSnapshots collect() throws InterruptedException {
+        return collect(collectorNames);
     }
 
-    /** A scrape of the collectors whose names {@code include} accepts. */
-    MetricSnapshots collect(Predicate<String> include) {
+    /** A scrape of the collectors {@code names} names, shared with the concurrent scrapes of the same ones. */
+    MetricSnapshots collect(Set<String> names) throws InterruptedException {
+        return shared.get(Set.copyOf(names));
+    }
+
+    private MetricSnapshots collectNow(Set<String> names) {
         List<Future<Outcome>> running;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            running = collectors.stream().filter(c -> include.test(c.name()))
+            running = collectors.stream().filter(c -> names.contains(c.name()))
                     .map(c -> executor.submit(() -> run(c))).toList();
         } // close() waits for every collector
         return snapshots(running.stream().map(Future::resultNow).toList());

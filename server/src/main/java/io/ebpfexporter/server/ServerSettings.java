@@ -16,15 +16,19 @@ final class ServerSettings {
     static final Setting MAX_REQUESTS = Setting.count("server.max-requests", 40,
             "concurrent scrapes served before answering 503", "--web.max-requests");
     static final Setting MAX_CONNECTIONS = Setting.count("server.max-connections", 512,
-            "open connections per listener; more are closed as they arrive", "--web.max-connections");
+            "open connections per listener; more wait in the kernel's accept queue until one closes",
+            "--web.max-connections");
     static final Setting IDLE_TIMEOUT = Setting.duration("server.idle-timeout", "30s",
-            "a connection that sends nothing for this long is closed: between requests, or inside a request's headers",
+            "a connection that sends no request line for this long (after connecting or after its last answer) is closed",
             "--web.idle-timeout");
+    static final Setting HEADER_TIMEOUT = Setting.duration("server.header-timeout", "10s",
+            "a request whose headers are not complete this long after its request line is closed",
+            "--web.header-timeout");
     static final Setting NAMING = Setting.choice("metrics.naming", List.of("standard", "seed"), "standard",
             "metric names: Prometheus conventions (standard) or the seed exporter's (seed)");
 
     static final List<Setting> ALL = List.of(HOST, PORT, METRICS_PATH, LOG_LEVEL, MAX_REQUESTS, MAX_CONNECTIONS,
-            IDLE_TIMEOUT, NAMING);
+            IDLE_TIMEOUT, HEADER_TIMEOUT, NAMING);
 
     private ServerSettings() {
     }

@@ -122,7 +122,9 @@ record WebConfig(Optional<Tls> tls, Map<String, String> users, List<Path> files)
                 throw new StartupException("the key " + key + " does not belong to the certificate " + cert + " (from "
                         + file + "): every handshake would fail; give the key the certificate was issued for");
             }
+            PlainHttpRefusal manager = new PlainHttpRefusal();
             var builder = Tls.builder()
+                    .manager(manager)
                     .privateKey(privateKey)
                     .privateKeyCertChain(keys.certChain())
                     .clientAuth(clientAuth)
@@ -130,7 +132,9 @@ record WebConfig(Optional<Tls> tls, Map<String, String> users, List<Path> files)
                     .endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_NONE);
             clientCa.ifPresent(ca -> builder.trust(Keys.builder().pem(pem -> pem.certificates(Resource.create(ca)))
                     .build().certs()));
-            return builder.build();
+            Tls built = builder.build();
+            manager.parameters(built.sslParameters());
+            return built;
         } catch (StartupException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

@@ -57,6 +57,11 @@ final class ExporterProcess implements AutoCloseable {
     }
 
     static List<String> command(String... args) {
+        return command("", args);
+    }
+
+    /** The command line, with {@code javaOpts} (space-separated JVM flags) as the image's JAVA_OPTS would add them. */
+    static List<String> command(String javaOpts, String... args) {
         String image = System.getenv("EBPF_EXPORTER_IMAGE");
         if (image != null) {
             List<String> command = new ArrayList<>(List.of(image));
@@ -64,8 +69,11 @@ final class ExporterProcess implements AutoCloseable {
             return command;
         }
         Path base = Path.of(System.getProperty("basedir", "."));
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(),
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
+        if (!javaOpts.isBlank()) {
+            command.addAll(List.of(javaOpts.trim().split(" +")));
+        }
+        command.addAll(List.of(
                 "--module-path", base.resolve("target/modules") + ":" + base.resolve("target/classes"),
                 "@" + base.resolve("launch.args")));
         command.addAll(List.of(args));
@@ -85,7 +93,7 @@ final class ExporterProcess implements AutoCloseable {
     /**
      * As {@link #start(String, String)}, with {@code flags} on the command line (keys are flags, values
      * their values or "" for a bare switch; a LinkedHashMap keeps their order); an entry whose key is
-     * not a flag is an environment variable (e.g. NOTIFY_SOCKET).
+     * not a flag is an environment variable (e.g. NOTIFY_SOCKET; JAVA_OPTS also reaches a JVM launched here).
      */
     static ExporterProcess start(String serverLines, String yaml, Map<String, String> flags) throws IOException {
         Path config = Files.createTempFile("ebpf-exporter-test", ".yaml");
@@ -103,7 +111,8 @@ final class ExporterProcess implements AutoCloseable {
                 args.add(value.isEmpty() ? flag : flag + "=" + value);
             }
         });
-        ProcessBuilder builder = new ProcessBuilder(command(args.toArray(String[]::new))).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command(flags.getOrDefault("JAVA_OPTS", ""),
+                args.toArray(String[]::new))).redirectErrorStream(true);
         flags.forEach((name, value) -> {
             if (!name.startsWith("-")) {
                 builder.environment().put(name, value);
@@ -112,7 +121,13 @@ final class ExporterProcess implements AutoCloseable {
         Process process = builder.start();
         StringBuffer output = new StringBuffer();
         BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        Thread.ofVirtual().start(() -> reader.lines().forEach(l -> output.append(l).append('\n')));
+        Thread.ofVirtual().start(() -> {
+            try {
+                reader.lines().forEach(l -> output.append(l).append('\n'));
+            } catch (java.io.UncheckedIOException closed) {
+                // the process ended and its pipe was closed under the reader
+            }
+        });
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.exists(ready) && process.isAlive() && System.nanoTime() < deadline) {
@@ -178,6 +193,26 @@ final class ExporterProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The fds the exporter holds now. */
+    long openFds() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/" + process.pid() + "/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** Whether the exporter holds at most {@code limit} fds within {@code timeout}. */
+    boolean waitForFds(long limit, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (openFds() > limit && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        return openFds() <= limit;
     }
 
     String output() {

@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -132,8 +134,36 @@ class SeedFlagsTest {
             assertFalse(without.contains("collector=\"maps\""), without);
             HttpResponse<byte[]> bad = exporter.request("GET", "/metrics?collect%5B%5D=nope");
             assertEquals(400, bad.statusCode());
-            assertTrue(new String(bad.body(), StandardCharsets.UTF_8).startsWith("unknown collector 'nope'"));
+            String refusal = new String(bad.body(), StandardCharsets.UTF_8);
+            assertTrue(refusal.startsWith("unknown collector 'nope'") && refusal.contains("btf, links, maps, programs"),
+                    refusal);
+            String malformed = curl("--globoff", "http://127.0.0.1:" + exporter.port() + "/metrics?collect[]=%zz");
+            assertTrue(malformed.contains("malformed percent escape") && malformed.strip().endsWith("400"), malformed);
         }
+    }
+
+    /** README's example, typed as written: curl sends the brackets literally. */
+    @Test
+    void collectWithLiteralBracketsAsCurlSendsIt() throws Exception {
+        Kernel.requireBpf();
+        try (ExporterProcess exporter = ExporterProcess.start("")) {
+            String out = curl("-G", "--data-urlencode", "collect[]=programs", "--trace-ascii", "-",
+                    "http://127.0.0.1:" + exporter.port() + "/metrics");
+            assertTrue(out.contains("GET /metrics?collect[]=programs HTTP/1.1"), "literal brackets on the wire: " + out);
+            assertTrue(out.strip().endsWith("200"), out);
+            assertTrue(out.contains("collector=\"programs\"") && !out.contains("collector=\"maps\""), out);
+        }
+    }
+
+    /** curl's output with {@code args}, ending with the HTTP status on a line of its own. */
+    private static String curl(String... args) throws Exception {
+        Kernel.requireTool("curl");
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "-w", "\n%{http_code}"));
+        command.addAll(List.of(args));
+        Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, curl.waitFor(), out);
+        return out;
     }
 
     @Test

@@ -104,7 +104,21 @@ class WebConfigTest {
             Curl anonymous = curl(exporter, "https");
             assertEquals("401", anonymous.status());
             assertTrue(anonymous.headers().toLowerCase().contains("www-authenticate: basic"), anonymous.headers());
-            assertNotEquals("200", curl(exporter, "http", "-u", "alice:alice-secret").status(), "plain HTTP on the TLS port");
+            Curl plain = curl(exporter, "http", "-u", "alice:alice-secret");
+            assertEquals("400", plain.status(), "plain HTTP on the TLS port gets a plain answer, not TLS bytes");
+            assertEquals(0, plain.exit(), "a whole answer, no reset");
+        }
+    }
+
+    @Test
+    void plainHttpOnTheTlsPortIsToldToUseHttps() throws Exception {
+        Kernel.requireBpf();
+        try (ExporterProcess exporter = start(webConfig(tls("")))) {
+            Process p = new ProcessBuilder("curl", "-s", "http://127.0.0.1:" + exporter.port() + "/metrics").start();
+            String body = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor());
+            assertTrue(body.contains("This port speaks HTTPS"), body);
+            assertEquals("200", curl(exporter, "https").status(), "and TLS clients are served on");
         }
     }
 

@@ -1,0 +1,183 @@
+package io.ebpfexporter.server;
+
+import io.ebpfexporter.testkit.Fixtures;
+import io.ebpfexporter.testkit.Kernel;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a node agent meets from a hostile or broken network and from many scrapers at once, through the real
+ * launcher on loopback: connection floods, requests that never finish their headers, and forty concurrent
+ * scrapes of a large host on a heap too small to hold forty collections.
+ */
+class HostileLoadTest {
+    private static final byte[] HALF_SENT = "GET /metrics HTTP/1.1\r\nHost: flood\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    @Test
+    void aRequestWhoseHeadersStallIsClosedAfterTheHeaderTimeout() throws Exception {
+        Kernel.requireBpf();
+        try (ExporterProcess exporter = ExporterProcess.start("  header-timeout: 1s\n", "");
+             Socket socket = new Socket("127.0.0.1", exporter.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(HALF_SENT);
+            long start = System.nanoTime();
+            assertTrue(closedByServer(socket.getInputStream()), "nothing is answered to half a request");
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds < 8, "closed after " + seconds + " s");
+        }
+    }
+
+    @Test
+    void aConnectionFloodNeverStopsAConnectedScraper() throws Exception {
+        Kernel.requireBpf();
+        HttpClient scraper = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        List<Socket> flood = Collections.synchronizedList(new ArrayList<>());
+        try (ExporterProcess exporter = ExporterProcess.start("")) {
+            URI metrics = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics");
+            assertEquals(200, scrape(scraper, metrics), "the scraper's kept-alive connection, before the flood");
+            long baseline = exporter.openFds();
+            List<Socket> halfSent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Socket s = new Socket("127.0.0.1", exporter.port());
+                s.getOutputStream().write(HALF_SENT);
+                halfSent.add(s);
+            }
+            try (ExecutorService connecting = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 3000; i++) {
+                    connecting.submit(() -> {
+                        Socket s = new Socket();
+                        flood.add(s);
+                        s.connect(new InetSocketAddress("127.0.0.1", exporter.port()), 2000);
+                        return null;
+                    });
+                }
+            }
+            List<String> failures = new ArrayList<>();
+            for (int second = 0; second < 20; second++) {
+                long start = System.nanoTime();
+                int status = scrape(scraper, metrics);
+                if (status != 200) {
+                    failures.add("second " + second + ": " + status);
+                }
+                Thread.sleep(Math.max(0, 1000 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+            }
+            assertEquals(List.of(), failures, "every scrape during the flood succeeds");
+            for (Socket s : halfSent) {
+                s.setSoTimeout(1000);
+                assertTrue(closedByServer(s.getInputStream()), "a half-sent request is closed within the header timeout");
+            }
+            closeAll(flood);
+            closeAll(halfSent);
+            assertTrue(exporter.waitForFds(baseline + 4, Duration.ofSeconds(20)),
+                    "the exporter's fds return to their baseline of " + baseline + ": " + exporter.openFds());
+            assertEquals(200, scrape(scraper, metrics), "alive and serving after the flood");
+        } finally {
+            closeAll(flood);
+        }
+    }
+
+    @Test
+    void fortyConcurrentScrapesOfALargeHostOnASmallHeapAreWholeOr503() throws Exception {
+        Kernel.requireBpf();
+        Map<String, String> options = Map.of("JAVA_OPTS", "-Xmx24m -XX:+ExitOnOutOfMemoryError");
+        try (Fixtures fx = new Fixtures()) {
+            for (int i = 0; i < 3000; i++) {
+                fx.map(Fixtures.MAP_ARRAY, 4, 8, 1, 0, "hostile_" + i);
+            }
+            try (ExporterProcess exporter = ExporterProcess.start("", "", options)) {
+                URI metrics = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics");
+                ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+                int ok = 0;
+                for (int wave = 0; wave < 3; wave++) {
+                    List<Future<Integer>> answers = new ArrayList<>();
+                    try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                        for (int i = 0; i < 40; i++) {
+                            answers.add(clients.submit(() -> wholeOr503(metrics, wrong)));
+                        }
+                    }
+                    for (Future<Integer> answer : answers) {
+                        ok += answer.resultNow() == 200 ? 1 : 0;
+                    }
+                }
+                assertEquals(List.of(), List.copyOf(wrong), "only whole 200s and 503s");
+                assertTrue(ok > 0, "some scrapes were served");
+                assertTrue(exporter.isAlive(), "the exporter survived:\n" + exporter.output());
+            }
+        }
+    }
+
+    /** One OpenMetrics scrape on a connection of its own: 200 with the whole text (up to its # EOF) or 503. */
+    private static int wholeOr503(URI metrics, ConcurrentLinkedQueue<String> wrong) {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(60))
+                            .header("Accept", "application/openmetrics-text; version=1.0.0").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String body = r.body();
+            if (r.statusCode() == 200 && !body.contains("hostile_2999")) {
+                wrong.add("200 without the last map");
+            } else if (r.statusCode() == 200 && !body.endsWith("\n# EOF\n")) {
+                wrong.add("200 truncated: ..." + body.substring(Math.max(0, body.length() - 80)));
+            } else if (r.statusCode() != 200 && r.statusCode() != 503) {
+                wrong.add(r.statusCode() + ": " + body);
+            }
+            return r.statusCode();
+        } catch (IOException | InterruptedException e) {
+            wrong.add(e.toString());
+            return -1;
+        }
+    }
+
+    private static int scrape(HttpClient client, URI metrics) throws InterruptedException {
+        try {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.body().contains("ebpf_exporter_collector_success{") ? r.statusCode() : -2;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** True once the peer closed (end of stream or reset) within the socket's timeout. */
+    private static boolean closedByServer(InputStream in) throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (SocketException reset) {
+            return true;
+        }
+    }
+
+    private static void closeAll(List<Socket> sockets) {
+        synchronized (sockets) {
+            for (Socket s : sockets) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing is all a test can do
+                }
+            }
+        }
+    }
+}
