@@ -1,5 +1,6 @@
 package io.ebpfexporter.server;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -11,9 +12,9 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,6 +28,7 @@ import java.util.zip.GZIPOutputStream;
  */
 final class MetricsEndpoint implements Handler {
     private static final System.Logger LOG = System.getLogger(MetricsEndpoint.class.getName());
+    private static final HeaderName SCRAPE_TIMEOUT = HeaderNames.create("X-Prometheus-Scrape-Timeout-Seconds");
 
     /** Counts what passes through, for the debug line. */
     private static final class CountingStream extends java.io.FilterOutputStream {
@@ -85,35 +87,57 @@ final class MetricsEndpoint implements Handler {
                 && !exclude.contains(name)).collect(Collectors.toSet());
 
         long start = System.nanoTime();
-        MetricSnapshots snapshots;
-        try {
-            snapshots = scrape.collect(included);
+        try (var lease = scrape.collect(included, waitFor(request))) {
+            answer(request, response, text, gzip, lease.value(), start);
+        } catch (SharedCollection.Busy e) {
+            response.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderNames.RETRY_AFTER, "1")
+                    .send("too many scrapes are being answered at once: " + e.getMessage() + "; retry\n");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             response.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderNames.RETRY_AFTER, "1").send("shutting down\n");
-            return;
         }
+    }
+
+    /**
+     * How long a scrape may wait for its collection to start: Prometheus' scrape timeout when it sends
+     * one (it gives up then anyway), else 10 s; at most 60 s.
+     */
+    static Duration waitFor(ServerRequest request) {
+        double seconds = 10;
+        var timeout = request.headers().first(SCRAPE_TIMEOUT);
+        if (timeout.isPresent()) {
+            try {
+                seconds = Double.parseDouble(timeout.get());
+            } catch (NumberFormatException e) {
+                // a header we cannot read leaves the default
+            }
+        }
+        return Duration.ofMillis((long) (1000 * Math.max(0, Math.min(60, seconds))));
+    }
+
+    private void answer(ServerRequest request, ServerResponse response, ExpositionText text, boolean gzip,
+                        MetricSnapshots snapshots, long start) throws IOException {
         response.header(HeaderNames.CONTENT_TYPE, text.writer().getContentType());
         response.header(HeaderNames.VARY, "Accept, Accept-Encoding"); // the body depends on both
         if (gzip) {
             response.header(HeaderNames.CONTENT_ENCODING, "gzip");
         }
         if (request.prologue().method() == Method.HEAD) {
-            ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-            write(text, snapshots, gzip, body);
-            response.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.size()));
-            response.send();
-        } else {
-            // streamed (chunked): a host with 10,000 maps makes megabytes of text, never held whole (at most
-            // the second half, see ExpositionText)
-            CountingStream counted = new CountingStream(response.outputStream());
+            CountingStream counted = new CountingStream(OutputStream.nullOutputStream()); // the length, not the text
             write(text, snapshots, gzip, counted);
-            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-                LOG.log(System.Logger.Level.DEBUG, "scrape: {0} series in {1} families, {2} bytes of {3}{4}, {5} ms",
-                        String.valueOf(snapshots.stream().mapToInt(f -> f.getDataPoints().size()).sum()),
-                        String.valueOf(snapshots.size()), String.valueOf(counted.count), text.writer().getContentType(),
-                        gzip ? " (gzip)" : "", String.valueOf((System.nanoTime() - start) / 1_000_000));
-            }
+            response.header(HeaderNames.CONTENT_LENGTH, Long.toString(counted.count));
+            response.send();
+            return;
+        }
+        // streamed (chunked): a host with 10,000 maps makes megabytes of text, never held whole (at most
+        // the second half, see ExpositionText)
+        CountingStream counted = new CountingStream(response.outputStream());
+        write(text, snapshots, gzip, counted);
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "scrape: {0} series in {1} families, {2} bytes of {3}{4}, {5} ms",
+                    String.valueOf(snapshots.stream().mapToInt(f -> f.getDataPoints().size()).sum()),
+                    String.valueOf(snapshots.size()), String.valueOf(counted.count), text.writer().getContentType(),
+                    gzip ? " (gzip)" : "", String.valueOf((System.nanoTime() - start) / 1_000_000));
         }
     }
 

@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -40,7 +41,11 @@ final class Scrape {
     private final List<Collector> collectors;
     private final Set<String> collectorNames;
     private final InfoSnapshot buildInfo;
-    private final SharedCollection<Set<String>, MetricSnapshots> shared = new SharedCollection<>(this::collectNow);
+    /**
+     * Results held at once (being collected or written): two, so one slow reader does not hold up every
+     * other scrape, and memory stays the label memory plus two snapshots whatever the number of scrapers.
+     */
+    private final SharedCollection<Set<String>, MetricSnapshots> shared = new SharedCollection<>(this::collectNow, 2);
 
     Scrape(List<Collector> collectors, BuildInfo build, Host host, ScrapeThreads threads) {
         this.host = host;
@@ -67,13 +72,20 @@ final class Scrape {
         return collectorNames;
     }
 
-    MetricSnapshots collect() throws InterruptedException {
-        return collect(collectorNames);
+    /** A scrape of every collector, for a caller that holds the result itself (tests, the golden file). */
+    MetricSnapshots collect() throws InterruptedException, SharedCollection.Busy {
+        try (var lease = collect(collectorNames, Duration.ofSeconds(30))) {
+            return lease.value();
+        }
     }
 
-    /** A scrape of the collectors {@code names} names, shared with the concurrent scrapes of the same ones. */
-    MetricSnapshots collect(Set<String> names) throws InterruptedException {
-        return shared.get(Set.copyOf(names));
+    /**
+     * A scrape of the collectors {@code names} names, shared with the concurrent scrapes of the same ones;
+     * {@link SharedCollection.Busy} when it cannot start within {@code wait}. Close the lease once written.
+     */
+    SharedCollection<Set<String>, MetricSnapshots>.Lease collect(Set<String> names, Duration wait)
+            throws InterruptedException, SharedCollection.Busy {
+        return shared.get(Set.copyOf(names), wait);
     }
 
     private MetricSnapshots collectNow(Set<String> names) {

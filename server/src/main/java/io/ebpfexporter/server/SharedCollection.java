@@ -1,81 +1,151 @@
 package io.ebpfexporter.server;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Concurrent scrapes of the same collectors share one collection, so forty scrapes of a large host hold
- * one or two snapshots, not forty. A request never takes a collection that began before it arrived: it
- * joins the next one, which starts when the one in flight ends; so every answer is as fresh as a scrape
- * of its own, and at most two collections per key exist at once.
+ * Concurrent scrapes share collections, and the results held at once are bounded, so memory does not grow
+ * with the number of scrapers. A request never takes a collection that began before it arrived: it joins
+ * the next one, which starts when the one in flight for its key is done; so every answer is as fresh as a
+ * scrape of its own. A result is held from the start of its collection until the last request sharing it
+ * has written it; at most {@code held} are held at once. A collection that cannot start within the
+ * request's wait fails its requests with {@link Busy} (a 503), so slow readers cannot pile results up.
  */
 final class SharedCollection<K, V> {
-    /** Per key: the collection running and the one the requests arriving meanwhile wait for. */
+    /** No result could be held within the wait: answer 503 and let the scraper retry. */
+    static final class Busy extends Exception {
+        Busy() {
+            super("every held collection is still being written", null, false, false);
+        }
+    }
+
+    /** One request's share of a result; close it once the result is written. */
+    final class Lease implements AutoCloseable {
+        private final Flight<V> flight;
+        private final V value;
+
+        private Lease(Flight<V> flight, V value) {
+            this.flight = flight;
+            this.value = value;
+        }
+
+        V value() {
+            return value;
+        }
+
+        @Override
+        public void close() {
+            release(flight);
+        }
+    }
+
+    private static final class Flight<V> {
+        final CompletableFuture<V> result = new CompletableFuture<>();
+        int sharers = 1; // guarded by slots
+        boolean held;    // guarded by slots
+    }
+
+    /** Per key: the collection running and the one requests arriving meanwhile share. */
     private static final class Slot<V> {
-        CompletableFuture<V> running;
-        CompletableFuture<V> next;
+        Flight<V> running;
+        Flight<V> next;
     }
 
     private final Function<K, V> collect;
+    private final Semaphore results;
     private final Map<K, Slot<V>> slots = new HashMap<>();
 
-    SharedCollection(Function<K, V> collect) {
+    SharedCollection(Function<K, V> collect, int held) {
         this.collect = collect;
+        this.results = new Semaphore(held, true);
     }
 
-    V get(K key) throws InterruptedException {
-        CompletableFuture<V> mine;
-        CompletableFuture<V> before;
+    Lease get(K key, Duration wait) throws InterruptedException, Busy {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Flight<V> mine;
+        Flight<V> before = null;
         Slot<V> slot;
-        CompletableFuture<V> joined;
+        boolean run;
         synchronized (slots) {
             slot = slots.computeIfAbsent(key, k -> new Slot<>());
-            joined = slot.next; // not started yet: it begins after this request arrived
-            mine = joined == null ? new CompletableFuture<>() : null;
-            if (joined == null) {
+            run = slot.next == null;
+            if (run) {
+                mine = new Flight<>();
                 slot.next = mine;
+                before = slot.running;
+            } else {
+                mine = slot.next; // not started yet: it begins after this request arrived
+                mine.sharers++;
             }
-            before = slot.running;
         }
-        if (joined != null) {
-            return await(joined);
-        }
-        if (before != null) {
-            before.handle((v, t) -> null).join();
-        }
-        synchronized (slots) {
-            slot.running = mine;
-            slot.next = null;
+        if (run) {
+            run(key, slot, mine, before, deadline);
         }
         try {
-            mine.complete(collect.apply(key));
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-        } finally {
+            return new Lease(mine, mine.result.get());
+        } catch (ExecutionException e) {
+            release(mine);
+            switch (e.getCause()) {
+                case Busy busy -> throw busy;
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        } catch (InterruptedException e) {
+            release(mine);
+            throw e;
+        }
+    }
+
+    private void run(K key, Slot<V> slot, Flight<V> mine, Flight<V> before, long deadline) throws InterruptedException {
+        boolean held = false;
+        try {
+            if (before != null) {
+                before.result.handle((v, t) -> null).join();
+            }
+            held = results.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             synchronized (slots) {
-                slot.running = null;
-                if (slot.next == null) {
-                    slots.remove(key);
+                mine.held = held;
+                slot.running = mine;
+                slot.next = null;
+            }
+            if (!held) {
+                mine.result.completeExceptionally(new Busy());
+                return;
+            }
+            mine.result.complete(collect.apply(key));
+        } catch (RuntimeException | Error e) {
+            mine.result.completeExceptionally(e);
+        } finally {
+            if (!mine.result.isDone()) { // interrupted while waiting
+                mine.result.completeExceptionally(new Busy());
+            }
+            synchronized (slots) {
+                if (slot.next == mine) {
+                    slot.next = null;
+                }
+                if (slot.running == mine) {
+                    slot.running = null;
+                }
+                if (slot.running == null && slot.next == null) {
+                    slots.remove(key, slot);
                 }
             }
         }
-        return await(mine);
     }
 
-    private static <V> V await(CompletableFuture<V> future) throws InterruptedException {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
+    private void release(Flight<V> flight) {
+        synchronized (slots) {
+            if (--flight.sharers == 0 && flight.held) {
+                flight.held = false;
+                results.release();
             }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 }

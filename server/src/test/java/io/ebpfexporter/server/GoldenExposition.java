@@ -38,7 +38,7 @@ final class GoldenExposition {
         return DIR.resolve(naming.name().toLowerCase(Locale.ROOT) + ".prom");
     }
 
-    static String of(ObjectSource objects, Naming naming) throws IOException, InterruptedException {
+    static String of(ObjectSource objects, Naming naming) throws Exception {
         List<Collector> collectors = new ArrayList<>(Providers.of(Collector.class));
         collectors.sort(Comparator.comparing(Collector::name));
         try {
