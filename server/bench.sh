@@ -2,7 +2,8 @@
 # Benchmark of the runtime image (as root, after `mvn package`): footprint on this host as it is, then
 # /metrics latency against the physical floor (bench/floor.c) with MAPS maps, PROGS programs and LINKS
 # links added by holder processes (bench/holder.c). Start-up and RSS are set beside those of bench/hello, a
-# Helidon SE WebServer with one route and nothing else, run the same way. Usage: server/bench.sh [MAPS PROGS LINKS]
+# Helidon SE WebServer with one route and nothing else, run the same way. Last, 9,000 maps more a step, the
+# largest host the shipped heap serves whole to 40 concurrent scrapes. Usage: server/bench.sh [MAPS PROGS LINKS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 maps=${1:-10000} progs=${2:-1000} links=${3:-100}
@@ -119,3 +120,37 @@ printf '%-46s %10s %10s\n' "exporter /metrics (curl, HTTP included)" "$exp_med" 
 awk -v e="$exp_med" -v f="$floor_med" -v fi="$fdinfo_med" \
   'BEGIN { printf "ratio exporter/floor: %.2f; exporter/floor with fdinfo: %.2f\n", e / f, e / fi }'
 echo "RSS after these scrapes: $rss MB"
+
+heap=$(grep -o -- '-Xmx[0-9]*[mMgG]' "$image" | head -1)
+echo "== the shipped heap ($heap) under 40 concurrent scrapes, 9,000 maps more a step"
+# Three waves of 40 concurrent OpenMetrics scrapes; prints how many answers were not a whole 200.
+waves() {
+  for _ in 1 2 3; do
+    for _ in $(seq 1 40); do
+      curl -s -o /dev/null -w '%{http_code} %{exitcode}\n' --max-time 60 \
+        -H 'Accept: application/openmetrics-text; version=1.0.0' "http://127.0.0.1:$port/metrics" &
+    done
+    wait
+  done | grep -vc '^200 0$' || true
+}
+served="" served_rss=""
+for _ in 1 2 3 4 5 6 7 8; do
+  mkfifo "$work/ready.step.${#pids[@]}"
+  "$work/holder" 9000 0 0 > "$work/ready.step.${#pids[@]}" &
+  pids+=($!)
+  read -r ok < "$work/ready.step.$(( ${#pids[@]} - 1 ))"
+  [ "$ok" = ready ] || { echo "bench.sh: holder failed" >&2; exit 1; }
+  objects=$("$work/floor" 1 | sed -n 's/^objects //p')
+  start_exporter
+  scrapes 1
+  bad=$(waves)
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "$objects objects: the exporter exited ($(grep -c OutOfMemoryError "$work/log") OutOfMemoryError)"; break
+  fi
+  rss=$(( $(rss_kb "$server_pid") / 1024 ))
+  stop_server
+  echo "$objects objects: $(( 120 - bad )) of 120 answers a whole 200; RSS $rss MB"
+  [ "$bad" = 0 ] || break
+  served=$objects served_rss=$rss
+done
+echo "largest host served whole to 40 concurrent scrapes: ${served:-none} objects (RSS ${served_rss:-?} MB)"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the exporter if needed and runs it; arguments pass through (e.g. --config.file=my.yaml).
+# Builds the exporter if needed and runs it; arguments pass through (e.g. --config.file=server/deploy/config.yaml).
 # Needs root (or CAP_SYS_ADMIN) to list the host's BPF objects.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,9 +1,16 @@
 package io.ebpfexporter.core;
 
+import java.util.Arrays;
+import java.util.Locale;
+
 /**
- * Kernel enum values as the kernel spells them, lowercase and without their prefix (enum bpf_prog_type,
- * bpf_map_type, bpf_attach_type, bpf_link_type in include/uapi/linux/bpf.h). A value this table does not
- * know prints as its number, so a newer kernel never breaks a scrape.
+ * Label values for kernel enum values, in one of two spellings. {@link #STANDARD}: as the kernel spells
+ * them, lowercase and without their prefix (enum bpf_prog_type, bpf_map_type, bpf_attach_type,
+ * bpf_link_type in include/uapi/linux/bpf.h). {@link #SEED}: as digitalocean-labs/ebpf_exporter prints
+ * them (cilium/ebpf v0.19's ProgramType and MapType String(), its own link and perf event tables, attach
+ * types upper-cased up to netkit_peer), so its dashboards keep matching. A value a table does not know
+ * prints as its number (the seed's program and map types as ProgramType(N) and MapType(N)), so a newer
+ * kernel never breaks a scrape.
  */
 public final class KernelNames {
     private static final String[] PROG_TYPES = {
@@ -48,31 +55,87 @@ public final class KernelNames {
         "unspec", "uprobe", "uretprobe", "kprobe", "kretprobe", "tracepoint", "event",
     };
 
-    private KernelNames() {
+    private static final String[] SEED_PROG_TYPES = {
+        "UnspecifiedProgram", "SocketFilter", "Kprobe", "SchedCLS", "SchedACT", "TracePoint", "XDP", "PerfEvent",
+        "CGroupSKB", "CGroupSock", "LWTIn", "LWTOut", "LWTXmit", "SockOps", "SkSKB", "CGroupDevice", "SkMsg",
+        "RawTracepoint", "CGroupSockAddr", "LWTSeg6Local", "LircMode2", "SkReuseport", "FlowDissector",
+        "CGroupSysctl", "RawTracepointWritable", "CGroupSockopt", "Tracing", "StructOps", "Extension", "LSM",
+        "SkLookup", "Syscall", "Netfilter",
+    };
+
+    private static final String[] SEED_MAP_TYPES = {
+        "UnspecifiedMap", "Hash", "Array", "ProgramArray", "PerfEventArray", "PerCPUHash", "PerCPUArray",
+        "StackTrace", "CGroupArray", "LRUHash", "LRUCPUHash", "LPMTrie", "ArrayOfMaps", "HashOfMaps", "DevMap",
+        "SockMap", "CPUMap", "XSKMap", "SockHash", "CGroupStorage", "ReusePortSockArray", "PerCPUCGroupStorage",
+        "Queue", "Stack", "SkStorage", "DevMapHash", "StructOpsMap", "RingBuf", "InodeStorage", "TaskStorage",
+        "BloomFilter", "UserRingbuf", "CgroupStorage", "Arena",
+    };
+
+    /** The seed's link.go table; null where it has no name (struct_ops, sockmap), which prints as the number. */
+    private static final String[] SEED_LINK_TYPES = {
+        "UNSPEC", "RAW_TRACEPOINT", "TRACING", "CGROUP", "ITER", "NETNS", "XDP", "PERF_EVENT", "KPROBE_MULTI",
+        null, "NETFILTER", "TCX", "UPROBE_MULTI", "NETKIT",
+    };
+
+    /** The seed names attach types up to BPF_NETKIT_PEER (55). */
+    private static final int SEED_ATTACH_TYPES = 56;
+
+    public static final KernelNames STANDARD = new KernelNames(PROG_TYPES, MAP_TYPES, ATTACH_TYPES, LINK_TYPES,
+            PERF_EVENT_TYPES, "%d", "%d");
+    public static final KernelNames SEED = new KernelNames(SEED_PROG_TYPES, SEED_MAP_TYPES,
+            upper(Arrays.copyOf(ATTACH_TYPES, SEED_ATTACH_TYPES)), SEED_LINK_TYPES, upper(PERF_EVENT_TYPES),
+            "ProgramType(%d)", "MapType(%d)");
+
+    private final String[] progTypes;
+    private final String[] mapTypes;
+    private final String[] attachTypes;
+    private final String[] linkTypes;
+    private final String[] perfEventTypes;
+    private final String unknownProgType;
+    private final String unknownMapType;
+
+    private KernelNames(String[] progTypes, String[] mapTypes, String[] attachTypes, String[] linkTypes,
+                        String[] perfEventTypes, String unknownProgType, String unknownMapType) {
+        this.progTypes = progTypes;
+        this.mapTypes = mapTypes;
+        this.attachTypes = attachTypes;
+        this.linkTypes = linkTypes;
+        this.perfEventTypes = perfEventTypes;
+        this.unknownProgType = unknownProgType;
+        this.unknownMapType = unknownMapType;
     }
 
-    public static String progType(int value) {
-        return lookup(PROG_TYPES, value);
+    public static KernelNames of(Naming naming) {
+        return naming == Naming.SEED ? SEED : STANDARD;
     }
 
-    public static String mapType(int value) {
-        return lookup(MAP_TYPES, value);
+    public String progType(int value) {
+        return lookup(progTypes, value, unknownProgType);
     }
 
-    public static String attachType(int value) {
-        return lookup(ATTACH_TYPES, value);
+    public String mapType(int value) {
+        return lookup(mapTypes, value, unknownMapType);
     }
 
-    public static String linkType(int value) {
-        return lookup(LINK_TYPES, value);
+    public String attachType(int value) {
+        return lookup(attachTypes, value, "%d");
+    }
+
+    public String linkType(int value) {
+        return lookup(linkTypes, value, "%d");
     }
 
     /** {@code enum bpf_perf_event_type}, the kind of perf event a perf_event link is attached to. */
-    public static String perfEventType(int value) {
-        return lookup(PERF_EVENT_TYPES, value);
+    public String perfEventType(int value) {
+        return lookup(perfEventTypes, value, "%d");
     }
 
-    private static String lookup(String[] names, int value) {
-        return value >= 0 && value < names.length ? names[value] : Integer.toUnsignedString(value);
+    private static String lookup(String[] names, int value, String unknown) {
+        String name = value >= 0 && value < names.length ? names[value] : null;
+        return name != null ? name : unknown.replace("%d", Integer.toUnsignedString(value));
+    }
+
+    private static String[] upper(String[] names) {
+        return Arrays.stream(names).map(n -> n.toUpperCase(Locale.ROOT)).toArray(String[]::new);
     }
 }

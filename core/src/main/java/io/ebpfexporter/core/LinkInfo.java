@@ -36,8 +36,8 @@ public final class LinkInfo {
         return view.u32(BpfLinkInfo.PROG_ID);
     }
 
-    public String typeName() {
-        return KernelNames.linkType(type());
+    public String typeName(KernelNames names) {
+        return names.linkType(type());
     }
 
     public int u32(Field field) {

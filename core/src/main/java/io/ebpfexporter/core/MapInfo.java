@@ -21,7 +21,7 @@ public record MapInfo(int type, int id, long keySize, long valueSize, long maxEn
                 v.cString(BpfMapInfo.NAME));
     }
 
-    public String typeName() {
-        return KernelNames.mapType(type);
+    public String typeName(KernelNames names) {
+        return names.mapType(type);
     }
 }

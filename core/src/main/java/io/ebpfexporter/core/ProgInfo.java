@@ -74,7 +74,7 @@ public record ProgInfo(
                 mapIds);
     }
 
-    public String typeName() {
-        return KernelNames.progType(type);
+    public String typeName(KernelNames names) {
+        return names.progType(type);
     }
 }

@@ -45,13 +45,13 @@ class DecoderFuzzTest {
             ByteBuffer info = randomBuffer(random);
             int infoLen = randomInfoLen(random);
             ProgInfo prog = ProgInfo.decode(info, infoLen, randomBuffer(random));
-            assertFalse(prog.typeName().isEmpty());
+            assertFalse(prog.typeName(KernelNames.STANDARD).isEmpty());
             assertTrue(prog.mapIds().size() <= 100, "map ids are bounded by the side buffer");
             MapInfo map = MapInfo.decode(info, infoLen);
-            assertFalse(map.typeName().isEmpty());
+            assertFalse(map.typeName(KernelNames.STANDARD).isEmpty());
             BtfInfo.decode(info, infoLen, randomBuffer(random));
             LinkInfo link = LinkInfo.decode(info, infoLen);
-            assertFalse(link.typeName().isEmpty());
+            assertFalse(link.typeName(KernelNames.STANDARD).isEmpty());
             link.unionEmpty();
             StructView view = new StructView(info, infoLen);
             int offset = random.nextInt(700);
@@ -70,11 +70,16 @@ class DecoderFuzzTest {
     void unknownEnumValuesPrintAsNumbers() {
         for (int value : new int[] {-1, 999, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
             String unsigned = Integer.toUnsignedString(value);
-            assertEquals(unsigned, KernelNames.progType(value));
-            assertEquals(unsigned, KernelNames.mapType(value));
-            assertEquals(unsigned, KernelNames.attachType(value));
-            assertEquals(unsigned, KernelNames.linkType(value));
-            assertEquals(unsigned, KernelNames.perfEventType(value));
+            assertEquals(unsigned, KernelNames.STANDARD.progType(value));
+            assertEquals(unsigned, KernelNames.STANDARD.mapType(value));
+            assertEquals(unsigned, KernelNames.STANDARD.attachType(value));
+            assertEquals(unsigned, KernelNames.STANDARD.linkType(value));
+            assertEquals(unsigned, KernelNames.STANDARD.perfEventType(value));
+            assertEquals("ProgramType(" + unsigned + ")", KernelNames.SEED.progType(value));
+            assertEquals("MapType(" + unsigned + ")", KernelNames.SEED.mapType(value));
+            assertEquals(unsigned, KernelNames.SEED.attachType(value));
+            assertEquals(unsigned, KernelNames.SEED.linkType(value));
+            assertEquals(unsigned, KernelNames.SEED.perfEventType(value));
         }
     }
 

@@ -48,7 +48,7 @@ class ObjectWalkKernelTest {
 
             ProgInfo p = all(ObjectKind.PROGRAMS, ProgInfo::id).get(prog.id());
             assertNotNull(p, "program " + prog.id() + " listed");
-            assertEquals("socket_filter", p.typeName());
+            assertEquals("socket_filter", p.typeName(KernelNames.STANDARD));
             assertEquals("walk_prog", p.name());
             assertEquals(16, p.tag().length());
             assertEquals(16, p.xlatedProgLen(), "two 8-byte instructions");
@@ -61,7 +61,7 @@ class ObjectWalkKernelTest {
 
             MapInfo m = all(ObjectKind.MAPS, MapInfo::id).get(map.id());
             assertNotNull(m, "map " + map.id() + " listed");
-            assertEquals("hash", m.typeName());
+            assertEquals("hash", m.typeName(KernelNames.STANDARD));
             assertEquals("walk_map", m.name());
             assertEquals(4, m.keySize());
             assertEquals(8, m.valueSize());

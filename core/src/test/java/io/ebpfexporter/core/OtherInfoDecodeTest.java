@@ -29,7 +29,7 @@ class OtherInfoDecodeTest {
         b.put(24, "eco_test_map".getBytes(StandardCharsets.US_ASCII));
         b.putInt(64, 16).putInt(68, 1).putInt(72, 2).putLong(80, 3);
         MapInfo m = MapInfo.decode(b, 104);
-        assertEquals("hash", m.typeName());
+        assertEquals("hash", m.typeName(KernelNames.STANDARD));
         assertEquals(61_001, m.id());
         assertEquals(4, m.keySize());
         assertEquals(8, m.valueSize());
@@ -64,7 +64,7 @@ class OtherInfoDecodeTest {
         ByteBuffer b = zeroed(64);
         b.putInt(0, 11).putInt(4, 21_200).putInt(8, 24_700).putInt(16, 5).putInt(20, 46);
         LinkInfo l = LinkInfo.decode(b, 64);
-        assertEquals("tcx", l.typeName());
+        assertEquals("tcx", l.typeName(KernelNames.STANDARD));
         assertEquals(21_200, l.id());
         assertEquals(24_700, l.progId());
         assertEquals(5, l.u32(BpfLinkInfo.Device.IFINDEX));
@@ -77,16 +77,36 @@ class OtherInfoDecodeTest {
 
     @Test
     void kernelNamesPrintUnknownValuesAsNumbers() {
-        assertEquals("socket_filter", KernelNames.progType(1));
-        assertEquals("netfilter", KernelNames.progType(32));
-        assertEquals("99", KernelNames.progType(99));
-        assertEquals("arena", KernelNames.mapType(33));
-        assertEquals("cgroup_storage", KernelNames.mapType(19));
-        assertEquals("cgroup_inet_ingress", KernelNames.attachType(0));
-        assertEquals("tcx_ingress", KernelNames.attachType(46));
-        assertEquals("trace_uprobe_session", KernelNames.attachType(57));
-        assertEquals("4294967295", KernelNames.attachType(-1));
-        assertEquals("sockmap", KernelNames.linkType(14));
-        assertEquals("16", KernelNames.linkType(16));
+        assertEquals("socket_filter", KernelNames.STANDARD.progType(1));
+        assertEquals("netfilter", KernelNames.STANDARD.progType(32));
+        assertEquals("99", KernelNames.STANDARD.progType(99));
+        assertEquals("arena", KernelNames.STANDARD.mapType(33));
+        assertEquals("cgroup_storage", KernelNames.STANDARD.mapType(19));
+        assertEquals("cgroup_inet_ingress", KernelNames.STANDARD.attachType(0));
+        assertEquals("tcx_ingress", KernelNames.STANDARD.attachType(46));
+        assertEquals("trace_uprobe_session", KernelNames.STANDARD.attachType(57));
+        assertEquals("4294967295", KernelNames.STANDARD.attachType(-1));
+        assertEquals("sockmap", KernelNames.STANDARD.linkType(14));
+        assertEquals("16", KernelNames.STANDARD.linkType(16));
+    }
+
+    /** The seed's spellings at the edges of its tables (cilium/ebpf v0.19 and its link.go). */
+    @Test
+    void seedNamesMatchTheSeedAtTheEdgesOfItsTables() {
+        assertEquals("UnspecifiedProgram", KernelNames.SEED.progType(0));
+        assertEquals("Netfilter", KernelNames.SEED.progType(32));
+        assertEquals("ProgramType(33)", KernelNames.SEED.progType(33));
+        assertEquals("CgroupStorage", KernelNames.SEED.mapType(32));
+        assertEquals("Arena", KernelNames.SEED.mapType(33));
+        assertEquals("MapType(34)", KernelNames.SEED.mapType(34));
+        assertEquals("KPROBE_MULTI", KernelNames.SEED.linkType(8));
+        assertEquals("9", KernelNames.SEED.linkType(9));
+        assertEquals("NETKIT", KernelNames.SEED.linkType(13));
+        assertEquals("14", KernelNames.SEED.linkType(14));
+        assertEquals("CGROUP_INET_INGRESS", KernelNames.SEED.attachType(0));
+        assertEquals("NETKIT_PEER", KernelNames.SEED.attachType(55));
+        assertEquals("56", KernelNames.SEED.attachType(56));
+        assertEquals("EVENT", KernelNames.SEED.perfEventType(6));
+        assertEquals("7", KernelNames.SEED.perfEventType(7));
     }
 }

@@ -35,7 +35,7 @@ class ProgInfoDecodeTest {
     void decodesEveryFieldAtItsUapiOffset() {
         ProgInfo p = ProgInfo.decode(fixture(), 232);
         assertEquals(6, p.type());
-        assertEquals("xdp", p.typeName());
+        assertEquals("xdp", p.typeName(KernelNames.STANDARD));
         assertEquals(123_456, p.id());
         assertEquals("a04f5eef06a7f555", p.tag());
         assertEquals(25, p.jitedProgLen());
@@ -98,7 +98,7 @@ class ProgInfoDecodeTest {
         assertEquals("", empty.tag());
         assertEquals(StructView.ABSENT, empty.verifiedInsns());
         ProgInfo big = ProgInfo.decode(ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN), 4096);
-        assertEquals("unspec", big.typeName());
+        assertEquals("unspec", big.typeName(KernelNames.STANDARD));
         assertEquals("0000000000000000", big.tag());
     }
 }

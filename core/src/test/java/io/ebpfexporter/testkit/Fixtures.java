@@ -31,7 +31,9 @@ public final class Fixtures implements AutoCloseable {
     public static final int MAP_HASH = 1;
     public static final int MAP_STRUCT_OPS = 26;
     public static final int MAP_ARRAY = 2;
+    public static final int MAP_PROG_ARRAY = 3;
     public static final int MAP_PERF_EVENT_ARRAY = 4;
+    public static final int MAP_DEVMAP = 14;
     public static final int MAP_PERCPU_HASH = 5;
     public static final int MAP_LRU_HASH = 9;
     public static final int MAP_LRU_PERCPU_HASH = 10;

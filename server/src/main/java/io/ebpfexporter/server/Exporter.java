@@ -154,7 +154,8 @@ final class Exporter implements AutoCloseable {
         List<Collector> enabled = configure(chosen, config);
 
         BuildInfo build = BuildInfo.load();
-        MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build, Host.LIVE, ScrapeThreads.HOST), ScrapeThreads.HOST);
+        MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build, Host.LIVE, ScrapeThreads.HOST,
+                config.exporterMetrics() ? ExporterHealth.create() : ExporterHealth.none()), ScrapeThreads.HOST);
         LandingPage landing = new LandingPage(metricsPath, build);
         BasicAuth auth = new BasicAuth(web.users());
         WebServer server;

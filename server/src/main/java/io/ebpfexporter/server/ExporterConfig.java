@@ -109,6 +109,10 @@ final class ExporterConfig {
         return Integer.parseInt(value(ServerSettings.MAX_CONNECTIONS));
     }
 
+    boolean exporterMetrics() {
+        return !Boolean.parseBoolean(value(ServerSettings.DISABLE_EXPORTER_METRICS));
+    }
+
     Duration idleTimeout() {
         return positive(ServerSettings.IDLE_TIMEOUT);
     }

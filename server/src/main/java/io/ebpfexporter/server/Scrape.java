@@ -41,14 +41,16 @@ final class Scrape {
     private final List<Collector> collectors;
     private final Set<String> collectorNames;
     private final InfoSnapshot buildInfo;
+    private final ExporterHealth health;
     /**
      * Results held at once (being collected or written): two, so one slow reader does not hold up every
      * other scrape, and memory stays the label memory plus two snapshots whatever the number of scrapers.
      */
     private final SharedCollection<Set<String>, MetricSnapshots> shared = new SharedCollection<>(this::collectNow, 2);
 
-    Scrape(List<Collector> collectors, BuildInfo build, Host host, ScrapeThreads threads) {
+    Scrape(List<Collector> collectors, BuildInfo build, Host host, ScrapeThreads threads, ExporterHealth health) {
         this.host = host;
+        this.health = health;
         this.threads = threads;
         this.walks = new Semaphore(threads.concurrentWalks(), true);
         this.collectors = List.copyOf(collectors);
@@ -122,6 +124,7 @@ final class Scrape {
                 .name("ebpf_exporter_collector_success")
                 .help("1 if the collector succeeded in this scrape, 0 if it failed");
         MetricSnapshots.Builder all = MetricSnapshots.builder().metricSnapshot(buildInfo);
+        health.collect().forEach(all::metricSnapshot);
         for (Outcome o : outcomes) {
             Labels labels = Labels.of("collector", o.collector());
             duration.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(o.seconds()).build());

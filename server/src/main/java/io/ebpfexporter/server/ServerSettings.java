@@ -24,11 +24,13 @@ final class ServerSettings {
     static final Setting HEADER_TIMEOUT = Setting.duration("server.header-timeout", "10s",
             "a request whose headers are not complete this long after its request line is closed",
             "--web.header-timeout");
+    static final Setting DISABLE_EXPORTER_METRICS = Setting.bool("server.disable-exporter-metrics", false,
+            "leave out the exporter's own process and JVM metrics (process_*, jvm_*)", "--web.disable-exporter-metrics");
     static final Setting NAMING = Setting.choice("metrics.naming", List.of("standard", "seed"), "standard",
             "metric names: Prometheus conventions (standard) or the seed exporter's (seed)");
 
     static final List<Setting> ALL = List.of(HOST, PORT, METRICS_PATH, LOG_LEVEL, MAX_REQUESTS, MAX_CONNECTIONS,
-            IDLE_TIMEOUT, HEADER_TIMEOUT, NAMING);
+            IDLE_TIMEOUT, HEADER_TIMEOUT, DISABLE_EXPORTER_METRICS, NAMING);
 
     private ServerSettings() {
     }

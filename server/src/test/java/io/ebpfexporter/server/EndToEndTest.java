@@ -161,6 +161,30 @@ class EndToEndTest {
         }
     }
 
+    /** The exporter's own process and heap series, in both namings (the image's jdk.management among them), and off. */
+    @Test
+    void processAndHeapSeriesInBothNamingsAndOffWhenAsked() throws Exception {
+        String[] health = {"process_cpu_seconds_total ", "process_resident_memory_bytes ", "process_virtual_memory_bytes ",
+            "process_virtual_memory_max_bytes ", "process_open_fds ", "process_max_fds ", "process_start_time_seconds ",
+            "jvm_memory_used_bytes{area=\"heap\"} ", "jvm_memory_max_bytes{area=\"heap\"} ", "jvm_gc_collection_seconds_count{"};
+        String standard = exporter.scrape();
+        for (String series : health) {
+            assertTrue(standard.contains("\n" + series), series + " in\n" + standard);
+        }
+        assertPromtoolAccepts(standard.getBytes(StandardCharsets.UTF_8));
+        try (ExporterProcess seed = ExporterProcess.start("", "", java.util.Map.of("--metrics.naming", "seed"))) {
+            String text = seed.scrape();
+            for (String series : health) {
+                assertTrue(text.contains("\n" + series), "seed naming: " + series);
+            }
+        }
+        try (ExporterProcess off = ExporterProcess.start("", "", java.util.Map.of("--web.disable-exporter-metrics", ""))) {
+            String text = off.scrape();
+            assertFalse(text.contains("\nprocess_") || text.contains("\njvm_"), text);
+            assertTrue(text.contains("ebpf_exporter_build_info"), text);
+        }
+    }
+
     /** {@code promtool check metrics} exits 0 and prints nothing for this exposition text. */
     private static void assertPromtoolAccepts(byte[] text) throws IOException, InterruptedException {
         String promtool = Kernel.requireTool("promtool");

@@ -45,7 +45,7 @@ class ScrapeTest {
                 named("broken", () -> {
                     throw new IllegalStateException("simulated collector bug");
                 }, broken)),
-                new BuildInfo("1", "abc", "21"), Host.LIVE, ScrapeThreads.HOST);
+                new BuildInfo("1", "abc", "21"), Host.LIVE, ScrapeThreads.HOST, ExporterHealth.none());
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, scrape.collect());

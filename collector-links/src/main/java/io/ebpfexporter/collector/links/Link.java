@@ -22,12 +22,14 @@ public final class Link {
     }
 
     private final LinkInfo info;
+    private final KernelNames names;
     private final Strings strings;
     private final InterfaceNames interfaces;
     private final Targets targets;
 
-    Link(LinkInfo info, Strings strings, InterfaceNames interfaces, Targets targets) {
+    Link(LinkInfo info, KernelNames names, Strings strings, InterfaceNames interfaces, Targets targets) {
         this.info = info;
+        this.names = names;
         this.strings = strings;
         this.interfaces = interfaces;
         this.targets = targets;
@@ -64,9 +66,14 @@ public final class Link {
         return id == 0 ? "" : Integer.toUnsignedString(id);
     }
 
-    /** An {@code enum bpf_attach_type} field, by its lowercase kernel name. */
+    /** An {@code enum bpf_attach_type} field, by its name in the configured naming. */
     public String attachType(Field field) {
-        return KernelNames.attachType(info.u32(field));
+        return names.attachType(info.u32(field));
+    }
+
+    /** An {@code enum bpf_perf_event_type} field, by its name in the configured naming. */
+    public String perfEventType(Field field) {
+        return names.perfEventType(info.u32(field));
     }
 
     /** A {@code __u32} as a raw int, for fields that select how the rest of the union reads. */

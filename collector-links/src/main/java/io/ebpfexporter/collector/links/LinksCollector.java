@@ -2,6 +2,8 @@ package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.KernelNames;
+import io.ebpfexporter.core.Settings;
 import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.LinkInfo;
 import io.ebpfexporter.core.ObjectKind;
@@ -19,6 +21,7 @@ import java.util.Set;
 public final class LinksCollector implements Collector {
     private final Map<Integer, LinkDetail> details = new HashMap<>();
     private final TracingTargets targets = new TracingTargets();
+    private KernelNames names = KernelNames.STANDARD;
 
     public LinksCollector() {
         for (LinkDetail detail : ServiceLoader.load(LinkDetail.class, LinksCollector.class.getClassLoader())) {
@@ -36,6 +39,11 @@ public final class LinksCollector implements Collector {
         return List.of("--collector.link");
     }
 
+    @Override
+    public void configure(Settings settings) {
+        names = KernelNames.of(settings.naming());
+    }
+
     /** The link types this build describes beyond {@code ebpf_link_info}. */
     Set<Integer> describedTypes() {
         return Set.copyOf(details.keySet());
@@ -51,12 +59,12 @@ public final class LinksCollector implements Collector {
         ObjectWalk.forEach(scrape.host().objects(), ObjectKind.LINKS, object -> {
             LinkInfo l = object.info();
             LinkDetail detail = details.get(l.type());
-            Link link = new Link(l, (pointer, length) -> LinkStrings.read(object, pointer, length), interfaces,
+            Link link = new Link(l, names, (pointer, length) -> LinkStrings.read(object, pointer, length), interfaces,
                     (objId, btfId) -> targets.name(scrape.host(), objId, btfId));
             if (detail != null && detail.reported(link)) {
                 detail.add(link, perType.computeIfAbsent(l.type(), t -> detail.newFamilies(scrape)));
             }
-            info.add(Integer.toUnsignedString(l.id()), l.typeName(), Integer.toUnsignedString(l.progId()));
+            info.add(Integer.toUnsignedString(l.id()), l.typeName(names), Integer.toUnsignedString(l.progId()));
         });
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info));
         perType.keySet().stream().sorted().forEach(t -> out.addAll(Family.snapshots(perType.get(t).toArray(Family[]::new))));

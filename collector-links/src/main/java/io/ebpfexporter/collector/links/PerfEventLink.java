@@ -1,6 +1,5 @@
 package io.ebpfexporter.collector.links;
 
-import io.ebpfexporter.core.KernelNames;
 import io.ebpfexporter.core.bpf.BpfLinkInfo;
 
 /**
@@ -26,7 +25,7 @@ public final class PerfEventLink extends InfoDetail {
     @Override
     String[] values(Link link) {
         int type = link.raw(BpfLinkInfo.PerfEvent.TYPE);
-        String kind = KernelNames.perfEventType(type);
+        String kind = link.perfEventType(BpfLinkInfo.PerfEvent.TYPE);
         return switch (type) {
             case UPROBE, URETPROBE -> new String[] {kind, name(link), link.u32(BpfLinkInfo.PerfEvent.PROBE_OFFSET), "", "", ""};
             case KPROBE, KRETPROBE -> new String[] {kind, name(link), link.u32(BpfLinkInfo.PerfEvent.PROBE_OFFSET),

@@ -1,5 +1,6 @@
 package io.ebpfexporter.collector.links;
 
+import io.ebpfexporter.core.KernelNames;
 import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.BtfInfo;
@@ -52,7 +53,7 @@ class LinkDetailDecodeTest {
         b.putInt(0, type).putInt(4, 7).putInt(8, 3);
         fields.accept(b);
         TracingTargets targets = new TracingTargets();
-        return new Link(LinkInfo.decode(b, 64), (pointer, length) -> strings.get(pointer.offset()),
+        return new Link(LinkInfo.decode(b, 64), KernelNames.STANDARD, (pointer, length) -> strings.get(pointer.offset()),
                 new InterfaceNames(Host.LIVE), (objId, btfId) -> targets.name(Host.LIVE, objId, btfId));
     }
 

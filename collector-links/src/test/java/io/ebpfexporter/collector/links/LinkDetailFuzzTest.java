@@ -1,5 +1,6 @@
 package io.ebpfexporter.collector.links;
 
+import io.ebpfexporter.core.KernelNames;
 import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.LinkInfo;
@@ -37,7 +38,7 @@ class LinkDetailFuzzTest {
                 byte[] text = new byte[random.nextInt(40)];
                 random.nextBytes(text);
                 String string = new String(text, java.nio.charset.StandardCharsets.UTF_8);
-                Link link = new Link(LinkInfo.decode(b, random.nextInt(BpfLinkInfo.SIZE + 16) - 8),
+                Link link = new Link(LinkInfo.decode(b, random.nextInt(BpfLinkInfo.SIZE + 16) - 8), KernelNames.STANDARD,
                         (pointer, length) -> random.nextBoolean() ? string : "", interfaces,
                         (objId, btfId) -> "");
                 List<Family> families = detail.newFamilies(Scrapes.context()); // one link per walk: ids are unique

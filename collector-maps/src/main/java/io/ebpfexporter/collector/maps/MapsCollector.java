@@ -4,6 +4,7 @@ import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.FdInfo;
+import io.ebpfexporter.core.KernelNames;
 import io.ebpfexporter.core.MapInfo;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
@@ -40,6 +41,7 @@ public final class MapsCollector implements Collector {
     private boolean countEntries;
     private boolean useIterator;
     private Duration budget;
+    private KernelNames names = KernelNames.STANDARD;
 
     @Override
     public String name() {
@@ -59,6 +61,7 @@ public final class MapsCollector implements Collector {
     @Override
     public void configure(Settings settings) {
         countEntries = settings.bool(COUNT_ENTRIES);
+        names = KernelNames.of(settings.naming());
         useIterator = settings.bool(USE_ITERATOR);
         budget = settings.duration(COUNT_BUDGET).orElseThrow();
         if (countEntries && useIterator) {
@@ -94,7 +97,7 @@ public final class MapsCollector implements Collector {
                 row -> {
                     MapInfo m = row.info();
                     String id = Integer.toUnsignedString(m.id());
-                    info.add(id, m.typeName(), m.name(), Long.toString(m.keySize()), Long.toString(m.valueSize()),
+                    info.add(id, m.typeName(names), m.name(), Long.toString(m.keySize()), Long.toString(m.valueSize()),
                             Long.toString(m.mapFlags()));
                     maxEntries.add(m.maxEntries(), id);
                     if (row.memlockBytes() >= 0) {

@@ -1,5 +1,6 @@
 package io.ebpfexporter.collector.maps;
 
+import io.ebpfexporter.core.KernelNames;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.ObjectWalk;
@@ -95,7 +96,7 @@ class MapElemCountsTest {
                 ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.PROGRAMS, p ->
                         assertFalse(p.info().name().equals("ebpf_exp_count"), "own program listed: " + p.info().id() + " after " + passes.get()));
                 ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.LINKS, l -> { // other processes may hold iter links
-                    if (l.info().typeName().equals("iter")) {
+                    if (l.info().typeName(KernelNames.STANDARD).equals("iter")) {
                         assertFalse(programName(l.info().progId()).equals("ebpf_exp_count"), "own iterator link listed");
                     }
                 });

@@ -104,6 +104,27 @@ class MapsCollectorTest {
         }
     }
 
+    /** Arrays of references count their occupied slots, as the seed counted them. */
+    @Test
+    void fdArraysCountTheirOccupiedSlots() {
+        try (Fixtures fx = new Fixtures()) {
+            var progs = fx.map(Fixtures.MAP_PROG_ARRAY, 4, 4, 8, 0, "c_progs");
+            var devices = fx.map(Fixtures.MAP_DEVMAP, 4, 4, 4, 0, "c_devs");
+            var tail = fx.program(Fixtures.PROG_SOCKET_FILTER, "c_tail");
+            for (int slot : new int[] {1, 5}) {
+                fx.update(progs, u32(slot), u32(tail.fd()));
+            }
+            fx.update(devices, u32(2), u32(1)); // loopback, ifindex 1 in every network namespace
+            String metrics = Scrapes.text(collector(Map.of("count_entries", "true")));
+            assertEquals("2.0", series(metrics, "ebpf_map_entries", progs.id()), metrics);
+            assertEquals("1.0", series(metrics, "ebpf_map_entries", devices.id()), metrics);
+        }
+    }
+
+    private static byte[] u32(int value) {
+        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(value).array();
+    }
+
     @Test
     void countUnderConcurrentDeletesIsPlausibleOrAbsent() throws Exception {
         try (Fixtures fx = new Fixtures()) {

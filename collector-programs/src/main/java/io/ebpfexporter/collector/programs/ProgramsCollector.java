@@ -5,6 +5,7 @@ import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.GoDuration;
+import io.ebpfexporter.core.KernelNames;
 import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
@@ -102,7 +103,7 @@ public final class ProgramsCollector implements Collector {
                 row -> {
                     ProgInfo p = row.info();
                     String id = Integer.toUnsignedString(p.id());
-                    info.add(id, p.typeName(), p.name(), p.tag(), Integer.toUnsignedString(p.btfId()),
+                    info.add(id, p.typeName(KernelNames.of(naming)), p.name(), p.tag(), Integer.toUnsignedString(p.btfId()),
                             Long.toString(p.createdByUid()));
                     if (p.verifiedInsns() != StructView.ABSENT) {
                         verified.add(p.verifiedInsns(), id);

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.ebpfexporter.collector.programs.ProgramsCollectorTest.series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -102,7 +104,11 @@ class ProgramStatsTest {
             fx.testRun(prog, 100);
             String metrics = Scrapes.text(c);
             assertEquals(100.0, series(metrics, "ebpf_program_run_count", prog.id()));
-            double nanos = series(metrics, "ebpf_program_run_duration_nanoseconds", prog.id());
+            String id = Integer.toUnsignedString(prog.id());
+            Matcher duration = Pattern.compile("(?m)^ebpf_program_run_duration_nanoseconds\\{id=\"" + id
+                    + "\",prog_id=\"" + id + "\"} (\\S+)$").matcher(metrics);
+            assertTrue(duration.find(), "the seed's id label, prog_id beside it:\n" + metrics);
+            double nanos = Double.parseDouble(duration.group(1));
             assertTrue(nanos >= 1 && nanos == Math.rint(nanos), "whole nanoseconds: " + nanos);
             assertFalse(metrics.contains("ebpf_program_run_count_total"), metrics);
             assertFalse(metrics.contains("ebpf_program_run_duration_seconds_total"), metrics);

@@ -114,6 +114,21 @@ public final class Bpf {
         return new Batch(attr.getInt(BpfAttr.MapBatch.COUNT), false);
     }
 
+    /** BPF_MAP_LOOKUP_ELEM of {@code key} into {@code value}; false when the key has no element (ENOENT). */
+    public boolean mapLookup(int mapFd, NativeBuffer key, NativeBuffer value) {
+        attr.clear().put(BpfAttr.MapElem.MAP_FD, mapFd).putPointer(BpfAttr.MapElem.KEY, key)
+                .putPointer(BpfAttr.MapElem.VALUE, value);
+        try {
+            issue(Command.MAP_LOOKUP_ELEM);
+            return true;
+        } catch (BpfException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** BPF_MAP_GET_NEXT_KEY after {@code key} (null: the first) into {@code next}; false when none is left. */
     public boolean mapGetNextKey(int mapFd, NativeBuffer key, NativeBuffer next) {
         attr.clear().put(BpfAttr.MapElem.MAP_FD, mapFd).putPointer(BpfAttr.MapElem.KEY, key)

@@ -3,6 +3,7 @@ package io.ebpfexporter.core.bpf;
 /** The bpf() commands the exporter and its tests issue, with their numbers from enum bpf_cmd in the kernel uapi. */
 public enum Command {
     MAP_CREATE(0),
+    MAP_LOOKUP_ELEM(1),
     MAP_UPDATE_ELEM(2),
     MAP_DELETE_ELEM(3),
     MAP_GET_NEXT_KEY(4),
