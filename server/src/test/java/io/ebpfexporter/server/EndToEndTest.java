@@ -177,6 +177,9 @@ class EndToEndTest {
             for (String series : health) {
                 assertTrue(text.contains("\n" + series), "seed naming: " + series);
             }
+            String own = text.lines().filter(l -> l.matches("(# (HELP|TYPE) )?(process|jvm)_.*"))
+                    .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+            assertPromtoolAccepts(own.getBytes(StandardCharsets.UTF_8));
         }
         try (ExporterProcess off = ExporterProcess.start("", "", java.util.Map.of("--web.disable-exporter-metrics", ""))) {
             String text = off.scrape();

@@ -38,16 +38,27 @@ class HostileLoadTest {
     private static final byte[] HALF_SENT = "GET /metrics HTTP/1.1\r\nHost: flood\r\n".getBytes(StandardCharsets.US_ASCII);
 
     @Test
+    void aConnectionThatSendsNothingIsClosedAfterTheIdleTimeout() throws Exception {
+        assertClosedSoon("  idle-timeout: 1s\n", new byte[0]);
+    }
+
+    @Test
     void aRequestWhoseHeadersStallIsClosedAfterTheHeaderTimeout() throws Exception {
+        assertClosedSoon("  header-timeout: 1s\n", HALF_SENT);
+    }
+
+    /** With {@code serverLines}, a connection that sends {@code bytes} and stalls is closed within 8 s, unanswered. */
+    private static void assertClosedSoon(String serverLines, byte[] bytes) throws Exception {
         Kernel.requireBpf();
-        try (ExporterProcess exporter = ExporterProcess.start("  header-timeout: 1s\n", "");
+        try (ExporterProcess exporter = ExporterProcess.start(serverLines, "");
              Socket socket = new Socket("127.0.0.1", exporter.port())) {
             socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(HALF_SENT);
+            socket.getOutputStream().write(bytes);
             long start = System.nanoTime();
-            assertTrue(closedByServer(socket.getInputStream()), "nothing is answered to half a request");
+            assertTrue(closedByServer(socket.getInputStream()), "closed by the server, nothing answered");
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             assertTrue(seconds < 8, "closed after " + seconds + " s");
+            assertEquals(200, exporter.request("GET", "/metrics").statusCode(), "and the server serves on");
         }
     }
 

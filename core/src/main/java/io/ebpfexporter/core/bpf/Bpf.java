@@ -116,25 +116,20 @@ public final class Bpf {
 
     /** BPF_MAP_LOOKUP_ELEM of {@code key} into {@code value}; false when the key has no element (ENOENT). */
     public boolean mapLookup(int mapFd, NativeBuffer key, NativeBuffer value) {
-        attr.clear().put(BpfAttr.MapElem.MAP_FD, mapFd).putPointer(BpfAttr.MapElem.KEY, key)
-                .putPointer(BpfAttr.MapElem.VALUE, value);
-        try {
-            issue(Command.MAP_LOOKUP_ELEM);
-            return true;
-        } catch (BpfException e) {
-            if (e.errno() == Errno.ENOENT) {
-                return false;
-            }
-            throw e;
-        }
+        return elementCall(Command.MAP_LOOKUP_ELEM, mapFd, key, value);
     }
 
     /** BPF_MAP_GET_NEXT_KEY after {@code key} (null: the first) into {@code next}; false when none is left. */
     public boolean mapGetNextKey(int mapFd, NativeBuffer key, NativeBuffer next) {
+        return elementCall(Command.MAP_GET_NEXT_KEY, mapFd, key, next);
+    }
+
+    /** A BPF_MAP_*_ELEM-shaped command; false for ENOENT (no such element, or no next key). */
+    private boolean elementCall(Command command, int mapFd, NativeBuffer key, NativeBuffer value) {
         attr.clear().put(BpfAttr.MapElem.MAP_FD, mapFd).putPointer(BpfAttr.MapElem.KEY, key)
-                .putPointer(BpfAttr.MapElem.VALUE, next);
+                .putPointer(BpfAttr.MapElem.VALUE, value);
         try {
-            issue(Command.MAP_GET_NEXT_KEY);
+            issue(command);
             return true;
         } catch (BpfException e) {
             if (e.errno() == Errno.ENOENT) {
