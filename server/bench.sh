@@ -2,8 +2,9 @@
 # Benchmark of the runtime image (as root, after `mvn package`): footprint on this host as it is, then
 # /metrics latency against the physical floor (bench/floor.c) with MAPS maps, PROGS programs and LINKS
 # links added by holder processes (bench/holder.c). Start-up and RSS are set beside those of bench/hello, a
-# Helidon SE WebServer with one route and nothing else, run the same way. Last, 9,000 maps more a step, the
-# largest host the shipped heap serves whole to 40 concurrent scrapes. Usage: server/bench.sh [MAPS PROGS LINKS]
+# Helidon SE WebServer with one route and nothing else, run the same way. Then the owner scan's cost with
+# 500 processes of 100 fds more (bench/fds.c); last, 9,000 maps more a step, the largest host the shipped
+# heap serves whole to 40 concurrent scrapes. Usage: server/bench.sh [MAPS PROGS LINKS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 maps=${1:-10000} progs=${2:-1000} links=${3:-100}
@@ -120,6 +121,30 @@ printf '%-46s %10s %10s\n' "exporter /metrics (curl, HTTP included)" "$exp_med" 
 awk -v e="$exp_med" -v f="$floor_med" -v fi="$fdinfo_med" \
   'BEGIN { printf "ratio exporter/floor: %.2f; exporter/floor with fdinfo: %.2f\n", e / f, e / fi }'
 echo "RSS after these scrapes: $rss MB"
+
+echo "== owners (collectors.*.owners) with 500 processes of 100 fds more, these $objects objects"
+gcc -O2 -o "$work/fds" "$here/bench/fds.c"
+mkfifo "$work/fds.in" "$work/fds.out"
+"$work/fds" 500 100 < "$work/fds.in" > "$work/fds.out" &
+pids+=($!)
+exec 7> "$work/fds.in"
+read -r ok < "$work/fds.out"
+[ "$ok" = ready ] || { echo "bench.sh: fds failed" >&2; exit 1; }
+owners=(--collectors.programs.owners --collectors.maps.owners --collectors.links.owners --collectors.btf.owners)
+for mode in off on; do
+  if [ "$mode" = on ]; then start_server "$image" --config.file="$work/config.yaml" "${owners[@]}"; else start_exporter; fi
+  scrapes 3
+  : > "$work/owners.$mode.ms"
+  for _ in $(seq 1 20); do
+    curl -sf -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics" | awk '{ print $1 * 1000 }' >> "$work/owners.$mode.ms"
+  done
+  stop_server
+done
+read -r off_med off_p99 <<< "$(med_p99 "$work/owners.off.ms")"
+read -r on_med on_p99 <<< "$(med_p99 "$work/owners.on.ms")"
+exec 7>&-
+echo "scrape median / p99: owners off $off_med / $off_p99 ms, on $on_med / $on_p99 ms" \
+  "($(awk -v a="$on_med" -v b="$off_med" 'BEGIN { printf "%+.0f %%", (a / b - 1) * 100 }'))"
 
 heap=$(grep -o -- '-Xmx[0-9]*[mMgG]' "$image" | head -1)
 echo "== the shipped heap ($heap) under 40 concurrent scrapes, 9,000 maps more a step"

@@ -11,13 +11,25 @@ public final class ScrapeContext {
     private final int readers;
     private final LabelMemory memory;
     private final Host host;
+    private final HostScans scans;
     /** The single-label Labels made last in this collect, shared by one object's single-label series. */
     private Labels lastSingle;
 
     public ScrapeContext(int readers, LabelMemory memory, Host host) {
+        this(readers, memory, host, new HostScans(host));
+    }
+
+    /** As the server makes one: {@code scans} shared by every collector of the scrape. */
+    public ScrapeContext(int readers, LabelMemory memory, Host host, HostScans scans) {
         this.readers = Math.max(1, readers);
         this.memory = memory;
         this.host = host;
+        this.scans = scans;
+    }
+
+    /** The host-wide scans of this scrape (owners, pins), shared with its other collectors. */
+    public HostScans scans() {
+        return scans;
     }
 
     /** Where the objects, files and clock of this scrape come from. */

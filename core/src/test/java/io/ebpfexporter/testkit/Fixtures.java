@@ -120,6 +120,41 @@ public final class Fixtures implements AutoCloseable {
     public static final int TINY_BTF_SIZE = 45;
 
     /**
+     * A socket filter whose one function, {@code function}, is described by BTF func info, as clang and
+     * libbpf load programs: BTF of {@code INT "int"}, {@code FUNC_PROTO int (void)} and a static
+     * {@code FUNC function}; the kernel's name of it is its first 15 characters.
+     */
+    public Made programWithFuncInfo(String function) {
+        byte[] name = function.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int strLen = 1 + 4 + name.length + 1;            // "\0int\0<function>\0"
+        int typeLen = 16 + 12 + 12;
+        ByteBuffer blob = ByteBuffer.allocate(24 + typeLen + strLen).order(ByteOrder.nativeOrder());
+        blob.putShort(0, (short) 0xeB9F).put(2, (byte) 1).putInt(4, 24)
+                .putInt(8, 0).putInt(12, typeLen).putInt(16, typeLen).putInt(20, strLen);
+        blob.putInt(24, 1).putInt(28, 1 << 24).putInt(32, 4).putInt(36, 0x0100_0020); // [1] INT "int"
+        blob.putInt(40, 0).putInt(44, 13 << 24).putInt(48, 1);                        // [2] FUNC_PROTO, returns [1]
+        blob.putInt(52, 5).putInt(56, 12 << 24).putInt(60, 2);                        // [3] FUNC, static, of [2]
+        blob.put(24 + typeLen + 1, "int".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        blob.put(24 + typeLen + 5, name);
+        NativeBuffer data = NativeBuffer.of(blob.array());
+        int btf = bpf.call(Command.BTF_LOAD, a -> a.putPointer(BpfAttr.BtfLoad.BTF, data).put(BpfAttr.BtfLoad.BTF_SIZE, data.size()));
+        fds.add(btf);
+        ByteBuffer insns = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        insns.put(0, (byte) 0xb7);                     // r0 = 0
+        insns.put(8, (byte) 0x95);                     // exit
+        NativeBuffer code = NativeBuffer.of(insns.array());
+        NativeBuffer funcInfo = new NativeBuffer(8);
+        funcInfo.view().putInt(0, 0).putInt(4, 3);     // insn_off 0, type_id [3]
+        NativeBuffer license = NativeBuffer.of("GPL\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return own(bpf.call(Command.PROG_LOAD, a -> a.put(BpfAttr.ProgLoad.PROG_TYPE, PROG_SOCKET_FILTER)
+                .put(BpfAttr.ProgLoad.INSN_CNT, 2).putPointer(BpfAttr.ProgLoad.INSNS, code)
+                .putPointer(BpfAttr.ProgLoad.LICENSE, license)
+                .putName(BpfAttr.ProgLoad.PROG_NAME, function.substring(0, Math.min(15, function.length())))
+                .put(BpfAttr.ProgLoad.PROG_BTF_FD, btf).put(BpfAttr.ProgLoad.FUNC_INFO_REC_SIZE, 8)
+                .putPointer(BpfAttr.ProgLoad.FUNC_INFO, funcInfo).put(BpfAttr.ProgLoad.FUNC_INFO_CNT, 1)));
+    }
+
+    /**
      * Inserts keys 0..n-1 (u32) with value = key (u64) by BPF_MAP_UPDATE_BATCH; the map needs key 4,
      * value 8. A per-CPU map takes one 8-byte value per possible CPU for each key.
      */
@@ -153,6 +188,13 @@ public final class Fixtures implements AutoCloseable {
     public Made structOpsMap(int valueTypeId, int valueSize, int flags, Made btf, String name) {
         return map(MAP_STRUCT_OPS, 4, valueSize, 1, flags, name, a -> a.put(BpfAttr.MapCreate.BTF_FD, btf.fd())
                 .put(BpfAttr.MapCreate.BTF_VMLINUX_VALUE_TYPE_ID, valueTypeId));
+    }
+
+    /** Pins {@code made} at {@code path} in a bpffs mount (BPF_OBJ_PIN); removing the file unpins it. */
+    public void pin(Made made, String path) {
+        byte[] bytes = (path + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        NativeBuffer name = NativeBuffer.of(bytes);
+        bpf.call(Command.OBJ_PIN, a -> a.putPointer(BpfAttr.ObjPath.PATHNAME, name).put(BpfAttr.ObjPath.BPF_FD, made.fd()));
     }
 
     /** BPF_MAP_UPDATE_ELEM of one key and its value. */

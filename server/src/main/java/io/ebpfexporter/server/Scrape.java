@@ -2,6 +2,7 @@ package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Host;
+import io.ebpfexporter.core.HostScans;
 import io.ebpfexporter.core.LabelMemory;
 import io.ebpfexporter.core.ScrapeContext;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -92,20 +93,21 @@ final class Scrape {
 
     private MetricSnapshots collectNow(Set<String> names) {
         List<Future<Outcome>> running;
+        HostScans scans = new HostScans(host);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             running = collectors.stream().filter(c -> names.contains(c.name()))
-                    .map(c -> executor.submit(() -> run(c))).toList();
+                    .map(c -> executor.submit(() -> run(c, scans))).toList();
         } // close() waits for every collector
         return snapshots(running.stream().map(Future::resultNow).toList());
     }
 
-    private Outcome run(Collector collector) throws InterruptedException {
+    private Outcome run(Collector collector, HostScans scans) throws InterruptedException {
         walks.acquire();
         long start = System.nanoTime();
         List<MetricSnapshot> families = List.of();
         boolean success = true;
         try {
-            families = collector.collect(new ScrapeContext(threads.readersPerWalk(), memories.get(collector), host));
+            families = collector.collect(new ScrapeContext(threads.readersPerWalk(), memories.get(collector), host, scans));
         } catch (RuntimeException | LinkageError e) {
             success = false;
             LOG.log(System.Logger.Level.WARNING, "collector {0} failed: {1}", collector.name(), e.toString());

@@ -188,6 +188,27 @@ class EndToEndTest {
         }
     }
 
+    /** Owners (switched on per collector) and pins through the real exporter. */
+    @Test
+    void ownersAndPinsAreExported() throws Exception {
+        java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
+        for (String collector : new String[] {"programs", "maps", "links", "btf"}) {
+            flags.put("--collectors." + collector + ".owners", "");
+        }
+        try (io.ebpfexporter.testkit.HolderProcess holder = new io.ebpfexporter.testkit.HolderProcess(0);
+             ExporterProcess withOwners = ExporterProcess.start("", "", flags)) {
+            String text = withOwners.scrape();
+            String owner = "{comm=\"tn_holder\",%s=\"%d\",pid=\"" + holder.pid() + "\"} 1";
+            assertTrue(text.contains("ebpf_map_owner_info" + owner.formatted("map_id", holder.mapId())), text);
+            assertTrue(text.contains("ebpf_map_owner_info{comm=\"tn_heir\",map_id=\"" + holder.mapId() + "\",pid=\""
+                    + holder.heirPid() + "\"} 1"), text);
+            assertTrue(text.contains("ebpf_program_owner_info{comm=\"tn_holder\",pid=\"" + holder.pid() + "\",prog_id=\""
+                    + holder.progId() + "\"} 1"), text); // labels in name order: pid before prog_id
+            assertTrue(text.contains("ebpf_link_owner_info" + owner.formatted("link_id", holder.linkId())), text);
+            assertFalse(exporter.scrape().contains("_owner_info{"), "owners are off by default");
+        }
+    }
+
     /** {@code promtool check metrics} exits 0 and prints nothing for this exposition text. */
     private static void assertPromtoolAccepts(byte[] text) throws IOException, InterruptedException {
         String promtool = Kernel.requireTool("promtool");

@@ -1,7 +1,11 @@
 package io.ebpfexporter.collector.btf;
 
 import io.ebpfexporter.core.BtfInfo;
+import io.ebpfexporter.core.BpfFd;
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.ReferenceFamilies;
+import io.ebpfexporter.core.Setting;
+import io.ebpfexporter.core.Settings;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.ObjectKind;
@@ -9,10 +13,22 @@ import io.ebpfexporter.core.ObjectWalk;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Every BTF object, from {@code struct bpf_btf_info}. */
 public final class BtfCollector implements Collector {
+    private boolean owners;
+
+    @Override
+    public List<Setting> settings() {
+        return List.of(ReferenceFamilies.OWNERS);
+    }
+
+    @Override
+    public void configure(Settings settings) {
+        owners = settings.bool(ReferenceFamilies.OWNERS);
+    }
 
     @Override
     public String name() {
@@ -32,12 +48,16 @@ public final class BtfCollector implements Collector {
                 "btf_id", "btf_name", "is_kernel");
         Family size = scrape.gauge("ebpf_btf_size_bytes", "Size of the BTF data (bpf_btf_info.btf_size)", "btf_id")
                 .unit(Unit.BYTES);
+        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.BTF, "btf", "btf_id", owners);
         ObjectWalk.forEach(scrape.host().objects(), ObjectKind.BTFS, btf -> {
             BtfInfo b = btf.info();
             String id = Integer.toUnsignedString(b.id());
             info.add(id, b.name(), b.named() ? Boolean.toString(b.kernel()) : "");
             size.add(b.size(), id);
+            references.add(b.id(), id);
         });
-        return Family.snapshots(info, size);
+        List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, size));
+        out.addAll(references.snapshots());
+        return out;
     }
 }

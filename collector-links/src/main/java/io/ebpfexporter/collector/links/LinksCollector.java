@@ -1,6 +1,9 @@
 package io.ebpfexporter.collector.links;
 
+import io.ebpfexporter.core.BpfFd;
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.ReferenceFamilies;
+import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.KernelNames;
 import io.ebpfexporter.core.Settings;
@@ -22,6 +25,7 @@ public final class LinksCollector implements Collector {
     private final Map<Integer, LinkDetail> details = new HashMap<>();
     private final TracingTargets targets = new TracingTargets();
     private KernelNames names = KernelNames.STANDARD;
+    private boolean owners;
 
     public LinksCollector() {
         for (LinkDetail detail : ServiceLoader.load(LinkDetail.class, LinksCollector.class.getClassLoader())) {
@@ -40,8 +44,14 @@ public final class LinksCollector implements Collector {
     }
 
     @Override
+    public List<Setting> settings() {
+        return List.of(ReferenceFamilies.OWNERS);
+    }
+
+    @Override
     public void configure(Settings settings) {
         names = KernelNames.of(settings.naming());
+        owners = settings.bool(ReferenceFamilies.OWNERS);
     }
 
     /** The link types this build describes beyond {@code ebpf_link_info}. */
@@ -56,6 +66,7 @@ public final class LinksCollector implements Collector {
                 "link_id", "link_type", "prog_id");
         Map<Integer, List<Family>> perType = new HashMap<>();
         InterfaceNames interfaces = new InterfaceNames(scrape.host());
+        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.LINK, "link", "link_id", owners);
         ObjectWalk.forEach(scrape.host().objects(), ObjectKind.LINKS, object -> {
             LinkInfo l = object.info();
             LinkDetail detail = details.get(l.type());
@@ -65,8 +76,10 @@ public final class LinksCollector implements Collector {
                 detail.add(link, perType.computeIfAbsent(l.type(), t -> detail.newFamilies(scrape)));
             }
             info.add(Integer.toUnsignedString(l.id()), l.typeName(names), Integer.toUnsignedString(l.progId()));
+            references.add(l.id(), Integer.toUnsignedString(l.id()));
         });
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info));
+        out.addAll(references.snapshots());
         perType.keySet().stream().sorted().forEach(t -> out.addAll(Family.snapshots(perType.get(t).toArray(Family[]::new))));
         return out;
     }

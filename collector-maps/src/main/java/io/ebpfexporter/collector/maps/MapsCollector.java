@@ -1,6 +1,8 @@
 package io.ebpfexporter.collector.maps;
 
+import io.ebpfexporter.core.BpfFd;
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.FdInfo;
@@ -15,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +45,7 @@ public final class MapsCollector implements Collector {
     private boolean useIterator;
     private Duration budget;
     private KernelNames names = KernelNames.STANDARD;
+    private boolean owners;
 
     @Override
     public String name() {
@@ -55,13 +59,14 @@ public final class MapsCollector implements Collector {
 
     @Override
     public List<Setting> settings() {
-        return List.of(COUNT_ENTRIES, COUNT_BUDGET, USE_ITERATOR);
+        return List.of(COUNT_ENTRIES, COUNT_BUDGET, USE_ITERATOR, ReferenceFamilies.OWNERS);
     }
 
     @Override
     public void configure(Settings settings) {
         countEntries = settings.bool(COUNT_ENTRIES);
         names = KernelNames.of(settings.naming());
+        owners = settings.bool(ReferenceFamilies.OWNERS);
         useIterator = settings.bool(USE_ITERATOR);
         budget = settings.duration(COUNT_BUDGET).orElseThrow();
         if (countEntries && useIterator) {
@@ -91,6 +96,7 @@ public final class MapsCollector implements Collector {
                 "1 for a map whose entry count this scrape left out: the count budget ran out, or"
                         + " concurrent deletes disturbed the count twice",
                 "map_id");
+        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.MAP, "map", "map_id", owners);
         Map<Integer, Long> kernelCounts = countEntries && useIterator ? MapElemCounts.read().orElse(Map.of()) : Map.of();
         ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
                 map -> Row.read(map, countEntries ? MapEntries.count(map, budget, kernelCounts) : null),
@@ -112,7 +118,10 @@ public final class MapsCollector implements Collector {
                     } else if (count != null && count.status() != EntryCount.Status.NOT_ITERABLE) {
                         truncated.add(1, id);
                     }
+                    references.add(m.id(), id);
                 }, scrape.readers());
-        return Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated);
+        List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated));
+        out.addAll(references.snapshots());
+        return out;
     }
 }

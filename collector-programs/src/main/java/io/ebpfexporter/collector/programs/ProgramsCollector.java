@@ -1,6 +1,8 @@
 package io.ebpfexporter.collector.programs;
 
+import io.ebpfexporter.core.BpfFd;
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.Host;
@@ -18,18 +20,22 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 
 /** Every loaded eBPF program, from {@code struct bpf_prog_info}, and the run statistics modes. */
 public final class ProgramsCollector implements Collector {
     /** What is read while a program is open; the series are made from it after. */
-    private record Row(ProgInfo info, long memlockBytes) {
+    private record Row(ProgInfo info, long memlockBytes, String fullName) {
     }
 
     private StatsMode statsMode = StatsMode.DISABLED;
     private StatsSwitch stats = new StatsSwitch(statsMode);
     private Naming naming = Naming.STANDARD;
+    private boolean owners;
+    private final FullNames fullNames = new FullNames();
 
     @Override
     public String name() {
@@ -43,13 +49,16 @@ public final class ProgramsCollector implements Collector {
 
     @Override
     public List<Setting> settings() {
-        return StatsMode.ALL;
+        List<Setting> all = new ArrayList<>(StatsMode.ALL);
+        all.add(ReferenceFamilies.OWNERS);
+        return all;
     }
 
     @Override
     public void configure(Settings settings) {
         statsMode = StatsMode.from(settings);
         naming = settings.naming();
+        owners = settings.bool(ReferenceFamilies.OWNERS);
         stats = new StatsSwitch(statsMode);
         try {
             stats.start();
@@ -98,8 +107,12 @@ public final class ProgramsCollector implements Collector {
                 "prog_id", "map_id");
         RunCounters runs = exportRunCounters(scrape.host()) ? new RunCounters(scrape, naming) : null;
         BootClock clock = BootClock.read(scrape.host());
+        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.PROGRAM, "program", "prog_id", owners);
+        Family fullName = scrape.info("ebpf_program_full_name_info", "The whole name of a program whose name the"
+                + " kernel cut at 15 characters: its first function's name in its BTF func info", "prog_id", "full_name");
+        Set<Integer> seen = new HashSet<>();
         ObjectWalk.forEach(scrape.host().objects(), ObjectKind.PROGRAMS,
-                program -> new Row(program.info(), program.fdinfo().number("memlock")),
+                program -> new Row(program.info(), program.fdinfo().number("memlock"), fullNames.of(program)),
                 row -> {
                     ProgInfo p = row.info();
                     String id = Integer.toUnsignedString(p.id());
@@ -118,15 +131,22 @@ public final class ProgramsCollector implements Collector {
                         recursionMisses.add(p.recursionMisses(), id);
                     }
                     p.mapIds().forEach(mapId -> usesMap.add(id, Integer.toUnsignedString(mapId)));
+                    references.add(p.id(), id);
+                    seen.add(p.id());
+                    if (!row.fullName().isEmpty()) {
+                        fullName.add(id, row.fullName());
+                    }
                     if (runs != null && p.runCnt() != StructView.ABSENT) {
                         runs.add(id, p);
                     }
                 }, scrape.readers());
+        fullNames.retain(seen);
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(
-                info, verified, jited, translated, memlock, loaded, recursionMisses, usesMap));
+                info, fullName, verified, jited, translated, memlock, loaded, recursionMisses, usesMap));
         if (runs != null) {
             out.addAll(runs.snapshots());
         }
+        out.addAll(references.snapshots());
         out.addAll(Family.snapshots(statsState(scrape)));
         return out;
     }

@@ -84,4 +84,20 @@ class ProgramsCollectorTest {
             }
         }
     }
+
+    /** A name the kernel cut at 15 characters is completed from BTF func info, as bpftool shows it. */
+    @Test
+    void aCutNameIsCompletedFromItsFuncInfoAsBpftoolShowsIt() throws Exception {
+        String function = "tn_a_function_name_of_30_chars";
+        try (Fixtures fx = new Fixtures()) {
+            var cut = fx.programWithFuncInfo(function);
+            var whole = fx.programWithFuncInfo("tn_short_name");
+            String metrics = Scrapes.text(new ProgramsCollector());
+            assertTrue(metrics.contains("ebpf_program_full_name_info{full_name=\"" + function + "\",prog_id=\""
+                    + cut.id() + "\"} 1"), metrics);
+            assertEquals(function, Bpftool.field(Bpftool.show("prog", cut.id()), "name"), "bpftool's full name");
+            assertFalse(metrics.contains("full_name_info{full_name=\"tn_short_name\""), "a whole name needs none");
+            assertTrue(metrics.contains("prog_id=\"" + whole.id() + "\",prog_name=\"tn_short_name\""), metrics);
+        }
+    }
 }

@@ -48,6 +48,14 @@ public final class Bpf {
         return issue(command);
     }
 
+    /** BPF_OBJ_GET: an fd of the object pinned at {@code path}, opened with {@code fileFlags} (BPF_F_RDONLY). */
+    public int objGet(String path, int fileFlags) {
+        byte[] bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        NativeBuffer name = NativeBuffer.of(java.util.Arrays.copyOf(bytes, bytes.length + 1));
+        return call(Command.OBJ_GET, a -> a.putPointer(BpfAttr.ObjPath.PATHNAME, name)
+                .put(BpfAttr.ObjPath.FILE_FLAGS, fileFlags));
+    }
+
     /**
      * Fills the first {@code size} bytes of {@code info} with the object's info struct
      * (BPF_OBJ_GET_INFO_BY_FD) and returns how many the kernel filled: fewer on an older kernel.

@@ -9,6 +9,17 @@ public final class BpfAttr {
     private BpfAttr() {
     }
 
+    /** BPF_OBJ_PIN, BPF_OBJ_GET: a path in bpffs and the object's fd. */
+    public static final class ObjPath {
+        private static final Struct S = new Struct("bpf_attr(OBJ_PIN/OBJ_GET)");
+        public static final Field PATHNAME = S.pointer("pathname", 0, "4.4");
+        public static final Field BPF_FD = S.u32("bpf_fd", 8, "4.4");
+        public static final Field FILE_FLAGS = S.u32("file_flags", 12, "4.15");
+
+        private ObjPath() {
+        }
+    }
+
     /** BPF_MAP_CREATE. */
     public static final class MapCreate {
         private static final Struct S = new Struct("bpf_attr(MAP_CREATE)");
@@ -60,6 +71,10 @@ public final class BpfAttr {
         public static final Field LICENSE = S.pointer("license", 16, "3.18");
         public static final Field PROG_NAME = S.bytes("prog_name", 48, 16, "4.15");
         public static final Field EXPECTED_ATTACH_TYPE = S.u32("expected_attach_type", 68, "4.17");
+        public static final Field PROG_BTF_FD = S.u32("prog_btf_fd", 72, "5.0");
+        public static final Field FUNC_INFO_REC_SIZE = S.u32("func_info_rec_size", 76, "5.0");
+        public static final Field FUNC_INFO = S.pointer("func_info", 80, "5.0");
+        public static final Field FUNC_INFO_CNT = S.u32("func_info_cnt", 88, "5.0");
         public static final Field ATTACH_BTF_ID = S.u32("attach_btf_id", 108, "5.5");
 
         private ProgLoad() {

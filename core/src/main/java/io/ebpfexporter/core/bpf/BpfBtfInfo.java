@@ -7,6 +7,7 @@ package io.ebpfexporter.core.bpf;
 public final class BpfBtfInfo {
     private static final Struct S = new Struct("bpf_btf_info");
 
+    public static final Field BTF = S.pointer("btf", 0, "4.18");
     public static final Field BTF_SIZE = S.u32("btf_size", 8, "4.18");
     public static final Field ID = S.u32("id", 12, "4.18");
     public static final Field NAME = S.pointer("name", 16, "5.11");

@@ -15,6 +15,9 @@ public final class BpfProgInfo {
     public static final Field MAP_IDS = S.pointer("map_ids", 56, "4.15");
     public static final Field NAME = S.bytes("name", 64, 16, "4.15");
     public static final Field BTF_ID = S.u32("btf_id", 128, "5.0");
+    public static final Field FUNC_INFO_REC_SIZE = S.u32("func_info_rec_size", 132, "5.0");
+    public static final Field FUNC_INFO = S.pointer("func_info", 136, "5.0");
+    public static final Field NR_FUNC_INFO = S.u32("nr_func_info", 144, "5.0");
     public static final Field RUN_TIME_NS = S.u64("run_time_ns", 192, "5.1");
     public static final Field RUN_CNT = S.u64("run_cnt", 200, "5.1");
     public static final Field RECURSION_MISSES = S.u64("recursion_misses", 208, "5.12");

@@ -8,6 +8,8 @@ public enum Command {
     MAP_DELETE_ELEM(3),
     MAP_GET_NEXT_KEY(4),
     PROG_LOAD(5),
+    OBJ_PIN(6),
+    OBJ_GET(7),
     PROG_TEST_RUN(10),
     PROG_GET_NEXT_ID(11),
     MAP_GET_NEXT_ID(12),

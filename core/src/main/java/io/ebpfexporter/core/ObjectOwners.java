@@ -1,0 +1,112 @@
+package io.ebpfexporter.core;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which processes hold an fd to which BPF object: every {@code /proc/<pid>/fd} link read, and the fdinfo of
+ * those that are BPF objects (bpftool's answer, which it gets from a task_file iterator; /proc works on
+ * every kernel and needs no program of the exporter's own). Host pids, as this process's /proc shows them;
+ * the exporter's own fds are left out. A process or fd gone mid-scan is skipped.
+ */
+public final class ObjectOwners {
+    /** A process holding an object: its pid and its thread-group leader's comm. */
+    public record Owner(int pid, String comm) {
+    }
+
+    /** How long one scan may take; a scan cut short says so ({@link #truncated()}) and keeps what it found. */
+    public static final Duration BUDGET = Duration.ofSeconds(2);
+    private static final ObjectOwners NONE = new ObjectOwners(Map.of(), false);
+
+    private final Map<BpfFd.Kind, Map<Integer, Set<Owner>>> owners;
+    private final boolean truncated;
+
+    private ObjectOwners(Map<BpfFd.Kind, Map<Integer, Set<Owner>>> owners, boolean truncated) {
+        this.owners = owners;
+        this.truncated = truncated;
+    }
+
+    /** Whether the scan ran out of {@link #BUDGET} before it read every process. */
+    public boolean truncated() {
+        return truncated;
+    }
+
+    public static ObjectOwners none() {
+        return NONE;
+    }
+
+    /** Scans {@code host}'s /proc within {@link #BUDGET}. */
+    public static ObjectOwners scan(Host host) {
+        long deadline = System.nanoTime() + BUDGET.toNanos();
+        Map<BpfFd.Kind, Map<Integer, Set<Owner>>> found = new HashMap<>();
+        long self = ProcessHandle.current().pid();
+        Path proc = host.path("/proc");
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(proc, ObjectOwners::isPid)) {
+            for (Path process : processes) {
+                if (System.nanoTime() > deadline) {
+                    return new ObjectOwners(found, true);
+                }
+                int pid = Integer.parseInt(process.getFileName().toString());
+                if (pid != self) {
+                    scanProcess(process, pid, found);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return NONE; // no /proc to read (a replayed host)
+        }
+        return new ObjectOwners(found, false);
+    }
+
+    private static boolean isPid(Path entry) {
+        String name = entry.getFileName().toString();
+        return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
+    }
+
+    private static void scanProcess(Path process, int pid, Map<BpfFd.Kind, Map<Integer, Set<Owner>>> found) {
+        Owner owner = null;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
+            for (Path fd : fds) {
+                var object = BpfFd.read(fd, process.resolve("fdinfo").resolve(fd.getFileName()));
+                if (object.isEmpty()) {
+                    continue;
+                }
+                if (owner == null) {
+                    owner = new Owner(pid, comm(process));
+                }
+                found.computeIfAbsent(object.get().kind(), k -> new HashMap<>())
+                        .computeIfAbsent(object.get().id(), i -> new LinkedHashSet<>()).add(owner);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process ended, or its fds are not ours to read
+        }
+    }
+
+    private static String comm(Path process) {
+        try {
+            return new String(Files.readAllBytes(process.resolve("comm")), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The processes holding object {@code id} of {@code kind}, in pid order. */
+    public List<Owner> of(BpfFd.Kind kind, int id) {
+        Set<Owner> set = owners.getOrDefault(kind, Map.of()).get(id);
+        if (set == null) {
+            return List.of();
+        }
+        List<Owner> list = new ArrayList<>(set);
+        list.sort((a, b) -> Integer.compare(a.pid(), b.pid()));
+        return list;
+    }
+}

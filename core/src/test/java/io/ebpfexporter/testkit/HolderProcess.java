@@ -1,0 +1,122 @@
+package io.ebpfexporter.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Another process holding BPF objects, for owner tests (the test's own process is the exporter, whose fds
+ * are never owners): python3 makes an array map, a raw_tracepoint program and its link through bpf(2),
+ * opens {@code extraFds} more fds of /dev/null, names itself {@code tn_holder}, then forks an heir
+ * ({@code tn_heir}) that inherits only the map. Both live until {@link #close()}; {@link #endHeir()} ends
+ * the heir alone.
+ */
+public final class HolderProcess implements AutoCloseable {
+    private static final String SCRIPT = """
+            import ctypes, os, struct, sys, signal
+            libc = ctypes.CDLL(None, use_errno=True)
+            def bpf(cmd, attr):
+                buf = ctypes.create_string_buffer(attr, 128)
+                r = libc.syscall(321, cmd, buf, 128)
+                if r < 0:
+                    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+                return r, buf
+            def obj_id(fd):
+                info = ctypes.create_string_buffer(64)
+                bpf(15, struct.pack("IIQ", fd, 64, ctypes.addressof(info)))
+                return struct.unpack_from("I", info.raw, 4)[0]
+            def name(comm):
+                libc.prctl(15, ctypes.c_char_p(comm), 0, 0, 0)
+            m, _ = bpf(0, struct.pack("IIII", 2, 4, 8, 4))
+            insns = ctypes.create_string_buffer(struct.pack("<BBhiBBhi", 0xb7, 0, 0, 0, 0x95, 0, 0, 0))
+            lic = ctypes.create_string_buffer(b"GPL")
+            p, _ = bpf(5, struct.pack("IIQQ", 17, 2, ctypes.addressof(insns), ctypes.addressof(lic)))
+            tp = ctypes.create_string_buffer(b"sched_process_exec")
+            l, _ = bpf(17, struct.pack("QI", ctypes.addressof(tp), p))
+            extra = [os.open("/dev/null", os.O_RDONLY) for _ in range(int(sys.argv[1]))]
+            name(b"tn_holder")
+            heir = os.fork()
+            if heir == 0:
+                name(b"tn_heir")
+                os.close(p); os.close(l)
+                signal.pause()
+            print("ready", os.getpid(), heir, obj_id(m), obj_id(p), obj_id(l), flush=True)
+            sys.stdin.read()
+            os.kill(heir, signal.SIGKILL)
+            """;
+
+    private final Process process;
+    private final int pid;
+    private final int heirPid;
+    private final int mapId;
+    private final int progId;
+    private final int linkId;
+
+    public HolderProcess(int extraFds) throws IOException {
+        Path script = Files.createTempFile("holder", ".py");
+        Files.writeString(script, SCRIPT);
+        process = new ProcessBuilder(Kernel.requireTool("python3"), script.toString(), Integer.toString(extraFds))
+                .redirectErrorStream(true).start();
+        String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        Files.delete(script);
+        if (line == null || !line.startsWith("ready ")) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the holder did not start: " + line);
+        }
+        String[] f = line.split(" ");
+        pid = Integer.parseInt(f[1]);
+        heirPid = Integer.parseInt(f[2]);
+        mapId = Integer.parseInt(f[3]);
+        progId = Integer.parseInt(f[4]);
+        linkId = Integer.parseInt(f[5]);
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public int heirPid() {
+        return heirPid;
+    }
+
+    public int mapId() {
+        return mapId;
+    }
+
+    public int progId() {
+        return progId;
+    }
+
+    public int linkId() {
+        return linkId;
+    }
+
+    /** Ends the heir and waits until it is gone from /proc. */
+    public void endHeir() throws InterruptedException {
+        ProcessHandle.of(heirPid).ifPresent(ProcessHandle::destroyForcibly);
+        for (int i = 0; i < 500 && holdsFiles(heirPid); i++) {
+            Thread.sleep(10); // a killed heir stays a zombie (nobody reaps it), but without files
+        }
+    }
+
+    private static boolean holdsFiles(int pid) {
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.findAny().isPresent();
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException, IOException {
+        process.getOutputStream().close();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        ProcessHandle.of(heirPid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+}
