@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Another process holding BPF objects, for owner tests (the test's own process is the exporter, whose fds
  * are never owners): python3 makes an array map, a raw_tracepoint program and its link through bpf(2),
- * opens {@code extraFds} more fds of /dev/null, names itself {@code tn_holder}, then forks an heir
+ * opens {@code fds} more fds of /dev/null (its soft fd limit raised for them), names itself {@code tn_holder}, then forks an heir
  * ({@code tn_heir}) that inherits only the map. Both live until {@link #close()}; {@link #endHeir()} ends
  * the heir alone.
  */
 public final class HolderProcess implements AutoCloseable {
     private static final String SCRIPT = """
-            import ctypes, os, struct, sys, signal
+            import ctypes, os, resource, struct, sys, signal
             libc = ctypes.CDLL(None, use_errno=True)
             def bpf(cmd, attr):
                 buf = ctypes.create_string_buffer(attr, 128)
@@ -37,14 +37,18 @@ public final class HolderProcess implements AutoCloseable {
             p, _ = bpf(5, struct.pack("IIQQ", 17, 2, ctypes.addressof(insns), ctypes.addressof(lic)))
             tp = ctypes.create_string_buffer(b"sched_process_exec")
             l, _ = bpf(17, struct.pack("QI", ctypes.addressof(tp), p))
-            extra = [os.open("/dev/null", os.O_RDONLY) for _ in range(int(sys.argv[1]))]
+            soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            want = int(sys.argv[1]) + 64
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
+            limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+            extra = [os.open("/dev/null", os.O_RDONLY) for _ in range(min(int(sys.argv[1]), limit - 64))]
             name(b"tn_holder")
             heir = os.fork()
             if heir == 0:
                 name(b"tn_heir")
                 os.close(p); os.close(l)
                 signal.pause()
-            print("ready", os.getpid(), heir, obj_id(m), obj_id(p), obj_id(l), flush=True)
+            print("ready", os.getpid(), heir, obj_id(m), obj_id(p), obj_id(l), len(extra), flush=True)
             sys.stdin.read()
             os.kill(heir, signal.SIGKILL)
             """;
@@ -55,17 +59,21 @@ public final class HolderProcess implements AutoCloseable {
     private final int mapId;
     private final int progId;
     private final int linkId;
+    private final int extraFds;
 
-    public HolderProcess(int extraFds) throws IOException {
+    public HolderProcess(int fds) throws IOException {
         Path script = Files.createTempFile("holder", ".py");
         Files.writeString(script, SCRIPT);
-        process = new ProcessBuilder(Kernel.requireTool("python3"), script.toString(), Integer.toString(extraFds))
+        process = new ProcessBuilder(Kernel.requireTool("python3"), script.toString(), Integer.toString(fds))
                 .redirectErrorStream(true).start();
-        String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
         Files.delete(script);
         if (line == null || !line.startsWith("ready ")) {
+            StringBuilder rest = new StringBuilder();
+            out.lines().forEach(l -> rest.append('\n').append(l)); // the traceback, once python has ended
             process.destroyForcibly();
-            throw new IllegalStateException("the holder did not start: " + line);
+            throw new IllegalStateException("the holder did not start: " + line + rest);
         }
         String[] f = line.split(" ");
         pid = Integer.parseInt(f[1]);
@@ -73,6 +81,12 @@ public final class HolderProcess implements AutoCloseable {
         mapId = Integer.parseInt(f[3]);
         progId = Integer.parseInt(f[4]);
         linkId = Integer.parseInt(f[5]);
+        this.extraFds = Integer.parseInt(f[6]);
+    }
+
+    /** The /dev/null fds it opened: as many as asked, or fewer under a lower RLIMIT_NOFILE hard limit. */
+    public int extraFds() {
+        return extraFds;
     }
 
     public int pid() {
