@@ -45,6 +45,32 @@ class ReferencesKernelTest {
         }
     }
 
+    /** The task_file iterator, where this kernel runs it, finds what /proc shows, and nothing less. */
+    @Test
+    void theIteratorFindsWhatProcShows() throws Exception {
+        Kernel.requireBpf();
+        var plan = TaskFileIterator.plan();
+        if (plan.isEmpty()) {
+            System.out.println("ReferencesKernelTest: this kernel's BTF lacks what the task_file iterator needs;"
+                    + " owners come from /proc");
+            return;
+        }
+        try (HolderProcess holder = new HolderProcess(100)) {
+            List<TaskFileIterator.Held> held = TaskFileIterator.read(plan.get());
+            ObjectOwners proc = ObjectOwners.scanProc(Host.LIVE);
+            for (BpfFd.Kind kind : new BpfFd.Kind[] {BpfFd.Kind.MAP, BpfFd.Kind.PROGRAM, BpfFd.Kind.LINK}) {
+                int id = switch (kind) {
+                    case MAP -> holder.mapId();
+                    case PROGRAM -> holder.progId();
+                    default -> holder.linkId();
+                };
+                List<Integer> fromIterator = held.stream().filter(h -> h.kind() == kind && h.id() == id)
+                        .map(TaskFileIterator.Held::tgid).distinct().sorted().toList();
+                assertEquals(pids(proc.of(kind, id)), fromIterator, kind + " " + id);
+            }
+        }
+    }
+
     @Test
     void theExportersOwnFdsAreNeverOwners() {
         Kernel.requireBpf();
