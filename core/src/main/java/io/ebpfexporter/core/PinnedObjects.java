@@ -78,8 +78,8 @@ public final class PinnedObjects {
                                 return FileVisitResult.CONTINUE;
                             }
                         });
-            } catch (IOException e) {
-                // the mount went away
+            } catch (IOException | RuntimeException e) {
+                // the mount went away, or a pin changed under the walk: the pins found so far stand
             }
         }
         return new PinnedObjects(found, entries[0] > MAX_ENTRIES);

@@ -5,7 +5,6 @@ import io.ebpfexporter.core.OpenObject;
 import io.ebpfexporter.core.ProgInfo;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.BpfBtfInfo;
-import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.BpfProgInfo;
 import io.ebpfexporter.core.bpf.Command;
 import io.ebpfexporter.core.bpf.NativeBuffer;
@@ -54,8 +53,8 @@ final class FullNames {
             }
             String name = KernelBtf.parse(btf(bpf, btfId)).name(record.view().getInt(4));
             return name;
-        } catch (BpfException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            return ""; // gone meanwhile, or BTF this reader does not follow
+        } catch (RuntimeException e) { // a BpfException, or BTF this reader does not follow
+            return ""; // the name is optional; the scrape is not
         }
     }
 
