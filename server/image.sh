@@ -25,7 +25,7 @@ module_name() { # a jar's module name; also for multi-release jars, automatic mo
 # (a manifest name, no descriptor): give each the descriptor jdeps derives from its classes, so that the
 # whole application is linked into the runtime, where CDS and the AOT cache can hold its module graph.
 automatic=$(for jar in "$work"/lib/*.jar; do
-  "$java_home/bin/jar" --describe-module --file "$jar" | grep -q 'automatic' && echo "$jar"; done)
+  "$java_home/bin/jar" --describe-module --file "$jar" | grep 'automatic' >/dev/null && echo "$jar"; done)
 if [ -n "$automatic" ]; then
   # shellcheck disable=SC2086
   "$java_home/bin/jdeps" --generate-module-info "$work/module-info" --module-path "$work/lib" \
@@ -112,7 +112,7 @@ train() {
   wait "$pid" || true
   [ -f "$aot" ]
 }
-if ! "$out/runtime/bin/java" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q " AOTCacheOutput "; then
+if ! "$out/runtime/bin/java" -XX:+PrintFlagsFinal -version 2>/dev/null | grep " AOTCacheOutput " >/dev/null; then
   echo "image: no AOT cache (the JDK at $java_home is older than 25)"
 elif ! command -v curl >/dev/null 2>&1; then
   echo "image: no AOT cache (the training run needs curl)"
