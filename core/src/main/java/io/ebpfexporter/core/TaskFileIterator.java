@@ -1,8 +1,6 @@
 package io.ebpfexporter.core;
 
-import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.BpfException;
-import io.ebpfexporter.core.bpf.NativeBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,8 +19,6 @@ import java.util.OptionalInt;
  * the kernel lacks what it needs (BTF, the iterator) {@link ObjectOwners} reads /proc instead.
  */
 final class TaskFileIterator {
-    private static final int PROG_TYPE_TRACING = 26;
-    private static final int ATTACH_TRACE_ITER = 28;
     private static final int HELPER_PROBE_READ_KERNEL = 113;
     private static final int HELPER_SEQ_WRITE = 127;
     private static final int RECORD = 12;
@@ -70,43 +66,13 @@ final class TaskFileIterator {
 
     /** Runs the iterator once; a kernel that refuses the program throws {@link BpfException}. */
     static List<Held> read(Plan plan) {
-        NativeBuffer code = NativeBuffer.of(program(plan));
-        Bpf bpf = new Bpf();
-        int prog = -1;
-        int link = -1;
-        int iter = -1;
-        try {
-            prog = OwnObjects.create(ObjectKind.PROGRAMS,
-                    () -> bpf.progLoad(PROG_TYPE_TRACING, code, "ebpf_exp_owners", ATTACH_TRACE_ITER, plan.iterFunc()));
-            int progFd = prog;
-            link = OwnObjects.create(ObjectKind.LINKS, () -> bpf.linkCreate(progFd, 0, ATTACH_TRACE_ITER, a -> { }));
-            iter = bpf.iterCreate(link);
-            return drain(iter);
-        } finally {
-            Bpf.close(iter);
-            Bpf.close(link);
-            Bpf.close(prog);
-        }
-    }
-
-    private static List<Held> drain(int iter) {
         List<Held> held = new ArrayList<>();
-        NativeBuffer buffer = new NativeBuffer(64 * 1024);
-        byte[] carry = new byte[0];
-        int n;
-        while ((n = Bpf.read(iter, buffer)) > 0) {
-            ByteBuffer chunk = ByteBuffer.allocate(carry.length + n).order(ByteOrder.nativeOrder());
-            chunk.put(carry).put(buffer.view().slice(0, n));
-            int whole = chunk.capacity() / RECORD * RECORD;
-            for (int at = 0; at < whole; at += RECORD) {
-                int kind = chunk.getInt(at + 4);
-                if (kind > 0 && kind < KINDS.length) {
-                    held.add(new Held(chunk.getInt(at), KINDS[kind], chunk.getInt(at + 8)));
-                }
+        IterProgram.run(program(plan), "ebpf_exp_owners", plan.iterFunc(), RECORD, (chunk, at) -> {
+            int kind = chunk.getInt(at + 4);
+            if (kind > 0 && kind < KINDS.length) {
+                held.add(new Held(chunk.getInt(at), KINDS[kind], chunk.getInt(at + 8)));
             }
-            carry = new byte[chunk.capacity() - whole];
-            chunk.get(whole, carry);
-        }
+        });
         return held;
     }
 

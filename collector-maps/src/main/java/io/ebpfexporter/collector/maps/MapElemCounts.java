@@ -2,12 +2,9 @@ package io.ebpfexporter.collector.maps;
 
 import io.ebpfexporter.core.KernelBtf;
 import io.ebpfexporter.core.KernelLimits;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.OwnObjects;
-import io.ebpfexporter.core.bpf.Bpf;
+import io.ebpfexporter.core.IterProgram;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.Errno;
-import io.ebpfexporter.core.bpf.NativeBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,12 +18,10 @@ import java.util.OptionalInt;
  * {@code iter/bpf_map} program (15 instructions, assembled here) calls the kfunc
  * {@code bpf_map_sum_elem_count} and writes {@code {u64 map_id, u64 count}} per map into the iterator's
  * seq file, which one read() drains (about 250 ns per map here, whatever the maps hold). The program
- * and its link live only for the call and are hidden from the collectors ({@link OwnObjects}). Kernels
+ * and its link live only for the call and are hidden from the collectors ({@link IterProgram}). Kernels
  * without the kfunc (before 6.6) or refusing the program make this unavailable, once, with a warning.
  */
 final class MapElemCounts {
-    private static final int PROG_TYPE_TRACING = 26;
-    private static final int ATTACH_TRACE_ITER = 28;
     private static final int HELPER_SEQ_WRITE = 127;
     private static final int PSEUDO_KFUNC_CALL = 2;
     private static final int RECORD = 16;
@@ -126,41 +121,9 @@ final class MapElemCounts {
     }
 
     private static Map<Integer, Long> run(Plan plan) {
-        NativeBuffer code = NativeBuffer.of(program(plan.kfunc, plan.ctxMeta, plan.ctxMap, plan.metaSeq, plan.mapId));
-        Bpf bpf = new Bpf();
-        int prog = -1;
-        int link = -1;
-        int iter = -1;
-        try {
-            prog = OwnObjects.create(ObjectKind.PROGRAMS,
-                    () -> bpf.progLoad(PROG_TYPE_TRACING, code, "ebpf_exp_count", ATTACH_TRACE_ITER, plan.iterFunc));
-            int progFd = prog;
-            link = OwnObjects.create(ObjectKind.LINKS, () -> bpf.linkCreate(progFd, 0, ATTACH_TRACE_ITER, a -> { }));
-            iter = bpf.iterCreate(link);
-            return drain(iter);
-        } finally {
-            Bpf.close(iter);
-            Bpf.close(link);
-            Bpf.close(prog);
-        }
-    }
-
-    /** Reads {@code {u64 id, u64 count}} records to the end; a record may straddle two reads. */
-    private static Map<Integer, Long> drain(int iter) {
         Map<Integer, Long> counts = new HashMap<>();
-        NativeBuffer buffer = new NativeBuffer(64 * 1024);
-        byte[] carry = new byte[0];
-        int n;
-        while ((n = Bpf.read(iter, buffer)) > 0) {
-            ByteBuffer chunk = ByteBuffer.allocate(carry.length + n).order(ByteOrder.nativeOrder());
-            chunk.put(carry).put(buffer.view().slice(0, n));
-            int whole = chunk.capacity() / RECORD * RECORD;
-            for (int at = 0; at < whole; at += RECORD) {
-                counts.put((int) chunk.getLong(at), chunk.getLong(at + 8));
-            }
-            carry = new byte[chunk.capacity() - whole];
-            chunk.get(whole, carry);
-        }
+        IterProgram.run(program(plan.kfunc, plan.ctxMeta, plan.ctxMap, plan.metaSeq, plan.mapId), "ebpf_exp_count",
+                plan.iterFunc, RECORD, (chunk, at) -> counts.put((int) chunk.getLong(at), chunk.getLong(at + 8)));
         return counts;
     }
 }
