@@ -154,9 +154,11 @@ final class Exporter implements AutoCloseable {
         List<Collector> enabled = configure(chosen, config);
 
         BuildInfo build = BuildInfo.load();
-        MetricsEndpoint metrics = new MetricsEndpoint(new Scrape(enabled, build, Host.LIVE, ScrapeThreads.HOST,
-                config.exporterMetrics() ? ExporterHealth.create() : ExporterHealth.none()), ScrapeThreads.HOST);
+        Scrape scrape = new Scrape(enabled, build, Host.LIVE, ScrapeThreads.HOST,
+                config.exporterMetrics() ? ExporterHealth.create() : ExporterHealth.none());
+        MetricsEndpoint metrics = new MetricsEndpoint(scrape, ScrapeThreads.HOST);
         LandingPage landing = new LandingPage(metricsPath, build);
+        LiveView live = new LiveView(scrape);
         BasicAuth auth = new BasicAuth(web.users());
         WebServer server;
         ListenAddress current = listeners.get(0);
@@ -173,7 +175,8 @@ final class Exporter implements AutoCloseable {
                             .any(metricsPath, (request, response) -> response.status(Status.METHOD_NOT_ALLOWED_405)
                                     .header(HeaderNames.ALLOW, "GET, HEAD").send())
                             .route(Method.GET, "/", landing)
-                            .route(Method.HEAD, "/", landing);
+                            .route(Method.HEAD, "/", landing)
+                            .route(Method.GET, "/live.json", live);
                 };
                 if (i == 0) {
                     builder.host(address.host()).port(address.port()).routing(routes);

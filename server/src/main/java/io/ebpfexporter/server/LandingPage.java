@@ -5,25 +5,34 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** {@code GET /}: the exporter's name, version and a link to the metrics path. */
+/**
+ * {@code GET /}: the exporter's name, version, a link to the metrics path, and the live view: the page
+ * reads {@link LiveView}'s {@code live.json} every few seconds and renders its tables (plain HTML and a
+ * little JavaScript, served from the image).
+ */
 final class LandingPage implements Handler {
     private final byte[] html;
 
     LandingPage(String metricsPath, BuildInfo build) {
-        String escapedPath = metricsPath.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
-        this.html = ("""
-                <!DOCTYPE html>
-                <html>
-                <head><meta charset="utf-8"><title>eBPF Exporter</title></head>
-                <body>
-                <h1>eBPF Exporter</h1>
-                <p>Prometheus exporter for the Linux eBPF subsystem, version %s (revision %s).</p>
-                <p><a href="%s">Metrics</a></p>
-                </body>
-                </html>
-                """).formatted(build.version(), build.revision(), escapedPath).getBytes(StandardCharsets.UTF_8);
+        this.html = template().replace("@VERSION@", escape(build.version())).replace("@REVISION@", escape(build.revision()))
+                .replace("@METRICS_PATH@", escape(metricsPath)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String template() {
+        try (InputStream in = LandingPage.class.getResourceAsStream("landing.html")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the landing page is missing from the image", e);
+        }
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     @Override

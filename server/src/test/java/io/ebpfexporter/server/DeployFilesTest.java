@@ -51,6 +51,16 @@ class DeployFilesTest {
     }
 
     @Test
+    void rulesPassPromtoolAndTheirUnitTests() throws Exception {
+        String promtool = Kernel.requireTool("promtool");
+        Path rules = DEPLOY.resolve("prometheus");
+        assertTrue(run(promtool, "check", "rules", rules.resolve("ebpf-exporter-rules.yml").toString(),
+                rules.resolve("ebpf-exporter-alerts.yml").toString()).contains("SUCCESS: 8 rules found"));
+        assertTrue(run(promtool, "test", "rules", rules.resolve("tests/ebpf-exporter-rules.test.yml").toString())
+                .contains("SUCCESS"));
+    }
+
+    @Test
     void exampleConfigRuns() throws Exception {
         Kernel.requireBpf();
         String metrics = scrapeWith(DEPLOY.resolve("config.yaml"));

@@ -72,11 +72,15 @@ class WebConfigTest {
     }
 
     private static Curl curl(ExporterProcess exporter, String scheme, String... options) throws Exception {
+        return curlPath(exporter, scheme, "/metrics", options);
+    }
+
+    private static Curl curlPath(ExporterProcess exporter, String scheme, String path, String... options) throws Exception {
         Path headers = Files.createTempFile(pki, "headers", ".txt");
         List<String> command = new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "-D", headers.toString(),
                 "-w", "%{http_code}", "--max-time", "20", "--cacert", pki.resolve("ca.crt").toString()));
         command.addAll(List.of(options));
-        command.add(scheme + "://127.0.0.1:" + exporter.port() + "/metrics");
+        command.add(scheme + "://127.0.0.1:" + exporter.port() + path);
         Process p = new ProcessBuilder(command).start();
         String status = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -104,6 +108,10 @@ class WebConfigTest {
             Curl anonymous = curl(exporter, "https");
             assertEquals("401", anonymous.status());
             assertTrue(anonymous.headers().toLowerCase().contains("www-authenticate: basic"), anonymous.headers());
+            for (String path : List.of("/", "/live.json")) {
+                assertEquals("200", curlPath(exporter, "https", path, "-u", "alice:alice-secret").status(), path);
+                assertEquals("401", curlPath(exporter, "https", path).status(), path);
+            }
             Curl plain = curl(exporter, "http", "-u", "alice:alice-secret");
             assertEquals("400", plain.status(), "plain HTTP on the TLS port gets a plain answer, not TLS bytes");
             assertEquals(0, plain.exit(), "a whole answer, no reset");

@@ -161,14 +161,17 @@ public final class ProgramsCollector implements Collector {
                 "1 if program run statistics are known to be counting now: this exporter holds them on"
                         + " (stats.mode enabled, or inside a sample window) or kernel.bpf_stats_enabled is 1");
         enabled.add(stats.holding() || RunTimeStats.sysctlEnabled(scrape.host()) ? 1 : 0);
+        Family mode = scrape.info("ebpf_exporter_program_stats_mode_info",
+                "collectors.programs.stats.mode as configured: disabled, enabled or sample", "mode");
+        mode.add(statsMode.kind().name().toLowerCase(Locale.ROOT));
         if (statsMode.kind() != StatsMode.Kind.SAMPLE) {
-            return new Family[] {enabled};
+            return new Family[] {enabled, mode};
         }
         Family ratio = scrape.gauge("ebpf_exporter_program_stats_sample_ratio",
                 "Share of the time run statistics count: stats.sample_duration / stats.sample_interval, or 1 while"
                         + " kernel.bpf_stats_enabled is 1 (counting then never stops); rates read low by this factor");
         ratio.add(RunTimeStats.sysctlEnabled(scrape.host()) ? 1 : statsMode.sampleRatio());
-        return new Family[] {enabled, ratio};
+        return new Family[] {enabled, mode, ratio};
     }
 
     @Override
