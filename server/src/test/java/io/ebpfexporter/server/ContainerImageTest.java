@@ -1,49 +1,91 @@
 package io.ebpfexporter.server;
 
+import com.github.dockerjava.api.model.Capability;
+import io.ebpfexporter.testkit.Fixtures;
+import io.ebpfexporter.testkit.Kernel;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
-import org.testcontainers.junit.jupiter.Testcontainers;
 
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Builds deploy/Containerfile around the runtime image and scrapes the container. Optional: it is
- * skipped where no Docker engine runs (as on this project's CI machines), and before the first
- * mvn package (which builds the image after the tests).
+ * Builds deploy/Containerfile around the runtime image and runs it as the DaemonSet does: host network,
+ * every capability dropped but SYS_ADMIN, the engine's default seccomp profile, a read-only root with a
+ * tmpfs /tmp. A scrape must pass promtool and list a fixture program. It runs after {@code mvn package}
+ * (Maven's integration-test phase), through Testcontainers against a Docker API: podman's in CI
+ * (.ci/run starts {@code podman system service}; EBPF_EXPORTER_CONTAINER_BASE names its local base image).
  */
-@Testcontainers(disabledWithoutDocker = true)
 class ContainerImageTest {
     private static final Path BASE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
 
+    private static void requireEngine() {
+        if (DockerClientFactory.instance().isDockerAvailable()) {
+            return;
+        }
+        String problem = "no Docker API to build and run the image (start one, e.g. podman system service, and set"
+                + " DOCKER_HOST, as .ci/run does)";
+        if (Kernel.required()) {
+            Assertions.fail(problem + " (EBPF_EXPORTER_REQUIRE_KERNEL=1 forbids skipping)");
+        }
+        Assumptions.abort(problem);
+    }
+
     @Test
-    void containerServesMetrics() throws Exception {
+    void theImageRunsWithTheDaemonSetsPrivilegesAndItsScrapePassesPromtool() throws Exception {
+        Kernel.requireBpf();
+        String promtool = Kernel.requireTool("promtool");
         Assumptions.assumeTrue(Files.isDirectory(BASE.resolve("target/image/ebpf-exporter")),
-                "the runtime image is built by mvn package, after the tests: run mvn package first");
-        var image = new ImageFromDockerfile("ebpf-exporter-test", true)
+                "the runtime image is built by mvn package, after the unit tests: run mvn verify");
+        requireEngine();
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        var image = new ImageFromDockerfile("localhost/ebpf-exporter-test", true)
                 .withFileFromPath("server/deploy/Containerfile", BASE.resolve("deploy/Containerfile"))
                 .withFileFromPath("server/target/image/ebpf-exporter", BASE.resolve("target/image/ebpf-exporter"))
-                .withDockerfilePath("server/deploy/Containerfile");
-        try (var container = new GenericContainer<>(image)
-                .withPrivilegedMode(true)
-                .withExposedPorts(11000)
-                .waitingFor(Wait.forLogMessage(".*listening on http://.*", 1))) {
+                .withDockerfilePath("server/deploy/Containerfile")
+                .withBuildArg("BASE", System.getenv().getOrDefault("EBPF_EXPORTER_CONTAINER_BASE", "debian:bookworm-slim"));
+        try (Fixtures fx = new Fixtures();
+             var container = new GenericContainer<>(image)
+                     .withNetworkMode("host")
+                     .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                             .withCapDrop(Capability.ALL).withCapAdd(Capability.SYS_ADMIN).withReadonlyRootfs(true))
+                     .withTmpFs(Map.of("/tmp", "rw"))
+                     .withCommand("--listen-addr=127.0.0.1:" + port)
+                     .waitingFor(Wait.forLogMessage(".*listening on http://.*", 1)
+                             .withStartupTimeout(Duration.ofSeconds(120)))) {
+            var program = fx.program(Fixtures.PROG_SOCKET_FILTER, "in_container");
             container.start();
-            URI uri = URI.create("http://" + container.getHost() + ":" + container.getMappedPort(11000) + "/metrics");
-            HttpResponse<String> response = HttpClient.newHttpClient()
-                    .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
-            assertTrue(response.body().contains("ebpf_exporter_collector_success{collector=\"programs\"} 1"), response.body());
+            String body = response.body();
+            assertTrue(body.contains("ebpf_exporter_collector_success{collector=\"programs\"} 1"), body);
+            assertTrue(body.contains("prog_id=\"" + program.id() + "\""), "the host's programs, seen from the container");
+            Process check = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
+            check.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+            check.getOutputStream().close();
+            String complaints = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, check.waitFor(), complaints);
+            assertEquals("", complaints.strip(), "promtool check metrics");
         }
     }
 }

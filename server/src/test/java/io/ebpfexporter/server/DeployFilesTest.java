@@ -71,7 +71,7 @@ class DeployFilesTest {
     void kubernetesManifestsDeclareWhatTheExporterNeedsAndTheirConfigRuns() throws Exception {
         Kernel.requireBpf();
         List<Map<String, Object>> docs = new ArrayList<>();
-        for (String file : List.of("daemonset.yaml", "service.yaml")) {
+        for (String file : List.of("daemonset.yaml", "service.yaml", "servicemonitor.yaml")) {
             new Yaml().loadAll(Files.readString(DEPLOY.resolve("kubernetes").resolve(file)))
                     .forEach(doc -> docs.add(cast(doc)));
         }
@@ -81,10 +81,21 @@ class DeployFilesTest {
         Map<String, Object> container = cast(((List<?>) pod.get("containers")).get(0));
         Map<String, Object> security = cast(container.get("securityContext"));
         assertEquals(List.of("SYS_ADMIN"), cast(security.get("capabilities")).get("add"));
-        assertEquals("Unconfined", cast(security.get("seccompProfile")).get("type"), "default seccomp blocks bpf(2)");
+        assertEquals("RuntimeDefault", cast(security.get("seccompProfile")).get("type"),
+                "the runtimes' default profiles allow bpf(2) with CAP_SYS_ADMIN (ContainerImageTest)");
+        for (String probe : List.of("readinessProbe", "livenessProbe")) {
+            assertEquals(Map.of("port", "metrics"), cast(container.get(probe)).get("tcpSocket"),
+                    probe + ": TCP, so TLS and basic auth do not fail it");
+        }
+        assertTrue(cast(cast(cast(daemonSet.get("spec")).get("template")).get("metadata")).containsKey("annotations"),
+                "the pods carry the scrape annotations");
         assertEquals("--config.file=/etc/ebpf-exporter/config.yaml", ((List<?>) container.get("args")).get(0));
-        byKind(docs, "Service");
+        assertEquals(null, cast(byKind(docs, "Service").get("metadata")).get("annotations"),
+                "scrape annotations on the pods only, else annotation-based jobs scrape each node twice");
         byKind(docs, "ServiceMonitor");
+        for (Object doc : new Yaml().loadAll(Files.readString(DEPLOY.resolve("kubernetes/service.yaml")))) {
+            assertEquals("Service", cast(doc).get("kind"), "service.yaml applies without the Prometheus Operator");
+        }
 
         Path config = Files.createTempFile("configmap", ".yaml");
         Files.writeString(config, (String) cast(byKind(docs, "ConfigMap").get("data")).get("config.yaml"));
