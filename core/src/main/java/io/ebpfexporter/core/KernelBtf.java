@@ -16,6 +16,9 @@ import java.util.OptionalInt;
  * structs and nothing more; vmlinux BTF is about 5 MB, so callers load it, take their ids and drop it.
  */
 public final class KernelBtf {
+    private static final int KIND_INT = 1;
+    private static final int KIND_PTR = 2;
+    private static final int KIND_ARRAY = 3;
     public static final int KIND_STRUCT = 4;
     public static final int KIND_UNION = 5;
     public static final int KIND_ENUM = 6;
@@ -154,31 +157,63 @@ public final class KernelBtf {
     }
 
     /**
+     * A struct member as a program reads it: its byte offset from the start of the outer struct, its size
+     * in bytes, and, for a pointer to a struct, that struct's name ("" otherwise).
+     */
+    public record Member(int offset, int size, String pointee) {
+    }
+
+    /**
      * The byte offset of {@code member} in struct {@code struct}, looking inside anonymous unions and
      * structs; a dotted path ({@code tracing.target_obj_id}) walks into named struct and union members.
      */
     public OptionalInt memberOffset(String struct, String member) {
-        OptionalInt id = find(KIND_STRUCT, struct);
-        if (id.isEmpty()) {
-            return id;
-        }
-        int type = id.getAsInt();
-        int offset = 0;
-        for (String name : member.split("\\.")) {
-            long found = member(type, name, 0);
-            if (found < 0) {
-                return OptionalInt.empty();
-            }
-            offset += (int) (found >>> 32);
-            type = structOrUnion((int) found);
-        }
-        return OptionalInt.of(offset);
+        long[] found = walk(struct, member);
+        return found == null ? OptionalInt.empty() : OptionalInt.of((int) found[0]);
     }
 
-    /** The member's byte offset (high 32 bits) and type id (low 32 bits), or -1. */
-    private long member(int typeId, String member, int depth) {
+    /**
+     * The member a dotted path names, as {@link #memberOffset} finds it, with its size and pointee; empty
+     * when this kernel's struct has no such member, or has it as a bitfield (no byte load reads one).
+     */
+    public java.util.Optional<Member> member(String struct, String path) {
+        long[] found = walk(struct, path);
+        if (found == null || found[2] != 0) {
+            return java.util.Optional.empty();
+        }
+        int type = strip((int) found[1]);
+        long size = byteSize(type, 0);
+        if (size <= 0 || size > Integer.MAX_VALUE || (kind(type) == KIND_INT && intBits(type) != size * 8)) {
+            return java.util.Optional.empty();
+        }
+        String pointee = kind(type) == KIND_PTR ? name(structOrUnion(data.getInt(typeStarts[type] + 8))) : "";
+        return java.util.Optional.of(new Member((int) found[0], (int) size, pointee));
+    }
+
+    /** {offset, type id, 1 if a bitfield} of the member a dotted path names, or null. */
+    private long[] walk(String struct, String path) {
+        OptionalInt id = find(KIND_STRUCT, struct);
+        if (id.isEmpty()) {
+            return null;
+        }
+        int type = id.getAsInt();
+        long offset = 0;
+        long[] found = null;
+        for (String name : path.split("\\.")) {
+            found = member(type, name, 0);
+            if (found == null) {
+                return null;
+            }
+            offset += found[0];
+            type = structOrUnion((int) found[1]);
+        }
+        return new long[] {offset, found[1], found[2]};
+    }
+
+    /** {byte offset, type id, 1 if a bitfield} of the member, or null. */
+    private long[] member(int typeId, String member, int depth) {
         if (depth > MAX_ANONYMOUS_DEPTH || !valid(typeId) || (kind(typeId) != KIND_STRUCT && kind(typeId) != KIND_UNION)) {
-            return -1;
+            return null;
         }
         int at = typeStarts[typeId];
         int info = data.getInt(at + 4);
@@ -186,21 +221,58 @@ public final class KernelBtf {
         for (int i = 0; i < (info & 0xffff); i++) {
             int m = at + 12 + 12 * i;
             int bits = data.getInt(m + 8);
-            long offset = (bitfieldEncoding ? bits & 0xffffff : bits) / 8;
+            int bitOffset = bitfieldEncoding ? bits & 0xffffff : bits;
+            boolean bitfield = (bitfieldEncoding && bits >>> 24 != 0) || bitOffset % 8 != 0;
             String name = string(data.getInt(m));
             int type = data.getInt(m + 4);
             if (name.equals(member)) {
-                return offset << 32 | Integer.toUnsignedLong(type);
+                return new long[] {bitOffset / 8, Integer.toUnsignedLong(type), bitfield ? 1 : 0};
             }
             int inner = structOrUnion(type);
             if (name.isEmpty() && inner != 0) {
-                long found = member(inner, member, depth + 1);
-                if (found >= 0) {
-                    return found + (offset << 32);
+                long[] found = member(inner, member, depth + 1);
+                if (found != null) {
+                    found[0] += bitOffset / 8;
+                    return found;
                 }
             }
         }
-        return -1;
+        return null;
+    }
+
+    /** The type under typedefs and qualifiers. */
+    private int strip(int typeId) {
+        for (int hops = 0; valid(typeId) && hops < MAX_ANONYMOUS_DEPTH; hops++) {
+            int kind = kind(typeId);
+            if (kind != KIND_TYPEDEF && kind != KIND_VOLATILE && kind != KIND_CONST && kind != KIND_RESTRICT) {
+                return typeId;
+            }
+            typeId = data.getInt(typeStarts[typeId] + 8);
+        }
+        return 0;
+    }
+
+    /** A type's size in bytes: ints, enums, pointers, structs, unions and arrays of them; -1 otherwise. */
+    private long byteSize(int typeId, int depth) {
+        int type = strip(typeId);
+        if (depth > MAX_ANONYMOUS_DEPTH || !valid(type)) {
+            return -1;
+        }
+        int at = typeStarts[type];
+        return switch (kind(type)) {
+            case KIND_INT, KIND_ENUM, KIND_STRUCT, KIND_UNION -> Integer.toUnsignedLong(data.getInt(at + 8));
+            case KIND_PTR -> 8;
+            case KIND_ARRAY -> {
+                long element = byteSize(data.getInt(at + 12), depth + 1);
+                yield element < 0 ? -1 : element * Integer.toUnsignedLong(data.getInt(at + 20));
+            }
+            default -> -1;
+        };
+    }
+
+    /** An int type's number of bits (its encoding's low byte). */
+    private int intBits(int typeId) {
+        return data.getInt(typeStarts[typeId] + 12) & 0xff;
     }
 
     /** The struct or union a type names through typedefs and qualifiers, or 0. */

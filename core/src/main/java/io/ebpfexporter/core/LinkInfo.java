@@ -13,15 +13,22 @@ import java.nio.ByteBuffer;
 public final class LinkInfo {
     private final StructView view;
     private final byte[] bytes;
+    private final boolean detailed;
 
-    private LinkInfo(byte[] bytes, ByteBuffer order) {
+    private LinkInfo(byte[] bytes, ByteBuffer order, boolean detailed) {
         this.bytes = bytes;
         this.view = new StructView(ByteBuffer.wrap(bytes).order(order.order()), bytes.length);
+        this.detailed = detailed;
     }
 
     /** Keeps a copy of the first {@code infoLen} bytes the kernel filled; the rest read as zero. */
     public static LinkInfo decode(ByteBuffer info, int infoLen) {
-        return new LinkInfo(new StructView(info, infoLen).copy(BpfLinkInfo.SIZE), info);
+        return new LinkInfo(new StructView(info, infoLen).copy(BpfLinkInfo.SIZE), info, infoLen > BpfLinkInfo.UNION);
+    }
+
+    /** Whether the source filled the type-specific union at all (an iterator reads only the header). */
+    public boolean detailed() {
+        return detailed;
     }
 
     public int type() {

@@ -22,13 +22,13 @@ public final class ObjectKind<T> {
             ProgInfo.MAX_MAP_IDS * Integer.BYTES, ProgInfo::pointAtMapIds, ProgInfo::decode, "map ids");
     public static final ObjectKind<MapInfo> MAPS = new ObjectKind<>("map",
             Command.MAP_GET_NEXT_ID, Command.MAP_GET_FD_BY_ID, MAP_OPEN_READ_ONLY, BpfMapInfo.SIZE, 0,
-            (info, side) -> { }, (info, len, side) -> MapInfo.decode(info, len), "");
+            (info, side) -> { }, (info, len, side, unreported) -> MapInfo.decode(info, len), "");
     public static final ObjectKind<LinkInfo> LINKS = new ObjectKind<>("link",
             Command.LINK_GET_NEXT_ID, Command.LINK_GET_FD_BY_ID, 0, BpfLinkInfo.SIZE, 0,
-            (info, side) -> { }, (info, len, side) -> LinkInfo.decode(info, len), "");
+            (info, side) -> { }, (info, len, side, unreported) -> LinkInfo.decode(info, len), "");
     public static final ObjectKind<BtfInfo> BTFS = new ObjectKind<>("btf",
             Command.BTF_GET_NEXT_ID, Command.BTF_GET_FD_BY_ID, 0, BpfBtfInfo.SIZE, BTF_NAME_CAPACITY,
-            BtfInfo::pointAtName, BtfInfo::decode, "names (bpf_btf_info.name, Linux 5.11): btf_name and is_kernel are empty");
+            BtfInfo::pointAtName, (info, len, side, unreported) -> BtfInfo.decode(info, len, side), "names (bpf_btf_info.name, Linux 5.11): btf_name and is_kernel are empty");
 
     /** Points an info struct's user-pointer field at the side buffer before the call. */
     @FunctionalInterface
@@ -38,7 +38,8 @@ public final class ObjectKind<T> {
 
     @FunctionalInterface
     interface Decoder<T> {
-        T decode(ByteBuffer info, int infoLen, ByteBuffer side);
+        /** {@code unreported}: fields within {@code infoLen} the source could not fill (see {@link ObjectSource.Reader}). */
+        T decode(ByteBuffer info, int infoLen, ByteBuffer side, java.util.Set<io.ebpfexporter.core.bpf.Field> unreported);
     }
 
     final String name;

@@ -53,7 +53,7 @@ public final class ObjectOwners {
      * {@code host}'s /proc within {@link #BUDGET}.
      */
     public static ObjectOwners scan(Host host) {
-        if (host.equals(Host.LIVE)) {
+        if (host.isLive()) {
             var plan = iteratorPlan();
             if (plan.isPresent()) {
                 try {

@@ -36,8 +36,16 @@ public interface ObjectSource {
          */
         byte[] pointed(int handle, Field pointer, Field length, int size);
 
-        /** The handle as a kernel fd, for commands only the kernel answers (entry counting). */
+        /**
+         * The handle as a kernel fd, for commands only the kernel answers (entry counting), or -1 where
+         * the source holds none (iterators, under reduced privileges).
+         */
         int fd(int handle);
+
+        /** Fields of {@code kind}'s info struct this source leaves unfilled whatever the length it returns. */
+        default java.util.Set<io.ebpfexporter.core.bpf.Field> unreported(ObjectKind<?> kind) {
+            return java.util.Set.of();
+        }
 
         void close(int handle);
     }

@@ -200,7 +200,7 @@ public final class ObjectWalk<T> {
             length = calls.info(kind, fd, info, side);
             kind.shorterInfo();
         }
-        return kind.decoder.decode(info.view(), length, side.view());
+        return kind.decoder.decode(info.view(), length, side.view(), calls.unreported(kind));
     }
 
     /**

@@ -33,7 +33,8 @@ public final class OpenObject<T> {
 
     /**
      * The object's fd, for {@link io.ebpfexporter.core.bpf.Bpf} commands only the running kernel answers;
-     * borrowed: valid until the visit returns, never closed by the visitor.
+     * borrowed: valid until the visit returns, never closed by the visitor; -1 where the source holds no
+     * fd (objects listed by iterators under reduced privileges), so those commands have no answer.
      */
     public int fd() {
         return reader.fd(handle);

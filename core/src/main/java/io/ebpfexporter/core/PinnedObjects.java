@@ -45,7 +45,7 @@ public final class PinnedObjects {
 
     /** Walks the bpffs mounts of {@code host}; none when the host is not this live one. */
     public static PinnedObjects scan(Host host) {
-        if (!host.equals(Host.LIVE)) {
+        if (!host.isLive()) {
             return NONE;
         }
         List<Path> mounts;

@@ -1,12 +1,14 @@
 package io.ebpfexporter.core;
 
 import io.ebpfexporter.core.bpf.BpfProgInfo;
+import io.ebpfexporter.core.bpf.Field;
 import io.ebpfexporter.core.bpf.NativeBuffer;
 import io.ebpfexporter.core.bpf.StructView;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code struct bpf_prog_info} as the running kernel filled it, with the ids of the maps the program
@@ -46,12 +48,17 @@ public record ProgInfo(
         return decode(info, infoLen, ByteBuffer.allocate(0));
     }
 
+    public static ProgInfo decode(ByteBuffer info, int infoLen, ByteBuffer mapIdBuffer) {
+        return decode(info, infoLen, mapIdBuffer, Set.of());
+    }
+
     /**
      * Decodes the first {@code infoLen} bytes the kernel filled, and the map ids it wrote to
-     * {@code mapIdBuffer}: {@code nr_map_ids} of them, bounded by the buffer.
+     * {@code mapIdBuffer}: {@code nr_map_ids} of them, bounded by the buffer; {@code unreported} fields
+     * are absent.
      */
-    public static ProgInfo decode(ByteBuffer info, int infoLen, ByteBuffer mapIdBuffer) {
-        StructView v = new StructView(info, infoLen);
+    public static ProgInfo decode(ByteBuffer info, int infoLen, ByteBuffer mapIdBuffer, Set<Field> unreported) {
+        StructView v = new StructView(info, infoLen, unreported);
         long nrMapIds = v.u32AsLong(BpfProgInfo.NR_MAP_IDS);
         List<Integer> mapIds = new ArrayList<>();
         for (int i = 0; i < nrMapIds && (i + 1) * Integer.BYTES <= mapIdBuffer.limit(); i++) {

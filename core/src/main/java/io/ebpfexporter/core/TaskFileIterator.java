@@ -6,9 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -88,7 +86,7 @@ final class TaskFileIterator {
      * Stack: name at -8, the record at -24 (tgid, kind, id), a pointer at -32.
      */
     static byte[] program(Plan p) {
-        Asm a = new Asm();
+        BpfAsm a = new BpfAsm();
         a.op(0x79, 6, 1, p.ctxMeta(), 0);                // r6 = ctx->meta
         a.op(0x79, 7, 1, p.ctxTask(), 0);                // r7 = ctx->task
         a.op(0x79, 8, 1, p.ctxFile(), 0);                // r8 = ctx->file
@@ -140,41 +138,5 @@ final class TaskFileIterator {
         a.label("exit");
         a.op(0xb7, 0, 0, 0, 0).op(0x95, 0, 0, 0, 0);
         return a.bytes();
-    }
-
-    /** Eight-byte instructions with forward jumps to labels, resolved at the end. */
-    private static final class Asm {
-        private final List<long[]> insns = new ArrayList<>(); // code, dst, src, off, imm
-        private final Map<String, Integer> labels = new HashMap<>();
-        private final Map<Integer, String> jumps = new HashMap<>();
-
-        Asm op(int code, int dst, int src, int off, int imm) {
-            insns.add(new long[] {code, dst, src, off, imm});
-            return this;
-        }
-
-        void jump(int code, int dst, int src, int imm, String label) {
-            jumps.put(insns.size(), label);
-            op(code, dst, src, 0, imm);
-        }
-
-        void imm64(int dst, long value) {
-            op(0x18, dst, 0, 0, (int) value);
-            op(0, 0, 0, 0, (int) (value >>> 32));
-        }
-
-        void label(String name) {
-            labels.put(name, insns.size());
-        }
-
-        byte[] bytes() {
-            ByteBuffer out = ByteBuffer.allocate(insns.size() * 8).order(ByteOrder.nativeOrder());
-            for (int i = 0; i < insns.size(); i++) {
-                long[] in = insns.get(i);
-                int off = jumps.containsKey(i) ? labels.get(jumps.get(i)) - i - 1 : (int) in[3];
-                out.put((byte) in[0]).put((byte) (in[2] << 4 | in[1])).putShort((short) off).putInt((int) in[4]);
-            }
-            return out.array();
-        }
     }
 }

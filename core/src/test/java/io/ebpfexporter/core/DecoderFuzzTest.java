@@ -102,7 +102,9 @@ class DecoderFuzzTest {
                 for (int id = 0; id < Math.min(btf.typeCount(), 200); id++) {
                     btf.name(id);
                     btf.kind(id);
+                    btf.member(btf.name(id), "id"); // the iterators' lookup: sizes, pointees, bitfields
                 }
+                btf.member("bpf_prog", "aux");
                 btf.find(KernelBtf.KIND_FUNC, "bpf_map_sum_elem_count");
                 btf.memberOffset("bpf_iter__bpf_map", "map");
                 btf.memberOffset("task_struct", "pid");
@@ -123,5 +125,6 @@ class DecoderFuzzTest {
         KernelBtf btf = KernelBtf.parse(b.array());
         assertEquals("s", btf.name(1));
         assertTrue(btf.memberOffset("s", "missing").isEmpty());
+        assertTrue(btf.member("s", "missing").isEmpty());
     }
 }

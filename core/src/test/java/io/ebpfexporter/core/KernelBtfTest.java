@@ -44,6 +44,51 @@ class KernelBtfTest {
         assertEquals("", btf.name(99));
     }
 
+    /**
+     * INT int, INT char, ARRAY char[16], PTR to [5], STRUCT obj (kind_flag: bitfield encoding) of 40 bytes:
+     * int id @0, char name[16] @32 bits, struct obj *next @192 bits, int flag:1 @256 bits.
+     */
+    private static byte[] objBlob() {
+        byte[] strings = "\0int\0char\0obj\0id\0name\0next\0flag\0".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer types = ByteBuffer.allocate(16 + 16 + 24 + 12 + 12 + 48).order(ByteOrder.LITTLE_ENDIAN);
+        types.putInt(1).putInt(1 << 24).putInt(4).putInt(32);                      // [1] INT int
+        types.putInt(5).putInt(1 << 24).putInt(1).putInt(8);                       // [2] INT char
+        types.putInt(0).putInt(3 << 24).putInt(0).putInt(2).putInt(1).putInt(16);  // [3] ARRAY char[16]
+        types.putInt(0).putInt(2 << 24).putInt(5);                                 // [4] PTR -> [5]
+        types.putInt(10).putInt(1 << 31 | 4 << 24 | 4).putInt(40);                  // [5] STRUCT obj
+        types.putInt(14).putInt(1).putInt(0);                                      //     id
+        types.putInt(17).putInt(3).putInt(32);                                     //     name
+        types.putInt(22).putInt(4).putInt(192);                                    //     next
+        types.putInt(27).putInt(1).putInt(1 << 24 | 256);                          //     flag:1
+        ByteBuffer b = ByteBuffer.allocate(24 + types.capacity() + strings.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24)
+                .putInt(0).putInt(types.capacity()).putInt(types.capacity()).putInt(strings.length);
+        b.put(types.array()).put(strings);
+        return b.array();
+    }
+
+    @Test
+    void membersHaveTheirSizesAndPointeesAndBitfieldsAreRefused() {
+        KernelBtf btf = KernelBtf.parse(objBlob());
+        assertEquals(java.util.Optional.of(new KernelBtf.Member(0, 4, "")), btf.member("obj", "id"));
+        assertEquals(java.util.Optional.of(new KernelBtf.Member(4, 16, "")), btf.member("obj", "name"));
+        assertEquals(java.util.Optional.of(new KernelBtf.Member(24, 8, "obj")), btf.member("obj", "next"));
+        assertEquals(java.util.Optional.empty(), btf.member("obj", "flag"), "a bitfield cannot be read by bytes");
+        assertEquals(java.util.Optional.empty(), btf.member("obj", "gone"), "a member this kernel lacks");
+        assertEquals(java.util.Optional.empty(), btf.member("nothing", "id"));
+    }
+
+    @Test
+    void vmlinuxMembersTheIteratorsReadExist() {
+        Kernel.requireBpf();
+        KernelBtf btf = KernelBtf.vmlinux();
+        assertEquals("bpf_prog_aux", btf.member("bpf_prog", "aux").orElseThrow().pointee());
+        assertEquals(16, btf.member("bpf_prog_aux", "name").orElseThrow().size());
+        assertEquals(8, btf.member("bpf_prog_aux", "load_time").orElseThrow().size());
+        assertEquals(4, btf.member("bpf_map", "id").orElseThrow().size());
+        assertEquals(4, btf.member("user_struct", "uid.val").orElseThrow().size());
+    }
+
     @Test
     void malformedBlobsAreRejectedWithAReason() {
         assertThrows(IllegalArgumentException.class, () -> KernelBtf.parse(new byte[3]));

@@ -72,7 +72,7 @@ public final class LinksCollector implements Collector {
             LinkDetail detail = details.get(l.type());
             Link link = new Link(l, names, (pointer, length) -> LinkStrings.read(object, pointer, length), interfaces,
                     (objId, btfId) -> targets.name(scrape.host(), objId, btfId));
-            if (detail != null && detail.reported(link)) {
+            if (detail != null && l.detailed() && detail.reported(link)) {
                 detail.add(link, perType.computeIfAbsent(l.type(), t -> detail.newFamilies(scrape)));
             }
             info.add(Integer.toUnsignedString(l.id()), l.typeName(names), Integer.toUnsignedString(l.progId()));

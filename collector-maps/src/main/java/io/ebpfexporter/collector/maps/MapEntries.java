@@ -66,6 +66,9 @@ final class MapEntries {
         if (ALWAYS_FULL.contains(info.type())) {
             return new EntryCount(EntryCount.Status.ALWAYS_FULL, info.maxEntries());
         }
+        if (map.fd() < 0) { // listed by an iterator: no fd to read entries through
+            return new EntryCount(EntryCount.Status.NOT_ITERABLE, 0);
+        }
         long deadline = System.nanoTime() + budget.toNanos();
         if (SLOT_ARRAYS.contains(info.type())) {
             return countSlots(map.fd(), info, deadline);

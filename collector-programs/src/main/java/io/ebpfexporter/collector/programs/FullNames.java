@@ -28,10 +28,11 @@ final class FullNames {
     /** The program's full name, or "" when its name is whole or no func info names it. */
     String of(OpenObject<ProgInfo> program) {
         ProgInfo p = program.info();
-        if (p.name().length() != CUT_LENGTH || p.btfId() == 0) {
+        int fd = program.fd();
+        if (p.name().length() != CUT_LENGTH || p.btfId() == 0 || fd < 0) {
             return "";
         }
-        return known.computeIfAbsent(p.id(), id -> read(program.fd(), p.btfId()));
+        return known.computeIfAbsent(p.id(), id -> read(fd, p.btfId()));
     }
 
     /** Forgets the programs not in {@code alive}. */

@@ -15,15 +15,22 @@ public final class StructView {
 
     private final ByteBuffer buffer;
     private final int length;
+    private final java.util.Set<Field> unreported;
 
     public StructView(ByteBuffer buffer, int length) {
+        this(buffer, length, java.util.Set.of());
+    }
+
+    /** As the struct a source filled from elsewhere than the kernel's info call, leaving {@code unreported} out. */
+    public StructView(ByteBuffer buffer, int length, java.util.Set<Field> unreported) {
         this.buffer = buffer;
         this.length = Math.max(0, Math.min(buffer.limit(), length));
+        this.unreported = unreported;
     }
 
     /** Whether the kernel reported {@code field}. */
     public boolean has(Field field) {
-        return field.within(length);
+        return field.within(length) && !unreported.contains(field);
     }
 
     public int u32(Field field) {

@@ -1,0 +1,44 @@
+package io.ebpfexporter.core;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Eight-byte BPF instructions with forward jumps to labels, resolved at the end: the exporter's iterator programs. */
+final class BpfAsm {
+    private final List<long[]> insns = new ArrayList<>(); // code, dst, src, off, imm
+    private final Map<String, Integer> labels = new HashMap<>();
+    private final Map<Integer, String> jumps = new HashMap<>();
+
+    BpfAsm op(int code, int dst, int src, int off, int imm) {
+        insns.add(new long[] {code, dst, src, off, imm});
+        return this;
+    }
+
+    void jump(int code, int dst, int src, int imm, String label) {
+        jumps.put(insns.size(), label);
+        op(code, dst, src, 0, imm);
+    }
+
+    void imm64(int dst, long value) {
+        op(0x18, dst, 0, 0, (int) value);
+        op(0, 0, 0, 0, (int) (value >>> 32));
+    }
+
+    void label(String name) {
+        labels.put(name, insns.size());
+    }
+
+    byte[] bytes() {
+        ByteBuffer out = ByteBuffer.allocate(insns.size() * 8).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < insns.size(); i++) {
+            long[] in = insns.get(i);
+            int off = jumps.containsKey(i) ? labels.get(jumps.get(i)) - i - 1 : (int) in[3];
+            out.put((byte) in[0]).put((byte) (in[2] << 4 | in[1])).putShort((short) off).putInt((int) in[4]);
+        }
+        return out.array();
+    }
+}
