@@ -50,7 +50,7 @@ public final class IteratedObjects implements ObjectSource {
         plan(btf, ObjectKind.PROGRAMS, "bpf_prog", this::programPlan);
         plan(btf, ObjectKind.MAPS, "bpf_map", this::mapPlan);
         plan(btf, ObjectKind.LINKS, "bpf_link", this::linkPlan);
-        unavailable.put(ObjectKind.BTFS, "no iterator lists BTF objects");
+        unavailable.put(ObjectKind.BTFS, "no iterator lists them");
     }
 
     /** The iterators of this kernel, from its BTF; an {@link IllegalStateException} names what it lacks. */

@@ -1,13 +1,9 @@
 package io.ebpfexporter.server;
 
-import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.KernelLimits;
 import io.ebpfexporter.core.MemlockLimit;
 import io.ebpfexporter.core.Setting;
-import io.ebpfexporter.core.bpf.Errno;
-import io.ebpfexporter.core.ObjectWalk;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -148,13 +144,13 @@ final class Exporter implements AutoCloseable {
         Consumer<ListenerConfig.BuilderBase<?, ?>> bounds = limitsOf(config, maxRequests, headerDeadline);
         WebConfig web = commandLine.webConfig().map(WebConfig::load).orElse(WebConfig.none());
         List<Collector> chosen = chosen(discovered, config, commandLine.disableDefaults());
-        checkPrivilege();
+        ObjectAccess access = ObjectAccess.choose();
         String release = kernelRelease();
         MemlockLimit.liftForOldKernels(release);
         List<Collector> enabled = configure(chosen, config);
 
         BuildInfo build = BuildInfo.load();
-        Scrape scrape = new Scrape(enabled, build, Host.LIVE, ScrapeThreads.HOST,
+        Scrape scrape = new Scrape(enabled, build, access.host(), ScrapeThreads.HOST,
                 config.exporterMetrics() ? ExporterHealth.create() : ExporterHealth.none());
         MetricsEndpoint metrics = new MetricsEndpoint(scrape, ScrapeThreads.HOST);
         LandingPage landing = new LandingPage(metricsPath, build);
@@ -208,10 +204,11 @@ final class Exporter implements AutoCloseable {
         }
         List<String> limits = KernelLimits.found();
         LOG.log(System.Logger.Level.INFO, "ebpf-exporter {0} (revision {1}) on Linux {2}; collectors on: {3};"
-                        + " listening on {4}{5}",
+                        + " listening on {4}{5}{6}",
                 build.version(), build.revision(), release,
                 enabled.stream().map(Exporter::describe).collect(Collectors.joining(", ")),
-                String.join(", ", urls), limits.isEmpty() ? "" : "; kernel limitations: " + String.join("; ", limits));
+                String.join(", ", urls), limits.isEmpty() ? "" : "; kernel limitations: " + String.join("; ", limits),
+                access.note().isEmpty() ? "" : "; " + access.note());
         Exporter exporter = new Exporter(enabled, server, headerDeadline, commandLine.sdNotify(), commandLine.webConfig(),
                 web, auth, listeners.size());
         exporter.watchWebConfig();
@@ -313,22 +310,6 @@ final class Exporter implements AutoCloseable {
             throw new StartupException(e.getMessage());
         }
         return configured;
-    }
-
-    private static void checkPrivilege() {
-        try {
-            ObjectWalk.checkPermission();
-        } catch (BpfException e) {
-            if (e.errno() == Errno.EPERM) {
-                throw new StartupException("bpf() is not permitted (EPERM): run as root or with CAP_SYS_ADMIN;"
-                        + " CAP_BPF and CAP_PERFMON alone cannot list other processes' BPF objects");
-            }
-            throw new StartupException("bpf() does not work here: " + e.getMessage()
-                    + "; the exporter needs Linux 5.8 or newer with CONFIG_BPF_SYSCALL");
-        } catch (LinkageError e) {
-            throw new StartupException("cannot load JNA's native code (" + e.getMessage()
-                    + "); point -Djna.tmpdir at a writable directory that allows executables");
-        }
     }
 
     /**

@@ -145,13 +145,13 @@ class ConfigAndStartupTest {
     }
 
     @Test
-    void withoutCapSysAdminItStopsAndSaysWhatIsNeeded() throws Exception {
+    void withoutCapSysAdminNorCapBpfItStopsAndNamesBothWays() throws Exception {
         Kernel.requireBpf();
         String setpriv = Kernel.requireTool("setpriv");
         assertOneLineError(ExporterProcess.runUnder(
-                        java.util.List.of(setpriv, "--bounding-set=-sys_admin", "--inh-caps=-sys_admin", "--"),
+                        java.util.List.of(setpriv, "--bounding-set=-sys_admin,-bpf,-perfmon", "--inh-caps=-sys_admin,-bpf,-perfmon", "--"),
                         "--config.file=" + yaml("server:\n  host: 127.0.0.1\n  port: 0\n")),
-                "bpf() is not permitted (EPERM)", "CAP_SYS_ADMIN");
+                "bpf() is not permitted (EPERM)", "CAP_SYS_ADMIN, or with CAP_BPF and CAP_PERFMON");
     }
 
     @Test

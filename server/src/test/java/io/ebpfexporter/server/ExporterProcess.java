@@ -80,6 +80,9 @@ final class ExporterProcess implements AutoCloseable {
         return command;
     }
 
+    /** A {@link #start(String, String, Map)} key whose value (space-separated) runs the exporter, as setpriv does. */
+    static final String WRAP = "wrap";
+
     /** Writes {@code yaml} (plus a loopback, ephemeral-port server section) and starts the exporter. */
     static ExporterProcess start(String yaml) throws IOException {
         return start("", yaml);
@@ -98,6 +101,7 @@ final class ExporterProcess implements AutoCloseable {
     static ExporterProcess start(String serverLines, String yaml, Map<String, String> flags) throws IOException {
         Path config = Files.createTempFile("ebpf-exporter-test", ".yaml");
         Files.writeString(config, "server:\n  host: 127.0.0.1\n  port: 0\n" + serverLines + yaml);
+        Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Path ready = Files.createTempFile("ebpf-exporter-test", ".ready");
         Files.delete(ready);
         List<String> args = new ArrayList<>(List.of("--ready-file=" + ready));
@@ -111,10 +115,14 @@ final class ExporterProcess implements AutoCloseable {
                 args.add(value.isEmpty() ? flag : flag + "=" + value);
             }
         });
-        ProcessBuilder builder = new ProcessBuilder(command(flags.getOrDefault("JAVA_OPTS", ""),
-                args.toArray(String[]::new))).redirectErrorStream(true);
+        List<String> command = new ArrayList<>();
+        if (flags.containsKey(WRAP)) {
+            command.addAll(List.of(flags.get(WRAP).split(" +")));
+        }
+        command.addAll(command(flags.getOrDefault("JAVA_OPTS", ""), args.toArray(String[]::new)));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         flags.forEach((name, value) -> {
-            if (!name.startsWith("-")) {
+            if (!name.startsWith("-") && !name.equals(WRAP)) {
                 builder.environment().put(name, value);
             }
         });
