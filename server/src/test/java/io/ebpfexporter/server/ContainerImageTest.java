@@ -1,6 +1,7 @@
 package io.ebpfexporter.server;
 
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.HostConfig;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import org.junit.jupiter.api.Assertions;
@@ -20,9 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -49,6 +53,24 @@ class ContainerImageTest {
 
     @Test
     void theImageRunsWithTheDaemonSetsPrivilegesAndItsScrapePassesPromtool() throws Exception {
+        String log = runAndScrape(host -> host.withCapDrop(Capability.ALL).withCapAdd(Capability.SYS_ADMIN));
+        assertFalse(log.contains("reduced privileges"), log);
+    }
+
+    /**
+     * The least-privilege variant (deploy/kubernetes/least-privilege.patch.yaml): the container's root with
+     * only BPF and PERFMON (Kubernetes gives a non-root container user no ambient capabilities), seccomp
+     * unconfined (podman's default profile refuses bpf(2) without CAP_SYS_ADMIN).
+     */
+    @Test
+    void theLeastPrivilegeVariantRunsOnIteratorsAndItsScrapePassesPromtool() throws Exception {
+        String log = runAndScrape(host -> host.withCapDrop(Capability.ALL).withCapAdd(Capability.BPF, Capability.PERFMON)
+                .withSecurityOpts(List.of("seccomp=unconfined")));
+        assertTrue(log.contains("reduced privileges"), log);
+    }
+
+    /** Builds the image, runs it with {@code privileges}, scrapes it; returns its log. */
+    private static String runAndScrape(Consumer<HostConfig> privileges) throws Exception {
         Kernel.requireBpf();
         String promtool = Kernel.requireTool("promtool");
         Assumptions.assumeTrue(Files.isDirectory(BASE.resolve("target/image/ebpf-exporter")),
@@ -66,8 +88,7 @@ class ContainerImageTest {
         try (Fixtures fx = new Fixtures();
              var container = new GenericContainer<>(image)
                      .withNetworkMode("host")
-                     .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
-                             .withCapDrop(Capability.ALL).withCapAdd(Capability.SYS_ADMIN).withReadonlyRootfs(true))
+                     .withCreateContainerCmdModifier(cmd -> privileges.accept(cmd.getHostConfig().withReadonlyRootfs(true)))
                      .withTmpFs(Map.of("/tmp", "rw"))
                      .withCommand("--listen-addr=127.0.0.1:" + port)
                      .waitingFor(Wait.forLogMessage(".*listening on http://.*", 1)
@@ -86,6 +107,7 @@ class ContainerImageTest {
             String complaints = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, check.waitFor(), complaints);
             assertEquals("", complaints.strip(), "promtool check metrics");
+            return container.getLogs();
         }
     }
 }

@@ -21,7 +21,13 @@ class DeployFilesTest {
     private static final Path LAUNCHER = Path.of(System.getProperty("basedir", ".")).resolve("run.sh").toAbsolutePath();
 
     private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return runWith(Map.of(), command);
+    }
+
+    private static String runWith(Map<String, String> environment, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), String.join(" ", command) + ":\n" + out);
         return out;
@@ -36,12 +42,19 @@ class DeployFilesTest {
     }
 
     @Test
-    void systemdUnitVerifies() throws Exception {
+    void systemdUnitVerifiesAloneAndWithTheLeastPrivilegeDropIn() throws Exception {
         String analyze = Kernel.requireTool("systemd-analyze");
-        Path unit = Files.createTempDirectory("unit").resolve("ebpf-exporter.service");
+        Path dir = Files.createTempDirectory("unit");
+        Path unit = dir.resolve("ebpf-exporter.service");
         Files.writeString(unit, Files.readString(DEPLOY.resolve("ebpf-exporter.service"))
                 .replace("/opt/ebpf-exporter/bin/ebpf-exporter", LAUNCHER.toString()));
         assertEquals("", run(analyze, "verify", unit.toString()).strip());
+        Path dropIns = Files.createDirectories(dir.resolve("ebpf-exporter.service.d"));
+        String dropIn = Files.readString(DEPLOY.resolve("ebpf-exporter.service.d/least-privilege.conf"));
+        Files.writeString(dropIns.resolve("least-privilege.conf"), dropIn);
+        // by name, on SYSTEMD_UNIT_PATH: the way systemd-analyze reads a unit's drop-ins
+        assertEquals("", runWith(Map.of("SYSTEMD_UNIT_PATH", dir + ":"), analyze, "verify", "ebpf-exporter.service").strip());
+        assertTrue(dropIn.contains("\nAmbientCapabilities=CAP_BPF CAP_PERFMON\n"), dropIn);
     }
 
     @Test
@@ -93,6 +106,13 @@ class DeployFilesTest {
         assertEquals(null, cast(byKind(docs, "Service").get("metadata")).get("annotations"),
                 "scrape annotations on the pods only, else annotation-based jobs scrape each node twice");
         byKind(docs, "ServiceMonitor");
+        Map<String, Object> patch = new Yaml().load(Files.readString(DEPLOY.resolve("kubernetes/least-privilege.patch.yaml")));
+        Map<String, Object> patched = cast(((List<?>) cast(cast(cast(patch.get("spec")).get("template")).get("spec"))
+                .get("containers")).get(0));
+        assertEquals(container.get("name"), patched.get("name"), "the patch names the DaemonSet's container");
+        Map<String, Object> reduced = cast(patched.get("securityContext"));
+        assertEquals(List.of("BPF", "PERFMON"), cast(reduced.get("capabilities")).get("add"));
+        assertEquals(List.of("ALL"), cast(reduced.get("capabilities")).get("drop"));
         for (Object doc : new Yaml().loadAll(Files.readString(DEPLOY.resolve("kubernetes/service.yaml")))) {
             assertEquals("Service", cast(doc).get("kind"), "service.yaml applies without the Prometheus Operator");
         }
