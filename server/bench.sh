@@ -4,7 +4,8 @@
 # links added by holder processes (bench/holder.c). Start-up and RSS are set beside those of bench/hello, a
 # Helidon SE WebServer with one route and nothing else, run the same way. Then the owner scan's cost with
 # 500 processes of 100 fds more (bench/fds.c); last, 9,000 maps more a step, the largest host the shipped
-# heap serves whole to 40 concurrent scrapes. Usage: server/bench.sh [MAPS PROGS LINKS]
+# heap serves whole to 40 concurrent scrapes. Also the same scrape under reduced privileges (uid 65534 with
+# CAP_BPF and CAP_PERFMON, through setpriv) against the floor. Usage: server/bench.sh [MAPS PROGS LINKS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 maps=${1:-10000} progs=${2:-1000} links=${3:-100}
@@ -41,6 +42,12 @@ start_exporter() { start_server "$image" --config.file="$work/config.yaml"; }
 
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
 scrapes() { for _ in $(seq 1 "$1"); do curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; done; }
+# N scrapes, each one's milliseconds (curl's total) appended to FILE.
+timed_scrapes() {
+  for _ in $(seq 1 "$1"); do
+    curl -sf -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics" | awk '{ print $1 * 1000 }' >> "$2"
+  done
+}
 # Median and p99 (nearest rank) of the milliseconds in a file, one a line.
 med_p99() {
   sort -n "$1" | awk '{ v[NR] = $1 } END { p99 = int((NR * 99 + 99) / 100); printf "%.2f %.2f\n", v[int((NR + 1) / 2)], v[p99] }'
@@ -102,9 +109,7 @@ scrapes 5 # warm up
 for _ in $(seq 1 10); do
   "$work/floor" 5 | grep -v '^objects' >> "$work/floor.ms"
   "$work/floor" 5 fdinfo | grep -v '^objects' >> "$work/fdinfo.ms"
-  for _ in 1 2 3 4 5; do
-    curl -sf -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics" | awk '{ print $1 * 1000 }' >> "$work/exporter.ms"
-  done
+  timed_scrapes 5 "$work/exporter.ms"
 done
 objects=$("$work/floor" 1 | sed -n 's/^objects //p')
 read -r floor_med floor_p99 <<< "$(med_p99 "$work/floor.ms")"
@@ -122,6 +127,25 @@ awk -v e="$exp_med" -v f="$floor_med" -v fi="$fdinfo_med" \
   'BEGIN { printf "ratio exporter/floor: %.2f; exporter/floor with fdinfo: %.2f\n", e / f, e / fi }'
 echo "RSS after these scrapes: $rss MB"
 
+echo "== reduced privileges (uid 65534 with CAP_BPF and CAP_PERFMON: BPF iterators), these $objects objects"
+chmod 1777 "$work" && chmod 644 "$work/config.yaml" # uid 65534 reads the config and writes the ready file
+start_server setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+bpf,+perfmon \
+  --ambient-caps=-all,+bpf,+perfmon --bounding-set=-all,+bpf,+perfmon "$image" --config.file="$work/config.yaml"
+scrapes 5
+: > "$work/floor.reduced.ms"; : > "$work/reduced.ms"
+for _ in $(seq 1 10); do
+  "$work/floor" 5 | grep -v '^objects' >> "$work/floor.reduced.ms"
+  timed_scrapes 5 "$work/reduced.ms"
+done
+series=$(curl -sf "http://127.0.0.1:$port/metrics" | grep -vc '^#')
+stop_server
+read -r floor_med floor_p99 <<< "$(med_p99 "$work/floor.reduced.ms")"
+read -r red_med red_p99 <<< "$(med_p99 "$work/reduced.ms")"
+printf '%-46s %10s %10s\n' "floor: id, fd, info, close (C)" "$floor_med" "$floor_p99"
+printf '%-46s %10s %10s\n' "exporter /metrics, reduced privileges" "$red_med" "$red_p99"
+awk -v e="$red_med" -v f="$floor_med" -v s="$series" \
+  'BEGIN { printf "ratio reduced/floor: %.2f (%d series)\n", e / f, s }'
+
 echo "== owners (collectors.*.owners) with 500 processes of 100 fds more, these $objects objects"
 gcc -O2 -o "$work/fds" "$here/bench/fds.c"
 mkfifo "$work/fds.in" "$work/fds.out"
@@ -135,9 +159,7 @@ for mode in off on; do
   if [ "$mode" = on ]; then start_server "$image" --config.file="$work/config.yaml" "${owners[@]}"; else start_exporter; fi
   scrapes 3
   : > "$work/owners.$mode.ms"
-  for _ in $(seq 1 20); do
-    curl -sf -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics" | awk '{ print $1 * 1000 }' >> "$work/owners.$mode.ms"
-  done
+  timed_scrapes 20 "$work/owners.$mode.ms"
   stop_server
 done
 read -r off_med off_p99 <<< "$(med_p99 "$work/owners.off.ms")"

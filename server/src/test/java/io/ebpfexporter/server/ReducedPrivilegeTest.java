@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The exporter as uid 65534 holding only CAP_BPF and CAP_PERFMON (iterators, reduced privileges) beside
- * one running as root: for the fixture objects, every series the reduced one exports is the full one's,
- * value and all; the series it cannot fill are absent; objects come and go; its fds return.
+ * one running as root, both with owners on: for the fixture objects, every series the reduced one exports
+ * is the full one's, value and all; the series it cannot fill are absent; objects come and go; its fds return.
  */
 class ReducedPrivilegeTest {
     static final String SETPRIV = "setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+bpf,+perfmon"
@@ -43,8 +43,9 @@ class ReducedPrivilegeTest {
         Kernel.requireTool("setpriv");
         KernelFeatures.require(KernelFeatures.member("bpf_iter__bpf_prog", "prog"), "iter/bpf_prog", "5.9");
         boolean links = KernelFeatures.member("bpf_iter__bpf_link", "link");
-        try (Fixtures fx = new Fixtures(); ExporterProcess full = ExporterProcess.start("");
-             ExporterProcess reduced = ExporterProcess.start("", "", Map.of(ExporterProcess.WRAP, SETPRIV))) {
+        String owners = "collectors:\n  programs:\n    owners: true\n  maps:\n    owners: true\n  links:\n    owners: true\n";
+        try (Fixtures fx = new Fixtures(); ExporterProcess full = ExporterProcess.start(owners);
+             ExporterProcess reduced = ExporterProcess.start("", owners, Map.of(ExporterProcess.WRAP, SETPRIV))) {
             assertTrue(reduced.output().contains("reduced privileges"), reduced.output());
             Fixtures.Made map = fx.map(Fixtures.MAP_HASH, 4, 8, 64, 0, "rp_map");
             Fixtures.Made prog = fx.programUsing(map, "rp_prog");
@@ -73,6 +74,9 @@ class ReducedPrivilegeTest {
             assertTrue(r.contains("ebpf_program_map_info{map_id=\"" + map.id() + "\",prog_id=\"" + prog.id() + "\"} 1"), r);
             assertTrue(r.contains("ebpf_map_frozen{map_id=\"" + frozen.id() + "\"} 1"), r);
             assertTrue(r.contains("ebpf_program_memlock_bytes{prog_id=\"" + prog.id() + "\"}"), r);
+            String owner = "pid=\"" + ProcessHandle.current().pid() + "\"";
+            assertTrue(seriesOf(r, "map_id", map.id()).stream().anyMatch(l -> l.startsWith("ebpf_map_owner_info") && l.contains(owner)),
+                    "owners through the task_file iterator: " + seriesOf(r, "map_id", map.id()));
             assertEquals(loaded(f, prog.id()), loaded(r, prog.id()), 1.0, "load time, through each one's boot clock");
             assertEquals(links, r.contains("ebpf_link_info{link_id=\"" + link.id() + "\""), r);
             assertFalse(r.contains("ebpf_btf_info{"), "no BTF objects without an iterator for them");
