@@ -15,6 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The BTF reader on a hand-laid blob and on this kernel's vmlinux, against bpftool's dump. */
 class KernelBtfTest {
 
+    /** A BTF blob: the header, then {@code types} and {@code strings}. */
+    private static byte[] blob(ByteBuffer types, byte[] strings) {
+        ByteBuffer b = ByteBuffer.allocate(24 + types.capacity() + strings.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24)
+                .putInt(0).putInt(types.capacity()).putInt(types.capacity()).putInt(strings.length);
+        b.put(types.array()).put(strings);
+        return b.array();
+    }
+
     /** INT "int"; STRUCT "pair" {int a @0; int b @32 bits}; FUNC "f" (type 0). */
     private static byte[] blob() {
         byte[] strings = "\0int\0pair\0a\0b\0f\0".getBytes(StandardCharsets.US_ASCII);
@@ -23,11 +32,7 @@ class KernelBtfTest {
         types.putInt(5).putInt(4 << 24 | 2).putInt(8);                              // [2] STRUCT pair, 2 members
         types.putInt(10).putInt(1).putInt(0).putInt(12).putInt(1).putInt(32);       //     a @0, b @32 bits
         types.putInt(14).putInt(12 << 24).putInt(0);                                // [3] FUNC f
-        ByteBuffer b = ByteBuffer.allocate(24 + types.capacity() + strings.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24)
-                .putInt(0).putInt(types.capacity()).putInt(types.capacity()).putInt(strings.length);
-        b.put(types.array()).put(strings);
-        return b.array();
+        return blob(types, strings);
     }
 
     @Test
@@ -60,11 +65,7 @@ class KernelBtfTest {
         types.putInt(17).putInt(3).putInt(32);                                     //     name
         types.putInt(22).putInt(4).putInt(192);                                    //     next
         types.putInt(27).putInt(1).putInt(1 << 24 | 256);                          //     flag:1
-        ByteBuffer b = ByteBuffer.allocate(24 + types.capacity() + strings.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24)
-                .putInt(0).putInt(types.capacity()).putInt(types.capacity()).putInt(strings.length);
-        b.put(types.array()).put(strings);
-        return b.array();
+        return blob(types, strings);
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,35 +40,23 @@ class LiveViewBrowserTest {
     void theBrowserShowsARunningProgramAndAFullMap() throws Exception {
         Kernel.requireBpf();
         String chromium = Kernel.requireTool("chromium");
-        AtomicBoolean running = new AtomicBoolean(true);
-        try (Fixtures fx = new Fixtures(); ExporterProcess exporter = ExporterProcess.start(
-                "collectors:\n  programs:\n    stats:\n      mode: enabled\n  maps:\n    count_entries: true\n")) {
-            Fixtures.Made program = fx.program(Fixtures.PROG_SOCKET_FILTER, "live_runs");
-            Fixtures.Made map = fx.map(Fixtures.MAP_HASH, 4, 4, 100, 0, "live_full");
-            fx.fill(map, 95);
-            Thread runner = Thread.ofPlatform().start(() -> {
-                while (running.get()) {
-                    fx.testRun(program, 1000);
-                }
-            });
+        try (Fixtures fx = new Fixtures(); ExporterProcess exporter = ExporterProcess.start(BusyHost.CONFIG);
+             BusyHost busy = new BusyHost(fx, "live")) {
+            Fixtures.Made program = busy.program;
+            Fixtures.Made map = busy.map;
             String url = "http://127.0.0.1:" + exporter.port() + "/";
-            try {
-                String dom = chromium(chromium, url, "--dump-dom");
-                Matcher row = Pattern.compile("<tr data-prog-id=\"" + program.id() + "\"><td>live_runs</td><td class=\"n\">"
-                        + program.id() + "</td><td>socket_filter</td><td class=\"n\">([0-9.]+)</td>").matcher(dom);
-                assertTrue(row.find(), "the program's row in the rendered page:\n" + dom);
-                assertTrue(Double.parseDouble(row.group(1)) > 0, "runs/s " + row.group(1));
-                assertTrue(dom.contains("<tr data-map-id=\"" + map.id() + "\"><td>live_full</td>"), dom);
-                assertTrue(dom.contains("<td class=\"n\">95</td><td class=\"n\">100</td><td class=\"n\">95.0 %</td>"), dom);
-                assertTrue(dom.contains("id=\"stats-note\" class=\"note\" hidden"), "no statistics warning: " + dom);
-                Path shot = TARGET.resolve("live-view.png");
-                Files.deleteIfExists(shot);
-                chromium(chromium, url, "--window-size=1100,800", "--screenshot=" + shot);
-                assertTrue(Files.size(shot) > 10_000, "a screenshot in " + shot);
-            } finally {
-                running.set(false);
-                runner.join();
-            }
+            String dom = chromium(chromium, url, "--dump-dom");
+            Matcher row = Pattern.compile("<tr data-prog-id=\"" + program.id() + "\"><td>live_runs</td><td class=\"n\">"
+                    + program.id() + "</td><td>socket_filter</td><td class=\"n\">([0-9.]+)</td>").matcher(dom);
+            assertTrue(row.find(), "the program's row in the rendered page:\n" + dom);
+            assertTrue(Double.parseDouble(row.group(1)) > 0, "runs/s " + row.group(1));
+            assertTrue(dom.contains("<tr data-map-id=\"" + map.id() + "\"><td>live_full</td>"), dom);
+            assertTrue(dom.contains("<td class=\"n\">95</td><td class=\"n\">100</td><td class=\"n\">95.0 %</td>"), dom);
+            assertTrue(dom.contains("id=\"stats-note\" class=\"note\" hidden"), "no statistics warning: " + dom);
+            Path shot = TARGET.resolve("live-view.png");
+            Files.deleteIfExists(shot);
+            chromium(chromium, url, "--window-size=1100,800", "--screenshot=" + shot);
+            assertTrue(Files.size(shot) > 10_000, "a screenshot in " + shot);
         }
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,23 +38,11 @@ class OperatorKitTest {
     @Test
     void rulesAlertsAndEveryDashboardPanelWorkOnLiveData() throws Exception {
         Kernel.requireBpf();
-        AtomicBoolean running = new AtomicBoolean(true);
-        try (Fixtures fx = new Fixtures(); ExporterProcess exporter = ExporterProcess.start(
-                "collectors:\n  programs:\n    stats:\n      mode: enabled\n  maps:\n    count_entries: true\n")) {
-            Fixtures.Made program = fx.program(Fixtures.PROG_SOCKET_FILTER, "kit_runs");
-            Fixtures.Made map = fx.map(Fixtures.MAP_HASH, 4, 4, 100, 0, "kit_full");
-            fx.fill(map, 95);
-            fx.rawTracepoint(fx.program(LinkRecipes.PROG_RAW_TRACEPOINT, "kit_link"), "sched_process_exec");
-            Thread runner = Thread.ofPlatform().start(() -> {
-                while (running.get()) {
-                    fx.testRun(program, 1000);
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
+        try (Fixtures fx = new Fixtures(); ExporterProcess exporter = ExporterProcess.start(BusyHost.CONFIG);
+             Fixtures links = new Fixtures(); BusyHost busy = new BusyHost(fx, "kit")) {
+            Fixtures.Made program = busy.program;
+            Fixtures.Made map = busy.map;
+            links.rawTracepoint(links.program(LinkRecipes.PROG_RAW_TRACEPOINT, "kit_link"), "sched_process_exec");
             String instance = "127.0.0.1:" + exporter.port();
             try (PrometheusProcess server = PrometheusProcess.start("""
                     global:
@@ -70,21 +57,9 @@ class OperatorKitTest {
                     """.formatted(DEPLOY.resolve("prometheus/ebpf-exporter-rules.yml").toAbsolutePath(),
                     DEPLOY.resolve("prometheus/ebpf-exporter-alerts.yml").toAbsolutePath(), instance))) {
                 String pressure = "map:ebpf_map_pressure:ratio{map_id=\"" + map.id() + "\"}";
-                String alerts = "";
-                long deadline = System.nanoTime() + 90_000_000_000L;
-                while (System.nanoTime() < deadline) {
-                    Thread.sleep(1000);
-                    try {
-                        alerts = server.get("/api/v1/alerts");
-                    } catch (java.io.IOException notYetListening) {
-                        continue;
-                    }
-                    if (alerts.contains("\"map_id\":\"" + map.id() + "\"")
-                            && server.query("prog:ebpf_program_average_run_seconds:rate5m{prog_id=\"" + program.id() + "\"}")
-                            .contains("\"prog_name\":\"kit_runs\"")) {
-                        break;
-                    }
-                }
+                String alerts = server.await("/api/v1/alerts", a -> a.contains("\"map_id\":\"" + map.id() + "\""));
+                server.await("/api/v1/query?query=prog:ebpf_program_average_run_seconds:rate5m",
+                        a -> a.contains("\"prog_id\":\"" + program.id() + "\""));
                 String log = "\n" + server.log();
                 Matcher alert = Pattern.compile("\\{\"labels\":\\{\"alertname\":\"EbpfMapNearlyFull\",[^}]*\"map_id\":\""
                         + map.id() + "\"[^}]*},\"annotations\":\\{[^}]*},\"state\":\"(pending|firing)\"").matcher(alerts);
@@ -106,9 +81,6 @@ class OperatorKitTest {
                             : expression.contains("map:") ? "\"map_id\":\"" + map.id() + "\"" : "";
                     assertTrue(answer.contains(fixture), substituted + " lacks the fixture object: " + answer);
                 }
-            } finally {
-                running.set(false);
-                runner.join();
             }
         }
     }

@@ -51,6 +51,27 @@ final class PrometheusProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /**
+     * Polls GET {@code pathAndQuery} every second until {@code done} accepts the body (and the server
+     * listens), at most 90 s; returns the last body.
+     */
+    String await(String pathAndQuery, java.util.function.Predicate<String> done) throws IOException, InterruptedException {
+        String body = "";
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            try {
+                body = get(pathAndQuery);
+            } catch (IOException notYetListening) {
+                continue;
+            }
+            if (done.test(body)) {
+                break;
+            }
+        }
+        return body;
+    }
+
     /** The answer of the instant query API to {@code promql}. */
     String query(String promql) throws IOException, InterruptedException {
         return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));

@@ -23,21 +23,9 @@ class PrometheusServerTest {
                            - targets: ["127.0.0.1:%d"]
                      """.formatted(exporter.port()))) {
             var prog = fx.program(Fixtures.PROG_SOCKET_FILTER, "prom_e2e");
-            String up = "";
-            String programs = "";
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                Thread.sleep(1000);
-                try {
-                    up = server.query("up{job=\"ebpf\"}");
-                    programs = server.query("ebpf_program_info{prog_name=\"prom_e2e\"}");
-                } catch (java.io.IOException notYetListening) {
-                    continue;
-                }
-                if (up.contains("\"1\"]") && programs.contains("\"prog_id\":\"" + prog.id() + "\"")) {
-                    break;
-                }
-            }
+            String up = server.await("/api/v1/query?query=up", a -> a.contains(",\"1\"]"));
+            String programs = server.await("/api/v1/query?query=ebpf_program_info",
+                    a -> a.contains("\"prog_id\":\"" + prog.id() + "\""));
             assertTrue(up.contains("\"value\":[") && up.contains(",\"1\"]"), "up == 1: " + up + "\n" + server.log());
             assertTrue(programs.contains("\"prog_id\":\"" + prog.id() + "\""), programs);
             String failures = server.query("ebpf_exporter_collector_success == 0");
