@@ -70,7 +70,7 @@ class IteratedObjectsTest {
             assertEquals("-1", fdinfo(iterated, ObjectKind.MAPS, MapInfo::id, "memlock").get(map.id()), "no map memlock");
 
             if (iterated.unavailable().containsKey(ObjectKind.LINKS)) {
-                KernelFeatures.missing("iter/bpf_link: " + iterated.unavailable().get(ObjectKind.LINKS), "6.1");
+                KernelFeatures.missing("iter/bpf_link: " + iterated.unavailable().get(ObjectKind.LINKS), "5.19");
             } else {
                 LinkInfo l = walk(iterated, ObjectKind.LINKS, LinkInfo::id).get(link.id());
                 LinkInfo k = walk(ObjectSource.KERNEL, ObjectKind.LINKS, LinkInfo::id).get(link.id());
