@@ -3,6 +3,7 @@ package io.ebpfexporter.server;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.HostScans;
+import io.ebpfexporter.core.IteratedObjects;
 import io.ebpfexporter.core.LabelMemory;
 import io.ebpfexporter.core.ScrapeContext;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -42,6 +43,7 @@ final class Scrape {
     private final List<Collector> collectors;
     private final Set<String> collectorNames;
     private final InfoSnapshot buildInfo;
+    private final GaugeSnapshot reducedPrivileges;
     private final ExporterHealth health;
     /**
      * Results held at once (being collected or written): two, so one slow reader does not hold up every
@@ -57,6 +59,11 @@ final class Scrape {
         this.collectors = List.copyOf(collectors);
         this.collectors.forEach(c -> memories.put(c, new LabelMemory()));
         this.collectorNames = Collections.unmodifiableSet(new TreeSet<>(this.collectors.stream().map(Collector::name).toList()));
+        this.reducedPrivileges = GaugeSnapshot.builder()
+                .name("ebpf_exporter_reduced_privileges")
+                .help("1 if objects are read through BPF iterators (no CAP_SYS_ADMIN: fewer series), 0 if through bpf() listing")
+                .dataPoint(GaugeDataPointSnapshot.builder().value(host.objects() instanceof IteratedObjects ? 1 : 0).build())
+                .build();
         this.buildInfo = InfoSnapshot.builder()
                 .name("ebpf_exporter_build")
                 .help("A metric with a constant '1' value labeled by version, revision and Java version")
@@ -125,7 +132,7 @@ final class Scrape {
         var success = GaugeSnapshot.builder()
                 .name("ebpf_exporter_collector_success")
                 .help("1 if the collector succeeded in this scrape, 0 if it failed");
-        MetricSnapshots.Builder all = MetricSnapshots.builder().metricSnapshot(buildInfo);
+        MetricSnapshots.Builder all = MetricSnapshots.builder().metricSnapshot(buildInfo).metricSnapshot(reducedPrivileges);
         health.collect().forEach(all::metricSnapshot);
         for (Outcome o : outcomes) {
             Labels labels = Labels.of("collector", o.collector());

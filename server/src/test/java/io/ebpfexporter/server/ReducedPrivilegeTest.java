@@ -80,6 +80,7 @@ class ReducedPrivilegeTest {
             assertEquals(loaded(f, prog.id()), loaded(r, prog.id()), 1.0, "load time, through each one's boot clock");
             assertEquals(links, r.contains("ebpf_link_info{link_id=\"" + link.id() + "\""), r);
             assertFalse(r.contains("ebpf_btf_info{"), "no BTF objects without an iterator for them");
+            assertTrue(r.contains("\nebpf_exporter_reduced_privileges 1.0\n") && f.contains("\nebpf_exporter_reduced_privileges 0.0\n"));
             assertFalse(r.contains("ebpf_exp_"), "the exporter's own iterator programs never appear");
 
             Fixtures.Made late = fx.map(Fixtures.MAP_HASH, 4, 4, 8, 0, "rp_late");
