@@ -25,12 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Programs, maps and links listed by BPF iterators ({@code iter/bpf_prog}, {@code iter/bpf_map},
  * {@code iter/bpf_link}), which need CAP_BPF and CAP_PERFMON but not CAP_SYS_ADMIN: the source for
- * reduced privileges. Each program is assembled from this kernel's BTF ({@link RecordProgram}), loaded
- * once and kept; a walk's listing reads it once and every reader of that walk reads the records. The info structs are filled from
+ * reduced privileges. Each program is assembled from this kernel's BTF ({@link RecordProgram}); a walk's
+ * listing runs it once and every reader of that walk reads the records. The info structs are filled from
  * the records with the fields an iterator can read; the rest (run statistics, link details, map memlock)
  * are left out, and there are no BTF objects and no fds.
  */
-public final class IteratedObjects implements ObjectSource, AutoCloseable {
+public final class IteratedObjects implements ObjectSource {
     private static final int PROGRAM_RECORD = 328;
     private static final int MAP_RECORD = 48;
     private static final int LINK_RECORD = 16;
@@ -43,8 +43,6 @@ public final class IteratedObjects implements ObjectSource, AutoCloseable {
     private final Map<ObjectKind<?>, Plan> plans = new LinkedHashMap<>();
     private final Map<ObjectKind<?>, String> unavailable = new LinkedHashMap<>();
     private final Map<ObjectKind<?>, NavigableMap<Integer, ByteBuffer>> latest = new ConcurrentHashMap<>();
-    /** Each kind's program, loaded at its first listing and kept: the kernel verifies it once. */
-    private final Map<ObjectKind<?>, IterProgram> loaded = new ConcurrentHashMap<>();
     private final long pageSize;
 
     private IteratedObjects(KernelBtf btf, long pageSize) {
@@ -177,19 +175,10 @@ public final class IteratedObjects implements ObjectSource, AutoCloseable {
         Plan plan = plans.get(kind);
         NavigableMap<Integer, ByteBuffer> records = new TreeMap<>(Integer::compareUnsigned);
         if (plan != null) {
-            IterProgram program = loaded.computeIfAbsent(kind,
-                    k -> IterProgram.load(plan.program(), "ebpf_exp_list", plan.iterFunc(), true));
-            try {
-                program.read(plan.recordSize(), (chunk, at) -> {
-                    ByteBuffer record = chunk.slice(at, plan.recordSize()).order(chunk.order());
-                    records.put(record.getInt(0), record);
-                });
-            } catch (BpfException e) {
-                if (loaded.remove(kind, program)) {
-                    program.close(); // the next listing loads it again
-                }
-                throw e;
-            }
+            IterProgram.run(plan.program(), "ebpf_exp_list", plan.iterFunc(), plan.recordSize(), (chunk, at) -> {
+                ByteBuffer record = chunk.slice(at, plan.recordSize()).order(chunk.order());
+                records.put(record.getInt(0), record);
+            });
         }
         latest.put(kind, records);
         return records;
@@ -206,17 +195,6 @@ public final class IteratedObjects implements ObjectSource, AutoCloseable {
             // the usual page size below
         }
         return 4096;
-    }
-
-    /** Unloads the kept iterator programs. */
-    @Override
-    public void close() {
-        loaded.keySet().forEach(kind -> {
-            IterProgram program = loaded.remove(kind);
-            if (program != null) {
-                program.close();
-            }
-        });
     }
 
     private boolean missing(ObjectKind<?> kind, String member) {

@@ -21,32 +21,17 @@ public final class OwnObjects {
     private static final ReentrantReadWriteLock LOCK = new ReentrantReadWriteLock();
     private static final Set<String> IDS = new HashSet<>();
     private static final Deque<String> ORDER = new ArrayDeque<>();
-    /** Objects kept loaded across scrapes: never forgotten while they live. */
-    private static final Set<String> KEPT = new HashSet<>();
 
     private OwnObjects() {
     }
 
     /** Runs {@code create} (returning a program's or link's fd) and registers the new object's id. */
     public static int create(ObjectKind<?> kind, IntSupplier create) {
-        return create(kind, create, false);
-    }
-
-    /**
-     * As {@link #create(ObjectKind, IntSupplier)}; a {@code kept} object stays hidden until {@link #closed}
-     * says it is gone, however many others are made meanwhile.
-     */
-    static int create(ObjectKind<?> kind, IntSupplier create, boolean kept) {
         LOCK.writeLock().lock();
         try {
             int fd = create.getAsInt();
             try {
-                String key = key(kind, new Bpf().idOf(fd));
-                if (kept) {
-                    KEPT.add(key);
-                } else {
-                    remember(key);
-                }
+                remember(kind + ":" + Integer.toUnsignedString(new Bpf().idOf(fd)));
             } catch (RuntimeException e) {
                 Bpf.close(fd);
                 throw e;
@@ -57,27 +42,10 @@ public final class OwnObjects {
         }
     }
 
-    /** A kept object was closed: it is remembered like the others, as it may stay listed for a moment. */
-    static void closed(ObjectKind<?> kind, int id) {
-        LOCK.writeLock().lock();
-        try {
-            if (KEPT.remove(key(kind, id))) {
-                remember(key(kind, id));
-            }
-        } finally {
-            LOCK.writeLock().unlock();
-        }
-    }
-
-    private static String key(ObjectKind<?> kind, int id) {
-        return kind + ":" + Integer.toUnsignedString(id);
-    }
-
     static boolean isOwn(ObjectKind<?> kind, int id) {
         LOCK.readLock().lock();
         try {
-            String key = key(kind, id);
-            return IDS.contains(key) || KEPT.contains(key);
+            return !IDS.isEmpty() && IDS.contains(kind + ":" + Integer.toUnsignedString(id));
         } finally {
             LOCK.readLock().unlock();
         }

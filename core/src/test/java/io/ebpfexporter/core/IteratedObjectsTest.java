@@ -38,8 +38,9 @@ class IteratedObjectsTest {
     void programsMapsAndLinksReadAsTheSyscallsReadThem() {
         Kernel.requireBpf();
         KernelFeatures.require(KernelFeatures.member("bpf_iter__bpf_prog", "prog"), "iter/bpf_prog", "5.9");
-        try (IteratedObjects iterated = IteratedObjects.forThisKernel(); Fixtures fx = new Fixtures()) {
-            assertEquals(Map.of(), iterated.check(), "every iterator this kernel has loads and runs");
+        IteratedObjects iterated = IteratedObjects.forThisKernel();
+        assertEquals(Map.of(), iterated.check(), "every iterator this kernel has loads and runs");
+        try (Fixtures fx = new Fixtures()) {
             Fixtures.Made map = fx.map(Fixtures.MAP_HASH, 4, 8, 64, 0, "it_map");
             Fixtures.Made prog = fx.programUsing(map, "it_prog_with_a_long_name");
             Fixtures.Made frozen = fx.map(Fixtures.MAP_ARRAY, 4, 4, 2, 0, "it_frozen");
@@ -86,12 +87,6 @@ class IteratedObjectsTest {
             }
             assertFalse(walk(iterated, ObjectKind.PROGRAMS, ProgInfo::id).containsKey(prog.id()), "gone once closed");
             assertEquals(0, iterated.reader().nextId(ObjectKind.BTFS, 0), "no BTF iterator");
-            TaskFileIterator.Plan owners = TaskFileIterator.plan().orElseThrow();
-            for (int i = 0; i < 150; i++) { // more short-lived programs and links of the exporter's own than are remembered
-                TaskFileIterator.read(owners);
-            }
-            assertTrue(walk(iterated, ObjectKind.PROGRAMS, ProgInfo::id).values().stream()
-                    .noneMatch(p -> p.name().startsWith("ebpf_exp")), "the kept listing programs stay hidden");
         }
     }
 }
