@@ -27,8 +27,11 @@ record LiveReading(long nanos, Map<String, Program> programs, List<MapFill> maps
     record MapFill(String id, String name, String type, double entries, double maxEntries) {
     }
 
-    /** The statistics mode and whether counting is on now; the ratio sampled counters read low by. */
-    record Stats(String mode, boolean counting, double sampleRatio) {
+    /**
+     * The statistics mode and whether counting is on now; the ratio sampled counters read low by; whether
+     * the exporter runs with reduced privileges, which cannot read run statistics at all.
+     */
+    record Stats(String mode, boolean counting, double sampleRatio, boolean reducedPrivileges) {
     }
 
     /** Array map types in both naming modes: every slot always exists. */
@@ -61,7 +64,8 @@ record LiveReading(long nanos, Map<String, Program> programs, List<MapFill> maps
         String mode = Optional.ofNullable(byName.get("ebpf_exporter_program_stats_mode")).map(m -> m.getDataPoints())
                 .filter(points -> !points.isEmpty()).map(points -> points.get(0).getLabels().get("mode")).orElse("");
         double ratio = values(byName.get("ebpf_exporter_program_stats_sample_ratio"), null).getOrDefault("", 1.0);
-        return new LiveReading(nanos, programs, maps, new Stats(mode, counting, ratio),
+        boolean reduced = values(byName.get("ebpf_exporter_reduced_privileges"), null).getOrDefault("", 0.0) == 1;
+        return new LiveReading(nanos, programs, maps, new Stats(mode, counting, ratio, reduced),
                 byName.containsKey("ebpf_map_entries"));
     }
 

@@ -94,6 +94,7 @@ final class LiveView implements Handler {
         out.append("\"stats\":{");
         string(out, "mode", now.stats().mode()).append(',');
         out.append("\"counting\":").append(now.stats().counting()).append(',');
+        out.append("\"reduced_privileges\":").append(now.stats().reducedPrivileges()).append(',');
         out.append("\"reported\":").append(!rows.isEmpty() || now.programs().isEmpty()).append(',');
         field(out, "sample_ratio", correction).append("},");
         out.append("\"programs_total\":").append(now.programs().size()).append(",\"programs\":[");

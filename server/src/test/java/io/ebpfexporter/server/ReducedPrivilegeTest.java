@@ -83,7 +83,10 @@ class ReducedPrivilegeTest {
             assertTrue(r.contains("\nebpf_exporter_reduced_privileges 1.0\n") && f.contains("\nebpf_exporter_reduced_privileges 0.0\n"));
             assertFalse(r.contains("ebpf_exp_"), "the exporter's own iterator programs never appear");
 
-            Fixtures.Made late = fx.map(Fixtures.MAP_HASH, 4, 4, 8, 0, "rp_late");
+            String live = new String(reduced.request("GET", "/live.json").body(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(live.contains("\"reduced_privileges\":true") && live.contains("\"reported\":false"),
+                    "the live view can say why it has no run statistics: " + live);
+                        Fixtures.Made late = fx.map(Fixtures.MAP_HASH, 4, 4, 8, 0, "rp_late");
             assertTrue(seriesOf(reduced.scrape(), "map_id", late.id()).stream().anyMatch(l -> l.contains("map_name=\"rp_late\"")),
                     "a map made between two scrapes appears");
             fx.close(late);
