@@ -9,6 +9,9 @@ import java.util.Map;
 
 /** Eight-byte BPF instructions with forward jumps to labels, resolved at the end: the exporter's iterator programs. */
 final class BpfAsm {
+    private static final int HELPER_PROBE_READ_KERNEL = 113;
+    private static final int HELPER_SEQ_WRITE = 127;
+
     private final List<long[]> insns = new ArrayList<>(); // code, dst, src, off, imm
     private final Map<String, Integer> labels = new HashMap<>();
     private final Map<Integer, String> jumps = new HashMap<>();
@@ -21,6 +24,21 @@ final class BpfAsm {
     void jump(int code, int dst, int src, int imm, String label) {
         jumps.put(insns.size(), label);
         op(code, dst, src, 0, imm);
+    }
+
+    /** {@code bpf_probe_read_kernel(fp + dest, size, r3)}. */
+    BpfAsm probeRead(int dest, int size) {
+        op(0xbf, 1, 10, 0, 0).op(0x07, 1, 0, 0, dest);
+        op(0xb7, 2, 0, 0, size);
+        return op(0x85, 0, 0, 0, HELPER_PROBE_READ_KERNEL);
+    }
+
+    /** {@code bpf_seq_write(meta->seq, fp + record, size)}, with the iterator's meta in {@code metaReg}. */
+    BpfAsm seqWrite(int metaReg, int metaSeq, int record, int size) {
+        op(0x79, 1, metaReg, metaSeq, 0);
+        op(0xbf, 2, 10, 0, 0).op(0x07, 2, 0, 0, record);
+        op(0xb7, 3, 0, 0, size);
+        return op(0x85, 0, 0, 0, HELPER_SEQ_WRITE);
     }
 
     void imm64(int dst, long value) {

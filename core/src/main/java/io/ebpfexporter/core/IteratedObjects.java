@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -207,31 +208,39 @@ public final class IteratedObjects implements ObjectSource {
         return new IteratorReader();
     }
 
+    private NavigableMap<Integer, ByteBuffer> latest(ObjectKind<?> kind) {
+        return latest.getOrDefault(kind, Collections.emptyNavigableMap());
+    }
+
+    /** An open object: its kind and its record. */
+    private record Open(ObjectKind<?> kind, ByteBuffer record) {
+    }
+
     /** One walk's reads: the records of the kind's last listing, a handle per open object. */
     private final class IteratorReader implements Reader {
-        private final Map<Integer, ByteBuffer> open = new HashMap<>();
+        private final Map<Integer, Open> open = new HashMap<>();
         private int nextHandle = 1;
 
         @Override
         public int nextId(ObjectKind<?> kind, int after) {
-            NavigableMap<Integer, ByteBuffer> records = after == 0 ? refresh(kind) : latest.getOrDefault(kind, new TreeMap<>());
+            NavigableMap<Integer, ByteBuffer> records = after == 0 ? refresh(kind) : latest(kind);
             Integer next = records.higherKey(after);
             return next == null ? 0 : next;
         }
 
         @Override
         public int open(ObjectKind<?> kind, int id) {
-            ByteBuffer record = latest.getOrDefault(kind, new TreeMap<>()).get(id);
+            ByteBuffer record = latest(kind).get(id);
             if (record == null) {
                 throw new BpfException("iterator record", Errno.ENOENT);
             }
-            open.put(nextHandle, record);
+            open.put(nextHandle, new Open(kind, record));
             return nextHandle++;
         }
 
         @Override
         public int info(ObjectKind<?> kind, int handle, NativeBuffer info, NativeBuffer side) {
-            ByteBuffer r = open.get(handle);
+            ByteBuffer r = open.get(handle).record();
             ByteBuffer out = info.view();
             if (kind == ObjectKind.PROGRAMS) {
                 out.putInt(BpfProgInfo.ID.offset(), r.getInt(0));
@@ -273,11 +282,12 @@ public final class IteratedObjects implements ObjectSource {
 
         @Override
         public byte[] fdinfo(int handle) {
-            ByteBuffer r = open.get(handle);
+            Open o = open.get(handle);
+            ByteBuffer r = o.record();
             String text = "";
-            if (r.capacity() == PROGRAM_RECORD && !missing(ObjectKind.PROGRAMS, "pages")) {
+            if (o.kind() == ObjectKind.PROGRAMS && !missing(ObjectKind.PROGRAMS, "pages")) {
                 text = "memlock:\t" + Integer.toUnsignedLong(r.getInt(16)) * pageSize + "\n"; // fdinfo's pages << PAGE_SHIFT
-            } else if (r.capacity() == MAP_RECORD && !missing(ObjectKind.MAPS, "frozen")) {
+            } else if (o.kind() == ObjectKind.MAPS && !missing(ObjectKind.MAPS, "frozen")) {
                 text = "frozen:\t" + (r.get(24) != 0 ? 1 : 0) + "\n";
             }
             return text.getBytes(StandardCharsets.US_ASCII);

@@ -277,17 +277,8 @@ public final class KernelBtf {
 
     /** The struct or union a type names through typedefs and qualifiers, or 0. */
     private int structOrUnion(int typeId) {
-        for (int hops = 0; valid(typeId) && hops < MAX_ANONYMOUS_DEPTH; hops++) {
-            int kind = kind(typeId);
-            if (kind == KIND_STRUCT || kind == KIND_UNION) {
-                return typeId;
-            }
-            if (kind != KIND_TYPEDEF && kind != KIND_VOLATILE && kind != KIND_CONST && kind != KIND_RESTRICT) {
-                return 0;
-            }
-            typeId = data.getInt(typeStarts[typeId] + 8);
-        }
-        return 0;
+        int type = strip(typeId);
+        return kind(type) == KIND_STRUCT || kind(type) == KIND_UNION ? type : 0;
     }
 
     private boolean valid(int typeId) {

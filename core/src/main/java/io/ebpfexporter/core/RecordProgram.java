@@ -12,8 +12,6 @@ import java.util.Optional;
  * A member this kernel lacks is left out, and its record bytes read 0.
  */
 final class RecordProgram {
-    private static final int HELPER_PROBE_READ_KERNEL = 113;
-    private static final int HELPER_SEQ_WRITE = 127;
     /** Two 8-byte slots under the frame pointer for pointers being followed. */
     private static final int POINTER = -8;
     private static final int ARRAY = -16;
@@ -107,16 +105,13 @@ final class RecordProgram {
             for (int i = 0; i < ids.max(); i++) {
                 a.jump(0xb5, 9, 0, i, "ids_done");  // if r9 <= i
                 a.op(0x79, 3, 10, ARRAY, 0).op(0x07, 3, 0, 0, 8 * i);
-                probeRead(a, POINTER, 8);           // the i-th pointer
+                a.probeRead(POINTER, 8);           // the i-th pointer
                 a.op(0x79, 3, 10, POINTER, 0).op(0x07, 3, 0, 0, ids.idOffset());
-                probeRead(a, base + ids.at() + 4 * i, 4);
+                a.probeRead(base + ids.at() + 4 * i, 4);
             }
             a.label("ids_done");
         }
-        a.op(0x79, 1, 6, metaSeq, 0);               // r1 = meta->seq
-        a.op(0xbf, 2, 10, 0, 0).op(0x07, 2, 0, 0, base);
-        a.op(0xb7, 3, 0, 0, recordSize);
-        a.op(0x85, 0, 0, 0, HELPER_SEQ_WRITE);
+        a.seqWrite(6, metaSeq, base, recordSize);
         a.label("exit");
         a.op(0xb7, 0, 0, 0, 0).op(0x95, 0, 0, 0, 0);
         return a.bytes();
@@ -126,16 +121,9 @@ final class RecordProgram {
     private static void follow(BpfAsm a, int[] chain, int dest, int size) {
         a.op(0xbf, 3, 7, 0, 0).op(0x07, 3, 0, 0, chain[0]);
         for (int i = 1; i < chain.length; i++) {
-            probeRead(a, POINTER, 8);               // the pointer
+            a.probeRead(POINTER, 8);               // the pointer
             a.op(0x79, 3, 10, POINTER, 0).op(0x07, 3, 0, 0, chain[i]);
         }
-        probeRead(a, dest, size);
-    }
-
-    /** {@code bpf_probe_read_kernel(fp + dest, size, r3)}. */
-    private static void probeRead(BpfAsm a, int dest, int size) {
-        a.op(0xbf, 1, 10, 0, 0).op(0x07, 1, 0, 0, dest);
-        a.op(0xb7, 2, 0, 0, size);
-        a.op(0x85, 0, 0, 0, HELPER_PROBE_READ_KERNEL);
+        a.probeRead(dest, size);
     }
 }

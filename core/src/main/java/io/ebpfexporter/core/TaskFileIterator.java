@@ -17,8 +17,6 @@ import java.util.OptionalInt;
  * the kernel lacks what it needs (BTF, the iterator) {@link ObjectOwners} reads /proc instead.
  */
 final class TaskFileIterator {
-    private static final int HELPER_PROBE_READ_KERNEL = 113;
-    private static final int HELPER_SEQ_WRITE = 127;
     private static final int RECORD = 12;
     private static final BpfFd.Kind[] KINDS = {null, BpfFd.Kind.MAP, BpfFd.Kind.PROGRAM, BpfFd.Kind.LINK, BpfFd.Kind.BTF};
 
@@ -94,9 +92,7 @@ final class TaskFileIterator {
         a.jump(0x15, 8, 0, 0, "exit");
         a.op(0x79, 1, 8, p.fileDentry(), 0);             // r1 = file->f_path.dentry
         a.op(0x79, 3, 1, p.dentryName(), 0);             // r3 = dentry->d_name.name
-        a.op(0xbf, 1, 10, 0, 0).op(0x07, 1, 0, 0, -8);   // r1 = fp - 8
-        a.op(0xb7, 2, 0, 0, 8);                          // r2 = 8
-        a.op(0x85, 0, 0, 0, HELPER_PROBE_READ_KERNEL);   // the name's first 8 bytes
+        a.probeRead(-8, 8);                              // the name's first 8 bytes
         a.op(0x79, 9, 10, -8, 0);                        // r9 = them
         a.op(0x79, 1, 8, p.filePrivate(), 0);            // r1 = file->private_data
         a.imm64(2, word("bpf-map"));
@@ -108,9 +104,7 @@ final class TaskFileIterator {
         a.imm64(2, word("bpf-prog"));
         a.jump(0x5d, 9, 2, 0, "link");
         a.op(0xbf, 3, 1, 0, 0).op(0x07, 3, 0, 0, p.progAux());
-        a.op(0xbf, 1, 10, 0, 0).op(0x07, 1, 0, 0, -32);
-        a.op(0xb7, 2, 0, 0, 8);
-        a.op(0x85, 0, 0, 0, HELPER_PROBE_READ_KERNEL);   // prog->aux
+        a.probeRead(-32, 8);                             // prog->aux
         a.op(0x79, 3, 10, -32, 0).op(0x07, 3, 0, 0, p.auxId());
         a.op(0x62, 10, 0, -20, 2);                       // kind 2
         a.jump(0x05, 0, 0, 0, "id");
@@ -126,15 +120,10 @@ final class TaskFileIterator {
         a.op(0xbf, 3, 1, 0, 0).op(0x07, 3, 0, 0, p.btfId());
         a.op(0x62, 10, 0, -20, 4);                       // kind 4
         a.label("id");
-        a.op(0xbf, 1, 10, 0, 0).op(0x07, 1, 0, 0, -16);  // r1 = &record.id
-        a.op(0xb7, 2, 0, 0, 4);
-        a.op(0x85, 0, 0, 0, HELPER_PROBE_READ_KERNEL);   // the object's id
+        a.probeRead(-16, 4);                             // the object's id, into record.id
         a.op(0x61, 1, 7, p.taskTgid(), 0);               // r1 = task->tgid
         a.op(0x63, 10, 1, -24, 0);                       // record.tgid
-        a.op(0x79, 1, 6, p.metaSeq(), 0);                // r1 = meta->seq
-        a.op(0xbf, 2, 10, 0, 0).op(0x07, 2, 0, 0, -24);
-        a.op(0xb7, 3, 0, 0, RECORD);
-        a.op(0x85, 0, 0, 0, HELPER_SEQ_WRITE);
+        a.seqWrite(6, p.metaSeq(), -24, RECORD);
         a.label("exit");
         a.op(0xb7, 0, 0, 0, 0).op(0x95, 0, 0, 0, 0);
         return a.bytes();
