@@ -27,15 +27,15 @@ public final class Family {
 
     /** How many of the last snapshot's series a series is compared with: objects removed since are skipped. */
     private static final int LOOK_AHEAD = 8;
-    private static final Labels[] NONE = new Labels[0];
 
     private final Type type;
     private final String name;
     private final String help;
     private final String[] labelNames;
     private final ScrapeContext scrape;
-    /** Where this family's Labels are kept between scrapes: its name and label names. */
+    /** Where this family's last snapshot is kept between scrapes: its name and label names. */
     private final String reuseKey;
+    private final LabelMemory.Kept last;
     private final Labels[] previous;
     /** The position in previous where the next series' old Labels are expected. */
     private int cursor;
@@ -56,7 +56,8 @@ public final class Family {
         this.labelNames = labelNames.clone();
         this.scrape = scrape;
         this.reuseKey = name + "{" + String.join(",", labelNames) + "}";
-        this.previous = scrape.memory().previous(reuseKey);
+        this.last = scrape.memory().last(reuseKey);
+        this.previous = last.labels();
     }
 
     /** Declares the unit, which the name must carry as its suffix (OpenMetrics writes it as # UNIT). */
@@ -133,9 +134,34 @@ public final class Family {
         return labels.isEmpty();
     }
 
-    /** This scrape's series; their Labels become the ones the family's next scrape may reuse. */
+    /**
+     * This scrape's series, kept for the family's next scrape. A family whose series are those of its last
+     * snapshot (the same Labels in the same order, the same values), as on a host whose objects did not
+     * change, gives that very snapshot: the server writes an unchanged snapshot's text once.
+     */
     public MetricSnapshot snapshot() {
-        keepLabelsForNextScrape();
+        if (sameAsLast()) {
+            return last.snapshot();
+        }
+        MetricSnapshot made = build();
+        keep(made);
+        return made;
+    }
+
+    private boolean sameAsLast() {
+        if (last.snapshot() == null || last.labels().length != labels.size()) {
+            return false;
+        }
+        for (int i = 0; i < labels.size(); i++) {
+            if (labels.get(i) != last.labels()[i]
+                    || Double.doubleToLongBits(values[i]) != Double.doubleToLongBits(last.values()[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private MetricSnapshot build() {
         return switch (type) {
             case INFO -> {
                 var b = InfoSnapshot.builder().name(name).help(help);
@@ -166,9 +192,10 @@ public final class Family {
         };
     }
 
-    private void keepLabelsForNextScrape() {
-        // a copy: other scrapes read it
-        scrape.memory().keep(reuseKey, labelNames.length == 0 ? NONE : labels.toArray(NONE));
+    /** Keeps copies: other scrapes read them. */
+    private void keep(MetricSnapshot snapshot) {
+        scrape.memory().keep(reuseKey, labelNames.length == 0 ? LabelMemory.Kept.NONE
+                : new LabelMemory.Kept(labels.toArray(new Labels[0]), Arrays.copyOf(values, labels.size()), snapshot));
     }
 
     /** The snapshots of the families that have at least one series, for {@link Collector#collect}. */
@@ -176,7 +203,7 @@ public final class Family {
         List<MetricSnapshot> out = new ArrayList<>(families.length);
         for (Family f : families) {
             if (f.isEmpty()) {
-                f.keepLabelsForNextScrape();
+                f.keep(null);
             } else {
                 out.add(f.snapshot());
             }

@@ -22,6 +22,14 @@ public final class IterProgram {
 
     /** Runs {@code code} once, handing each record to {@code record} as (buffer, offset of the record). */
     public static void run(byte[] code, String name, int attachBtfId, int recordSize, ObjIntConsumer<ByteBuffer> record) {
+        ByteBuffer all = read(code, name, attachBtfId);
+        for (int at = 0; at + recordSize <= all.limit(); at += recordSize) {
+            record.accept(all, at);
+        }
+    }
+
+    /** Runs {@code code} once: everything it wrote, in native byte order. */
+    public static ByteBuffer read(byte[] code, String name, int attachBtfId) {
         NativeBuffer insns = NativeBuffer.of(code);
         Bpf bpf = new Bpf();
         int prog = -1;
@@ -33,7 +41,7 @@ public final class IterProgram {
             int progFd = prog;
             link = OwnObjects.create(ObjectKind.LINKS, () -> bpf.linkCreate(progFd, 0, ATTACH_TRACE_ITER, a -> { }));
             iter = bpf.iterCreate(link);
-            drain(iter, recordSize, record);
+            return drain(iter);
         } finally {
             Bpf.close(iter);
             Bpf.close(link);
@@ -41,19 +49,17 @@ public final class IterProgram {
         }
     }
 
-    private static void drain(int iter, int recordSize, ObjIntConsumer<ByteBuffer> record) {
+    /** The seq file read to its end, one bulk copy per read. */
+    private static ByteBuffer drain(int iter) {
         NativeBuffer buffer = new NativeBuffer(64 * 1024);
-        byte[] carry = new byte[0];
+        ByteBuffer all = ByteBuffer.allocate(64 * 1024);
         int n;
         while ((n = Bpf.read(iter, buffer)) > 0) {
-            ByteBuffer chunk = ByteBuffer.allocate(carry.length + n).order(ByteOrder.nativeOrder());
-            chunk.put(carry).put(buffer.view().slice(0, n));
-            int whole = chunk.capacity() / recordSize * recordSize;
-            for (int at = 0; at < whole; at += recordSize) {
-                record.accept(chunk, at);
+            if (all.remaining() < n) {
+                all = ByteBuffer.allocate(Math.max(2 * all.capacity(), all.position() + n)).put(all.flip());
             }
-            carry = new byte[chunk.capacity() - whole];
-            chunk.get(whole, carry);
+            all.put(buffer.view().slice(0, n));
         }
+        return all.flip().order(ByteOrder.nativeOrder());
     }
 }

@@ -10,17 +10,16 @@ import io.ebpfexporter.core.bpf.NativeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,6 +35,8 @@ public final class IteratedObjects implements ObjectSource {
     private static final int MAP_RECORD = 48;
     private static final int LINK_RECORD = 16;
     private static final int MAX_MAP_IDS = 64;
+    private static final byte[] FROZEN = "frozen:\t1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOT_FROZEN = "frozen:\t0\n".getBytes(StandardCharsets.US_ASCII);
 
     /** What one kind's iterator needs: its program, target and record size, and what it leaves out. */
     private record Plan(byte[] program, int iterFunc, int recordSize, Set<Field> unreported, List<String> missing) {
@@ -43,7 +44,7 @@ public final class IteratedObjects implements ObjectSource {
 
     private final Map<ObjectKind<?>, Plan> plans = new LinkedHashMap<>();
     private final Map<ObjectKind<?>, String> unavailable = new LinkedHashMap<>();
-    private final Map<ObjectKind<?>, NavigableMap<Integer, ByteBuffer>> latest = new ConcurrentHashMap<>();
+    private final Map<ObjectKind<?>, Listing> latest = new ConcurrentHashMap<>();
     private final long pageSize;
 
     private IteratedObjects(KernelBtf btf, long pageSize) {
@@ -171,18 +172,67 @@ public final class IteratedObjects implements ObjectSource {
         return required ? new Plan(p.assemble(ctx[1], ctx[2], ctx[3]), ctx[0], LINK_RECORD, Set.of(), p.missing()) : null;
     }
 
-    /** Runs {@code kind}'s iterator and keeps its records by id, for the walk that listed them. */
-    private NavigableMap<Integer, ByteBuffer> refresh(ObjectKind<?> kind) {
+    /** Runs {@code kind}'s iterator and keeps its records, for the walk that listed them. */
+    private Listing refresh(ObjectKind<?> kind) {
         Plan plan = plans.get(kind);
-        NavigableMap<Integer, ByteBuffer> records = new TreeMap<>(Integer::compareUnsigned);
-        if (plan != null) {
-            IterProgram.run(plan.program(), "ebpf_exp_list", plan.iterFunc(), plan.recordSize(), (chunk, at) -> {
-                ByteBuffer record = chunk.slice(at, plan.recordSize()).order(chunk.order());
-                records.put(record.getInt(0), record);
-            });
+        Listing listing = plan == null ? Listing.EMPTY : Listing.of(plan);
+        latest.put(kind, listing);
+        return listing;
+    }
+
+    /**
+     * One run's records, sorted by id (the iterators walk the kernel's id tables in order, so sorting
+     * only checks): record i is the {@code size} bytes at {@code i * size}, with {@code ids[i]}.
+     */
+    private record Listing(int[] ids, ByteBuffer records, int size) {
+        static final Listing EMPTY = new Listing(new int[0], ByteBuffer.allocate(0), 1);
+
+        static Listing of(Plan plan) {
+            int size = plan.recordSize();
+            ByteBuffer records = IterProgram.read(plan.program(), "ebpf_exp_list", plan.iterFunc());
+            int count = records.limit() / size;
+            int[] ids = new int[count];
+            boolean sorted = true;
+            for (int i = 0; i < count; i++) {
+                ids[i] = records.getInt(i * size);
+                sorted &= i == 0 || Integer.compareUnsigned(ids[i - 1], ids[i]) < 0;
+            }
+            return sorted ? new Listing(ids, records, size) : sortedCopy(ids, records, size);
         }
-        latest.put(kind, records);
-        return records;
+
+        private static Listing sortedCopy(int[] ids, ByteBuffer records, int size) {
+            Integer[] order = new Integer[ids.length];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, (a, b) -> Integer.compareUnsigned(ids[a], ids[b]));
+            ByteBuffer sorted = ByteBuffer.allocate(records.limit()).order(ByteOrder.nativeOrder());
+            int[] sortedIds = new int[ids.length];
+            for (int i = 0; i < order.length; i++) {
+                sortedIds[i] = ids[order[i]];
+                sorted.put(records.slice(order[i] * size, size));
+            }
+            return new Listing(sortedIds, sorted.flip(), size);
+        }
+
+        /** The first id above {@code after}, or 0. */
+        int idAfter(int after) {
+            int lo = 0;
+            int hi = ids.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (Integer.compareUnsigned(ids[mid], after) <= 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo < ids.length ? ids[lo] : 0;
+        }
+
+        /** The record of {@code id}, or null. */
+        ByteBuffer record(int id) {
+            int at = Arrays.binarySearch(ids, id); // ids below 2^31: signed order is unsigned order
+            return at < 0 || ids[at] != id ? null : records.slice(at * size, size).order(ByteOrder.nativeOrder());
+        }
     }
 
     private static long pageSize(Host host) {
@@ -208,8 +258,8 @@ public final class IteratedObjects implements ObjectSource {
         return new IteratorReader();
     }
 
-    private NavigableMap<Integer, ByteBuffer> latest(ObjectKind<?> kind) {
-        return latest.getOrDefault(kind, Collections.emptyNavigableMap());
+    private Listing latest(ObjectKind<?> kind) {
+        return latest.getOrDefault(kind, Listing.EMPTY);
     }
 
     /** An open object: its kind and its record. */
@@ -223,14 +273,12 @@ public final class IteratedObjects implements ObjectSource {
 
         @Override
         public int nextId(ObjectKind<?> kind, int after) {
-            NavigableMap<Integer, ByteBuffer> records = after == 0 ? refresh(kind) : latest(kind);
-            Integer next = records.higherKey(after);
-            return next == null ? 0 : next;
+            return (after == 0 ? refresh(kind) : latest(kind)).idAfter(after);
         }
 
         @Override
         public int open(ObjectKind<?> kind, int id) {
-            ByteBuffer record = latest(kind).get(id);
+            ByteBuffer record = latest(kind).record(id);
             if (record == null) {
                 throw new BpfException("iterator record", Errno.ENOENT);
             }
@@ -284,13 +332,14 @@ public final class IteratedObjects implements ObjectSource {
         public byte[] fdinfo(int handle) {
             Open o = open.get(handle);
             ByteBuffer r = o.record();
-            String text = "";
             if (o.kind() == ObjectKind.PROGRAMS && !missing(ObjectKind.PROGRAMS, "pages")) {
-                text = "memlock:\t" + Integer.toUnsignedLong(r.getInt(16)) * pageSize + "\n"; // fdinfo's pages << PAGE_SHIFT
-            } else if (o.kind() == ObjectKind.MAPS && !missing(ObjectKind.MAPS, "frozen")) {
-                text = "frozen:\t" + (r.get(24) != 0 ? 1 : 0) + "\n";
+                String memlock = "memlock:\t" + Integer.toUnsignedLong(r.getInt(16)) * pageSize + "\n"; // fdinfo's pages << PAGE_SHIFT
+                return memlock.getBytes(StandardCharsets.US_ASCII);
             }
-            return text.getBytes(StandardCharsets.US_ASCII);
+            if (o.kind() == ObjectKind.MAPS && !missing(ObjectKind.MAPS, "frozen")) {
+                return r.get(24) != 0 ? FROZEN : NOT_FROZEN;
+            }
+            return new byte[0];
         }
 
         @Override

@@ -19,8 +19,12 @@ import java.util.function.IntSupplier;
 public final class OwnObjects {
     private static final int REMEMBERED = 256;
     private static final ReentrantReadWriteLock LOCK = new ReentrantReadWriteLock();
-    private static final Set<String> IDS = new HashSet<>();
-    private static final Deque<String> ORDER = new ArrayDeque<>();
+    private static final Set<Own> IDS = new HashSet<>();
+    private static final Deque<Own> ORDER = new ArrayDeque<>();
+
+    /** One object of ours: a record, as every id a walk lists is looked up. */
+    private record Own(ObjectKind<?> kind, int id) {
+    }
 
     private OwnObjects() {
     }
@@ -31,7 +35,7 @@ public final class OwnObjects {
         try {
             int fd = create.getAsInt();
             try {
-                remember(kind + ":" + Integer.toUnsignedString(new Bpf().idOf(fd)));
+                remember(new Own(kind, new Bpf().idOf(fd)));
             } catch (RuntimeException e) {
                 Bpf.close(fd);
                 throw e;
@@ -45,13 +49,13 @@ public final class OwnObjects {
     static boolean isOwn(ObjectKind<?> kind, int id) {
         LOCK.readLock().lock();
         try {
-            return !IDS.isEmpty() && IDS.contains(kind + ":" + Integer.toUnsignedString(id));
+            return !IDS.isEmpty() && IDS.contains(new Own(kind, id));
         } finally {
             LOCK.readLock().unlock();
         }
     }
 
-    private static void remember(String key) {
+    private static void remember(Own key) {
         IDS.add(key);
         ORDER.addLast(key);
         if (ORDER.size() > REMEMBERED) {

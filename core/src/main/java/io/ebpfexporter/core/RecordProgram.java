@@ -8,13 +8,21 @@ import java.util.Optional;
  * An iterator program that copies kernel struct members into one fixed-size record per object and writes
  * it to the seq file: the exporter's way to read objects it may not open (no CAP_SYS_ADMIN). Members are
  * named, as {@code aux->user->uid.val}, and found in the running kernel's BTF (offsets are never
- * hard-coded); each is read with {@code bpf_probe_read_kernel}, which reads 0 through a NULL pointer.
- * A member this kernel lacks is left out, and its record bytes read 0.
+ * hard-coded). Each is read with plain loads through the iterator's BTF-typed object pointer, which the
+ * verifier makes fault-safe (a NULL pointer on the way reads 0): a helper call per member cost three
+ * times the iterator's own walk on a host with 10,000 maps. Only the used maps' ids, behind an array of
+ * pointers the verifier does not type, are read with {@code bpf_probe_read_kernel}. A member this kernel
+ * lacks is left out, and its record bytes read 0.
  */
 final class RecordProgram {
     /** Two 8-byte slots under the frame pointer for pointers being followed. */
     private static final int POINTER = -8;
     private static final int ARRAY = -16;
+    private static final int LOAD = 0x61; // BPF_LDX | BPF_MEM, with a size code
+    private static final int STORE = 0x63; // BPF_STX | BPF_MEM, with a size code
+    private static final int DW = 0x18;
+    /** BPF size codes of loads and stores of 1, 2, 4 and 8 bytes, less BPF_W (0). */
+    private static final int[] SIZE_CODES = {0x10, 0x08, 0x00, DW};
 
     /** One member read: the offsets from the object (all but the last name a pointer followed), size, record offset. */
     record Read(int[] chain, int size, int at) {
@@ -65,7 +73,10 @@ final class RecordProgram {
         return List.copyOf(missing);
     }
 
-    /** The offsets to {@code path} from the object and its size, if this kernel has it and it fits {@code max} bytes. */
+    /**
+     * The offsets to {@code path} from the object and its size, if this kernel has it, it fits {@code max}
+     * bytes and a load's offset reaches it.
+     */
     private Optional<Read> resolve(String path, int max, int at) {
         String[] hops = path.split("->");
         int[] offsets = new int[hops.length];
@@ -80,7 +91,8 @@ final class RecordProgram {
             offsets[i] = member.offset();
             struct = member.pointee();
         }
-        return member.size() > max ? Optional.empty() : Optional.of(new Read(offsets, member.size(), at));
+        boolean loadable = java.util.Arrays.stream(offsets).allMatch(o -> o + max <= Short.MAX_VALUE); // a load's 16-bit offset
+        return member.size() > max || !loadable ? Optional.empty() : Optional.of(new Read(offsets, member.size(), at));
     }
 
     /**
@@ -117,13 +129,27 @@ final class RecordProgram {
         return a.bytes();
     }
 
-    /** Reads {@code size} bytes at the end of {@code chain} from the object (r7) into the stack at {@code dest}. */
+    /**
+     * Loads {@code size} bytes at the end of {@code chain} from the object (r7) into the stack at {@code dest},
+     * each pointer on the way loaded as the next struct's address, the member in the widest loads the stack's
+     * alignment allows.
+     */
     private static void follow(BpfAsm a, int[] chain, int dest, int size) {
-        a.op(0xbf, 3, 7, 0, 0).op(0x07, 3, 0, 0, chain[0]);
-        for (int i = 1; i < chain.length; i++) {
-            a.probeRead(POINTER, 8);               // the pointer
-            a.op(0x79, 3, 10, POINTER, 0).op(0x07, 3, 0, 0, chain[i]);
+        int from = 7;
+        for (int i = 0; i < chain.length - 1; i++) {
+            a.op(LOAD | DW, 3, from, chain[i], 0);
+            from = 3;
         }
-        a.probeRead(dest, size);
+        int member = chain[chain.length - 1];
+        for (int done = 0; done < size; ) {
+            int width = 8;
+            while (width > size - done || Math.floorMod(dest + done, width) != 0) {
+                width /= 2;
+            }
+            int code = SIZE_CODES[Integer.numberOfTrailingZeros(width)];
+            a.op(LOAD | code, 4, from, member + done, 0);
+            a.op(STORE | code, 10, 4, dest + done, 0);
+            done += width;
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.ebpfexporter.core;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -116,6 +117,33 @@ class FamilyTest {
         List<Labels> labels = labels(family);
         assertEquals(1, labels.size());
         return labels.get(0);
+    }
+
+    @Test
+    void anUnchangedFamilyGivesItsLastSnapshotAndAnyChangeANewOne() {
+        MetricSnapshot first = stableScrape(50, 1).snapshot();
+        assertSame(first, stableScrape(50, 1).snapshot(), "same series, same values: the very snapshot");
+        MetricSnapshot changed = stableScrape(50, 2).snapshot();
+        assertNotSame(first, changed, "one value changed");
+        assertEquals(2, ((GaugeSnapshot) changed).getDataPoints().stream()
+                .filter(p -> p.getLabels().get("map_id").equals("50")).findFirst().orElseThrow().getValue());
+        MetricSnapshot fewer = stableScrape(49, 2).snapshot();
+        assertNotSame(changed, fewer, "one series fewer");
+        assertEquals(49, fewer.getDataPoints().size());
+        assertSame(fewer, stableScrape(49, 2).snapshot());
+        assertNotSame(fewer, stableScrape(49, -0.0).snapshot(), "-0.0 is written otherwise than 2, and than 0.0");
+        Family none = scrape().gauge("ebpf_test_stable", "stable", "map_id");
+        assertTrue(Family.snapshots(none).isEmpty());
+        assertNotSame(fewer, stableScrape(49, 2).snapshot(), "a scrape without series forgot the snapshot");
+    }
+
+    /** Series 1 to {@code objects - 1} valued by id, the last one {@code lastValue}. */
+    private Family stableScrape(int objects, double lastValue) {
+        Family family = scrape().gauge("ebpf_test_stable", "stable", "map_id");
+        for (int id = 1; id <= objects; id++) {
+            family.add(id == objects ? lastValue : id, Integer.toString(id));
+        }
+        return family;
     }
 
     @Test

@@ -152,7 +152,7 @@ final class Exporter implements AutoCloseable {
         BuildInfo build = BuildInfo.load();
         Scrape scrape = new Scrape(enabled, build, access.host(), ScrapeThreads.HOST,
                 config.exporterMetrics() ? ExporterHealth.create() : ExporterHealth.none());
-        MetricsEndpoint metrics = new MetricsEndpoint(scrape, ScrapeThreads.HOST);
+        MetricsEndpoint metrics = new MetricsEndpoint(scrape);
         LandingPage landing = new LandingPage(metricsPath, build);
         LiveView live = new LiveView(scrape);
         BasicAuth auth = new BasicAuth(web.users());

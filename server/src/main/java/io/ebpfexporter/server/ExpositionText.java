@@ -1,6 +1,7 @@
 package io.ebpfexporter.server;
 
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.TextFormatUtil;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
@@ -11,36 +12,27 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Writes a scrape's text with client_java's writers on platform threads, a large scrape in two halves at
- * once. Platform threads, since the JDK starts a BufferedWriter made on a virtual thread (as Helidon's
- * handlers are) at 512 chars and grows it by a copy per write. Two halves, since the writers' many small
- * writes each take the BufferedWriter's lock: on a host with 10,000 maps writing is a fifth of the scrape,
- * on one CPU while the others idle.
+ * Writes a scrape's text with client_java's writers, one family at a time, on a platform thread: the JDK
+ * starts a BufferedWriter made on a virtual thread (as Helidon's handlers are) at 512 chars and grows it
+ * by a copy per write. A family unchanged since the last scrape is written from its kept text
+ * ({@link FamilyTexts}): the writers take the BufferedWriter's lock for every character of a label value,
+ * and on a host with 10,000 maps nearly every family is unchanged from one scrape to the next.
  * <p>
  * The writers make each family's text on its own and end with a fixed trailer (OpenMetrics' {@code # EOF}),
- * so the text of all families is the text of the first half without its trailer followed by the text of
- * the second half: the second half is written into memory on a second thread while the first streams.
+ * so the text of all families is each family's text without the trailer, then the trailer.
  */
 final class ExpositionText {
-    /**
-     * Texts being written now, by every instance. Only a text written alone is split: beside others the
-     * CPUs are busy anyway, and each split text holds its second half in memory until the first is sent.
-     */
-    private static final AtomicInteger WRITING = new AtomicInteger();
-
     private final ExpositionFormatWriter writer;
-    private final ScrapeThreads threads;
+    private final FamilyTexts texts;
     private final byte[] trailer;
 
-    ExpositionText(ExpositionFormatWriter writer, ScrapeThreads threads) {
+    ExpositionText(ExpositionFormatWriter writer, FamilyTexts texts) {
         this.writer = writer;
-        this.threads = threads;
+        this.texts = texts;
         ByteArrayOutputStream empty = new ByteArrayOutputStream();
         try {
             writer.write(empty, MetricSnapshots.of());
@@ -56,67 +48,38 @@ final class ExpositionText {
 
     /** Writes {@code snapshots} to {@code out}, which it leaves open. */
     void write(MetricSnapshots snapshots, OutputStream out) throws IOException {
-        WRITING.incrementAndGet();
-        try {
-            write(snapshots, out, WRITING.get() == 1);
-        } finally {
-            WRITING.decrementAndGet();
-        }
-    }
-
-    private void write(MetricSnapshots snapshots, OutputStream out, boolean alone) throws IOException {
-        List<MetricSnapshot> families = snapshots.stream().toList();
-        int half = alone ? halfway(families) : 0;
-        if (half == 0) {
-            await(start("metrics-writer", () -> writer.write(out, snapshots)));
-            return;
-        }
-        MetricSnapshots first = new MetricSnapshots(families.subList(0, half));
-        MetricSnapshots second = new MetricSnapshots(families.subList(half, families.size()));
-        ByteArrayOutputStream secondText = new ByteArrayOutputStream(64 * 1024);
-        FutureTask<Void> secondTask = start("metrics-writer-2", () -> writer.write(secondText, second));
-        try {
-            await(start("metrics-writer", () -> {
-                try (WithoutTrailer head = new WithoutTrailer(out, trailer)) {
-                    writer.write(head, first);
-                }
-            }));
-        } finally {
-            await(secondTask);
-        }
-        secondText.writeTo(out);
-    }
-
-    /** The index of the family where the data points reach half their total, or 0 for a small scrape. */
-    private int halfway(List<MetricSnapshot> families) {
-        long total = 0;
-        for (MetricSnapshot family : families) {
-            total += family.getDataPoints().size();
-        }
-        if (!threads.splitText(total)) {
-            return 0;
-        }
-        long sum = 0;
-        for (int i = 0; i < families.size(); i++) {
-            sum += families.get(i).getDataPoints().size();
-            if (2 * sum >= total) {
-                return i + 1 < families.size() ? i + 1 : 0;
-            }
-        }
-        return 0;
-    }
-
-    private interface Write {
-        void run() throws IOException;
-    }
-
-    private static FutureTask<Void> start(String name, Write write) {
         FutureTask<Void> task = new FutureTask<>(() -> {
-            write.run();
+            for (MetricSnapshot family : TextFormatUtil.mergeDuplicates(snapshots)) {
+                write(family, out);
+            }
+            out.write(trailer);
             return null;
         });
-        Thread.ofPlatform().name(name).start(task);
-        return task;
+        Thread.ofPlatform().name("metrics-writer").start(task);
+        await(task);
+    }
+
+    private void write(MetricSnapshot family, OutputStream out) throws IOException {
+        byte[][] kept = texts.kept(family);
+        if (kept != null) {
+            for (byte[] chunk : kept) {
+                out.write(chunk);
+            }
+            return;
+        }
+        FamilyTexts.Copy copy = texts.copying(family, out);
+        try {
+            try (WithoutTrailer text = new WithoutTrailer(copy != null ? copy : out, trailer)) {
+                writer.write(text, MetricSnapshots.of(family));
+            }
+            if (copy != null) {
+                copy.keep();
+            }
+        } finally {
+            if (copy != null) {
+                copy.drop();
+            }
+        }
     }
 
     private static void await(FutureTask<Void> task) throws IOException {
@@ -138,7 +101,7 @@ final class ExpositionText {
 
     /**
      * Passes bytes on but holds back the last {@code trailer.length}, which must be the trailer; close
-     * checks that and leaves the underlying stream open.
+     * checks that. Flushes stop here: the writers flush after each family, the response once at its end.
      */
     private static final class WithoutTrailer extends FilterOutputStream {
         private final byte[] trailer;
@@ -175,11 +138,14 @@ final class ExpositionText {
         }
 
         @Override
+        public void flush() {
+        }
+
+        @Override
         public void close() throws IOException {
             if (heldCount != held.length || !Arrays.equals(held, trailer)) {
-                throw new IOException("client_java's writer did not end with its trailer; cannot split the text");
+                throw new IOException("client_java's writer did not end with its trailer; cannot write family by family");
             }
-            out.flush();
         }
     }
 }

@@ -55,10 +55,11 @@ final class MetricsEndpoint implements Handler {
     private final ExpositionText openMetrics;
     private final ExpositionText prometheusText;
 
-    MetricsEndpoint(Scrape scrape, ScrapeThreads threads) {
+    MetricsEndpoint(Scrape scrape) {
         this.scrape = scrape;
-        this.openMetrics = new ExpositionText(OpenMetricsTextFormatWriter.create(), threads);
-        this.prometheusText = new ExpositionText(PrometheusTextFormatWriter.create(), threads);
+        long budget = Runtime.getRuntime().maxMemory() / 16; // the text both formats keep: an eighth of the heap
+        this.openMetrics = new ExpositionText(OpenMetricsTextFormatWriter.create(), new FamilyTexts(budget));
+        this.prometheusText = new ExpositionText(PrometheusTextFormatWriter.create(), new FamilyTexts(budget));
     }
 
     @Override
@@ -129,8 +130,8 @@ final class MetricsEndpoint implements Handler {
             response.send();
             return;
         }
-        // streamed (chunked): a host with 10,000 maps makes megabytes of text, never held whole (at most
-        // the second half, see ExpositionText)
+        // streamed (chunked): a host with 10,000 maps makes megabytes of text, never held whole for one
+        // response (the text kept for unchanged families is within its budget, see FamilyTexts)
         CountingStream counted = new CountingStream(response.outputStream());
         write(text, snapshots, gzip, counted);
         if (LOG.isLoggable(System.Logger.Level.DEBUG)) {

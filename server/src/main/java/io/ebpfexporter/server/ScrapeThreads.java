@@ -4,13 +4,9 @@ package io.ebpfexporter.server;
  * How many threads scrapes use, decided once from the CPUs this process may run on. Reading objects is
  * syscalls, which scale with the CPUs, so a walk reads on one thread per CPU; collector runs of all
  * concurrent scrapes share one permit per CPU, since more walks than CPUs only contend and a walk
- * descheduled while it holds an object's fd keeps that object alive in the kernel; a large scrape's
- * text is written in two halves at once when there is a second CPU for the second half.
+ * descheduled while it holds an object's fd keeps that object alive in the kernel.
  */
 record ScrapeThreads(int cpus) {
-    /** Below this many data points one thread writes the text: a second would cost more than it saves. */
-    static final int SPLIT_TEXT_AT = 8192;
-
     static final ScrapeThreads HOST = new ScrapeThreads(Runtime.getRuntime().availableProcessors());
 
     /** Collector runs that may walk at once, across every concurrent scrape. */
@@ -21,10 +17,5 @@ record ScrapeThreads(int cpus) {
     /** Threads one walk reads objects on. */
     int readersPerWalk() {
         return cpus;
-    }
-
-    /** Whether a text of {@code dataPoints} series is written in two halves at once. */
-    boolean splitText(long dataPoints) {
-        return cpus > 1 && dataPoints >= SPLIT_TEXT_AT;
     }
 }

@@ -5,50 +5,125 @@ import io.ebpfexporter.testkit.Scrapes;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Writing in two halves gives exactly the bytes client_java's writer gives in one pass. */
+/**
+ * Family by family, written or from kept text, gives exactly the bytes client_java's writer gives for the
+ * whole scrape in one pass.
+ */
 class ExpositionTextTest {
     private static final List<ExpositionFormatWriter> WRITERS =
             List.of(PrometheusTextFormatWriter.create(), OpenMetricsTextFormatWriter.create());
 
     @Test
-    void aLargeScrapeWrittenInHalvesIsByteForByteTheWholeText() throws IOException {
+    void everyWritingOfAScrapeIsByteForByteTheWholeText() throws IOException {
         for (int seed = 1; seed <= 5; seed++) {
-            assertSameText(host(new Random(seed), 3 * ScrapeThreads.SPLIT_TEXT_AT));
+            MetricSnapshots host = host(new Random(seed), 20_000);
+            for (ExpositionFormatWriter writer : WRITERS) {
+                ExpositionText text = new ExpositionText(writer, new FamilyTexts(64 << 20));
+                byte[] whole = whole(writer, host);
+                for (int scrape = 1; scrape <= 3; scrape++) { // written; written and kept; from kept text
+                    assertArrayEquals(whole, written(text, host), writer.getContentType() + ", scrape " + scrape);
+                }
+            }
         }
     }
 
     @Test
-    void smallScrapesAndOneHugeFamilyAreWrittenWhole() throws IOException {
-        assertSameText(MetricSnapshots.of());
-        assertSameText(host(new Random(7), 10));
-        Family one = Scrapes.context().gauge("test_only_bytes", "one family", "id");
-        for (int i = 0; i < 2 * ScrapeThreads.SPLIT_TEXT_AT; i++) {
-            one.add(i, Integer.toString(i));
+    void emptyAndDuplicateNamedScrapesAreTheWholeText() throws IOException {
+        Family a = Scrapes.context().gauge("test_dup_bytes", "dup", "id");
+        a.add(1, "1");
+        Family b = Scrapes.context().gauge("test_dup_bytes", "dup", "id");
+        b.add(2, "2");
+        List<MetricSnapshot> both = new ArrayList<>(Family.snapshots(a));
+        both.addAll(Family.snapshots(b));
+        for (MetricSnapshots snapshots : List.of(MetricSnapshots.of(), new MetricSnapshots(both))) {
+            for (ExpositionFormatWriter writer : WRITERS) {
+                ExpositionText text = new ExpositionText(writer, new FamilyTexts(1 << 20));
+                for (int scrape = 1; scrape <= 3; scrape++) {
+                    assertArrayEquals(whole(writer, snapshots), written(text, snapshots), writer.getContentType());
+                }
+            }
         }
-        assertSameText(new MetricSnapshots(Family.snapshots(one)));
     }
 
-    private static void assertSameText(MetricSnapshots snapshots) throws IOException {
-        for (ExpositionFormatWriter writer : WRITERS) {
-            ByteArrayOutputStream whole = new ByteArrayOutputStream();
-            writer.write(whole, snapshots);
-            ByteArrayOutputStream halves = new ByteArrayOutputStream();
-            new ExpositionText(writer, new ScrapeThreads(2)).write(snapshots, halves);
-            assertArrayEquals(whole.toByteArray(), halves.toByteArray(), writer.getContentType());
-            assertTrue(whole.size() > 0 || writer instanceof PrometheusTextFormatWriter);
+    @Test
+    void aFamilyIsKeptFromItsSecondWritingWithinTheBudget() throws IOException {
+        MetricSnapshot family = host(new Random(3), 1000).get(0);
+        byte[] whole = whole(PrometheusTextFormatWriter.create(), MetricSnapshots.of(family));
+        FamilyTexts texts = new FamilyTexts(whole.length + 64 * 1024);
+        ExpositionText text = new ExpositionText(PrometheusTextFormatWriter.create(), texts);
+        written(text, MetricSnapshots.of(family));
+        assertNull(texts.kept(family), "written once: not kept");
+        written(text, MetricSnapshots.of(family));
+        assertNotNull(texts.kept(family), "written twice: kept");
+        assertEquals(whole.length, java.util.Arrays.stream(texts.kept(family)).mapToInt(chunk -> chunk.length).sum());
+
+        FamilyTexts small = new FamilyTexts(whole.length / 2);
+        ExpositionText limited = new ExpositionText(PrometheusTextFormatWriter.create(), small);
+        for (int scrape = 1; scrape <= 3; scrape++) {
+            assertArrayEquals(whole, written(limited, MetricSnapshots.of(family)));
         }
+        assertNull(small.kept(family), "beyond the budget: written, not kept");
+    }
+
+    @Test
+    void aWriteThatFailsMidwayKeepsNothing() throws IOException {
+        MetricSnapshot family = host(new Random(4), 5000).get(0);
+        FamilyTexts texts = new FamilyTexts(64 << 20);
+        ExpositionText text = new ExpositionText(PrometheusTextFormatWriter.create(), texts);
+        written(text, MetricSnapshots.of(family));
+        OutputStream breaking = new OutputStream() {
+            private int written;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                written += len;
+                if (written > 100_000) {
+                    throw new IOException("the scraper went away");
+                }
+            }
+        };
+        assertThrows(IOException.class, () -> text.write(MetricSnapshots.of(family), breaking));
+        assertNull(texts.kept(family));
+        assertArrayEquals(whole(PrometheusTextFormatWriter.create(), MetricSnapshots.of(family)),
+                written(text, MetricSnapshots.of(family)));
+        assertNotNull(texts.kept(family));
+    }
+
+    private static byte[] whole(ExpositionFormatWriter writer, MetricSnapshots snapshots) throws IOException {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        writer.write(whole, snapshots);
+        assertTrue(whole.size() > 0 || writer instanceof PrometheusTextFormatWriter);
+        return whole.toByteArray();
+    }
+
+    private static byte[] written(ExpositionText text, MetricSnapshots snapshots) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        text.write(snapshots, out);
+        return out.toByteArray();
     }
 
     /** Families of every type the collectors make, with label values that need escaping and UTF-8. */

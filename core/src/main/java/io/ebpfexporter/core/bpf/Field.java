@@ -23,6 +23,12 @@ public record Field(String struct, String name, int offset, int size, String sin
         return end() <= length;
     }
 
+    /** From the struct and the offset, which tell fields apart: sets of fields are asked per object read. */
+    @Override
+    public int hashCode() {
+        return 31 * struct.hashCode() + offset;
+    }
+
     @Override
     public String toString() {
         return struct + "." + name + " (Linux " + since + ")";
