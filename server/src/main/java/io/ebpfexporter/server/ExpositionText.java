@@ -48,6 +48,7 @@ final class ExpositionText {
 
     /** Writes {@code snapshots} to {@code out}, which it leaves open. */
     void write(MetricSnapshots snapshots, OutputStream out) throws IOException {
+        texts.beginWrite();
         FutureTask<Void> task = new FutureTask<>(() -> {
             for (MetricSnapshot family : TextFormatUtil.mergeDuplicates(snapshots)) {
                 write(family, out);

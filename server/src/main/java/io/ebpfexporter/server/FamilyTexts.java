@@ -21,22 +21,43 @@ import java.util.WeakHashMap;
  * not kept.
  */
 final class FamilyTexts {
-    /** A snapshot written once, whose text is not kept yet. */
-    private static final byte[][] SEEN = new byte[0][];
     private static final int CHUNK = 64 * 1024;
 
+    /** A family's kept text, or none yet for one written once; and the last write that used it. */
+    private static final class Text {
+        final byte[][] chunks;
+        final long bytes;
+        long lastWrite;
+
+        Text(byte[][] chunks, long lastWrite) {
+            this.chunks = chunks;
+            this.bytes = chunks == null ? 0 : Arrays.stream(chunks).mapToLong(c -> c.length).sum();
+            this.lastWrite = lastWrite;
+        }
+    }
+
     private final long budget;
-    private final Map<MetricSnapshot, byte[][]> texts = new WeakHashMap<>(); // guarded by this
+    private final Map<MetricSnapshot, Text> texts = new WeakHashMap<>(); // guarded by this
     private long copying; // guarded by this: bytes being copied by the writes under way
+    private long writes; // guarded by this: writes begun
 
     FamilyTexts(long budget) {
         this.budget = budget;
     }
 
+    /** A write of a scrape's text begins: what it uses counts as in use. */
+    synchronized void beginWrite() {
+        writes++;
+    }
+
     /** The kept text of {@code family}, in chunks, or null. */
     synchronized byte[][] kept(MetricSnapshot family) {
-        byte[][] text = texts.get(family);
-        return text == SEEN ? null : text;
+        Text text = texts.get(family);
+        if (text == null || text.chunks == null) {
+            return null;
+        }
+        text.lastWrite = writes;
+        return text.chunks;
     }
 
     /**
@@ -44,27 +65,37 @@ final class FamilyTexts {
      * on to {@code out} and keeps a copy when {@link Copy#keep} says it is whole.
      */
     synchronized Copy copying(MetricSnapshot family, OutputStream out) {
-        return texts.putIfAbsent(family, SEEN) == null ? null : new Copy(family, out);
+        return texts.putIfAbsent(family, new Text(null, writes)) == null ? null : new Copy(family, out);
     }
 
+    /**
+     * Room for {@code bytes} more. When there is none, the text of families the last two writes did not
+     * use goes first: a superseded snapshot that reached the old generation is freed only by a full
+     * collection, and its text would hold the budget until then.
+     */
     private synchronized boolean reserve(int bytes) {
-        long kept = 0;
-        for (byte[][] text : texts.values()) {
-            for (byte[] chunk : text) {
-                kept += chunk.length;
-            }
+        if (kept() + copying + bytes > budget) {
+            texts.values().removeIf(text -> text.lastWrite < writes - 1);
         }
-        if (kept + copying + bytes > budget) {
+        if (kept() + copying + bytes > budget) {
             return false;
         }
         copying += bytes;
         return true;
     }
 
-    private synchronized void release(long bytes, MetricSnapshot family, byte[][] text) {
+    private long kept() {
+        long kept = 0;
+        for (Text text : texts.values()) {
+            kept += text.bytes;
+        }
+        return kept;
+    }
+
+    private synchronized void release(long bytes, MetricSnapshot family, byte[][] chunks) {
         copying -= bytes;
-        if (text != null) {
-            texts.put(family, text);
+        if (chunks != null) {
+            texts.put(family, new Text(chunks, writes));
         }
     }
 

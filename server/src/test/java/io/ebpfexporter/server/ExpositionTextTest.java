@@ -19,8 +19,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExpositionTextTest {
     private static final List<ExpositionFormatWriter> WRITERS =
             List.of(PrometheusTextFormatWriter.create(), OpenMetricsTextFormatWriter.create());
+    private static final int CHUNK = 64 * 1024;
 
     @Test
     void everyWritingOfAScrapeIsByteForByteTheWholeText() throws IOException {
@@ -68,12 +68,12 @@ class ExpositionTextTest {
     void aFamilyIsKeptFromItsSecondWritingWithinTheBudget() throws IOException {
         MetricSnapshot family = host(new Random(3), 1000).get(0);
         byte[] whole = whole(PrometheusTextFormatWriter.create(), MetricSnapshots.of(family));
-        FamilyTexts texts = new FamilyTexts(whole.length + 64 * 1024);
+        FamilyTexts texts = new FamilyTexts(whole.length + CHUNK);
         ExpositionText text = new ExpositionText(PrometheusTextFormatWriter.create(), texts);
         written(text, MetricSnapshots.of(family));
-        assertNull(texts.kept(family), "written once: not kept");
+        assertFalse(isKept(texts, family), "written once: not kept");
         written(text, MetricSnapshots.of(family));
-        assertNotNull(texts.kept(family), "written twice: kept");
+        assertTrue(isKept(texts, family), "written twice: kept");
         assertEquals(whole.length, java.util.Arrays.stream(texts.kept(family)).mapToInt(chunk -> chunk.length).sum());
 
         FamilyTexts small = new FamilyTexts(whole.length / 2);
@@ -81,7 +81,25 @@ class ExpositionTextTest {
         for (int scrape = 1; scrape <= 3; scrape++) {
             assertArrayEquals(whole, written(limited, MetricSnapshots.of(family)));
         }
-        assertNull(small.kept(family), "beyond the budget: written, not kept");
+        assertFalse(isKept(small, family), "beyond the budget: written, not kept");
+    }
+
+    @Test
+    void theTextOfASupersededFamilyMakesRoomForItsSuccessor() throws IOException {
+        MetricSnapshot old = host(new Random(5), 1000).get(0);
+        MetricSnapshot successor = host(new Random(6), 1000).get(0);
+        int length = whole(PrometheusTextFormatWriter.create(), MetricSnapshots.of(old)).length;
+        FamilyTexts texts = new FamilyTexts((length / CHUNK + 1) * CHUNK); // one family's text at a time
+        ExpositionText text = new ExpositionText(PrometheusTextFormatWriter.create(), texts);
+        for (int scrape = 1; scrape <= 3; scrape++) {
+            written(text, MetricSnapshots.of(old));
+        }
+        assertTrue(isKept(texts, old));
+        for (int scrape = 1; scrape <= 3; scrape++) {
+            written(text, MetricSnapshots.of(successor));
+        }
+        assertTrue(isKept(texts, successor), "the successor is kept");
+        assertFalse(isKept(texts, old), "in place of the family the last two writes did not use");
     }
 
     @Test
@@ -107,10 +125,14 @@ class ExpositionTextTest {
             }
         };
         assertThrows(IOException.class, () -> text.write(MetricSnapshots.of(family), breaking));
-        assertNull(texts.kept(family));
+        assertFalse(isKept(texts, family));
         assertArrayEquals(whole(PrometheusTextFormatWriter.create(), MetricSnapshots.of(family)),
                 written(text, MetricSnapshots.of(family)));
-        assertNotNull(texts.kept(family));
+        assertTrue(isKept(texts, family));
+    }
+
+    private static boolean isKept(FamilyTexts texts, MetricSnapshot family) {
+        return texts.kept(family) != null;
     }
 
     private static byte[] whole(ExpositionFormatWriter writer, MetricSnapshots snapshots) throws IOException {
