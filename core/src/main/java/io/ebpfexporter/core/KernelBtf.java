@@ -168,8 +168,8 @@ public final class KernelBtf {
      * structs; a dotted path ({@code tracing.target_obj_id}) walks into named struct and union members.
      */
     public OptionalInt memberOffset(String struct, String member) {
-        long[] found = walk(struct, member);
-        return found == null ? OptionalInt.empty() : OptionalInt.of((int) found[0]);
+        Found found = walk(struct, member);
+        return found == null ? OptionalInt.empty() : OptionalInt.of((int) found.offset());
     }
 
     /**
@@ -177,41 +177,48 @@ public final class KernelBtf {
      * when this kernel's struct has no such member, or has it as a bitfield (no byte load reads one).
      */
     public java.util.Optional<Member> member(String struct, String path) {
-        long[] found = walk(struct, path);
-        if (found == null || found[2] != 0) {
+        Found found = walk(struct, path);
+        if (found == null || found.bitfield()) {
             return java.util.Optional.empty();
         }
-        int type = strip((int) found[1]);
+        int type = strip(found.type());
         long size = byteSize(type, 0);
         if (size <= 0 || size > Integer.MAX_VALUE || (kind(type) == KIND_INT && intBits(type) != size * 8)) {
             return java.util.Optional.empty();
         }
         String pointee = kind(type) == KIND_PTR ? name(structOrUnion(data.getInt(typeStarts[type] + 8))) : "";
-        return java.util.Optional.of(new Member((int) found[0], (int) size, pointee));
+        return java.util.Optional.of(new Member((int) found.offset(), (int) size, pointee));
     }
 
-    /** {offset, type id, 1 if a bitfield} of the member a dotted path names, or null. */
-    private long[] walk(String struct, String path) {
+    /** A member found: its byte offset from the outer struct, its type id, whether it is a bitfield. */
+    private record Found(long offset, int type, boolean bitfield) {
+        Found movedBy(long bytes) {
+            return new Found(offset + bytes, type, bitfield);
+        }
+    }
+
+    /** The member a dotted path names, or null. */
+    private Found walk(String struct, String path) {
         OptionalInt id = find(KIND_STRUCT, struct);
         if (id.isEmpty()) {
             return null;
         }
         int type = id.getAsInt();
         long offset = 0;
-        long[] found = null;
+        Found found = null;
         for (String name : path.split("\\.")) {
             found = member(type, name, 0);
             if (found == null) {
                 return null;
             }
-            offset += found[0];
-            type = structOrUnion((int) found[1]);
+            offset += found.offset();
+            type = structOrUnion(found.type());
         }
-        return new long[] {offset, found[1], found[2]};
+        return found.movedBy(offset - found.offset());
     }
 
-    /** {byte offset, type id, 1 if a bitfield} of the member, or null. */
-    private long[] member(int typeId, String member, int depth) {
+    /** The member named {@code member} of a struct or union, looking inside anonymous ones, or null. */
+    private Found member(int typeId, String member, int depth) {
         if (depth > MAX_ANONYMOUS_DEPTH || !valid(typeId) || (kind(typeId) != KIND_STRUCT && kind(typeId) != KIND_UNION)) {
             return null;
         }
@@ -226,14 +233,13 @@ public final class KernelBtf {
             String name = string(data.getInt(m));
             int type = data.getInt(m + 4);
             if (name.equals(member)) {
-                return new long[] {bitOffset / 8, Integer.toUnsignedLong(type), bitfield ? 1 : 0};
+                return new Found(bitOffset / 8, type, bitfield);
             }
             int inner = structOrUnion(type);
             if (name.isEmpty() && inner != 0) {
-                long[] found = member(inner, member, depth + 1);
+                Found found = member(inner, member, depth + 1);
                 if (found != null) {
-                    found[0] += bitOffset / 8;
-                    return found;
+                    return found.movedBy(bitOffset / 8);
                 }
             }
         }
