@@ -35,15 +35,16 @@ public final class Family {
     private final ScrapeContext scrape;
     /** Where this family's last snapshot is kept between scrapes: its name and label names. */
     private final String reuseKey;
-    private final LabelMemory.Kept last;
+    private final CollectorMemory.Kept last;
     private final Labels[] previous;
     /** The position in previous where the next series' old Labels are expected. */
     private int cursor;
     /** Where each label name's value is in a Labels (sorted by name), for comparing values. */
     private int[] valueAt;
-    private final List<Labels> labels = new ArrayList<>();
+    /** Sized for as many series as the last snapshot: a host's families seldom change size. */
+    private final List<Labels> labels;
     /** values[i] belongs to labels.get(i); unboxed, as a scrape of a large host adds 100,000 of them. */
-    private double[] values = new double[16];
+    private double[] values;
     private Unit unit;
 
     Family(Type type, String name, String suffix, String help, ScrapeContext scrape, String... labelNames) {
@@ -58,6 +59,8 @@ public final class Family {
         this.reuseKey = name + "{" + String.join(",", labelNames) + "}";
         this.last = scrape.memory().last(reuseKey);
         this.previous = last.labels();
+        this.labels = new ArrayList<>(previous.length);
+        this.values = new double[Math.max(16, previous.length)];
     }
 
     /** Declares the unit, which the name must carry as its suffix (OpenMetrics writes it as # UNIT). */
@@ -88,7 +91,7 @@ public final class Family {
      * <li>a series whose values are those of one in the family's last snapshot, as they are for an object
      * that did not change, reuses its Labels. Collectors add objects in id order every scrape, so the old
      * Labels are looked for where the last match left off, and a few further for objects removed since
-     * (a hash of all values cost nearly as much as the Labels it saved). Only the last snapshot's are kept, in the collector's {@link LabelMemory};
+     * (a hash of all values cost nearly as much as the Labels it saved). Only the last snapshot's are kept, in the collector's {@link CollectorMemory};
      * <li>one object's series in several single-label families ({@code map_id="7"} in max_entries,
      * memlock, frozen, entries), added one after another, share one Labels, so each is kept once.
      * </ul>
@@ -194,8 +197,8 @@ public final class Family {
 
     /** Keeps copies: other scrapes read them. */
     private void keep(MetricSnapshot snapshot) {
-        scrape.memory().keep(reuseKey, labelNames.length == 0 ? LabelMemory.Kept.NONE
-                : new LabelMemory.Kept(labels.toArray(new Labels[0]), Arrays.copyOf(values, labels.size()), snapshot));
+        scrape.memory().keep(reuseKey, labelNames.length == 0 ? CollectorMemory.Kept.NONE
+                : new CollectorMemory.Kept(labels.toArray(new Labels[0]), Arrays.copyOf(values, labels.size()), snapshot));
     }
 
     /** The snapshots of the families that have at least one series, for {@link Collector#collect}. */

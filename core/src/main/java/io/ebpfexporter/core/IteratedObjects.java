@@ -25,10 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Programs, maps and links listed by BPF iterators ({@code iter/bpf_prog}, {@code iter/bpf_map},
  * {@code iter/bpf_link}), which need CAP_BPF and CAP_PERFMON but not CAP_SYS_ADMIN: the source for
- * reduced privileges. Each program is assembled from this kernel's BTF ({@link RecordProgram}); a walk's
- * listing runs it once and every reader of that walk reads the records. The info structs are filled from
- * the records with the fields an iterator can read; the rest (run statistics, link details, map memlock)
- * are left out, and there are no BTF objects and no fds.
+ * reduced privileges. Each program is assembled from this kernel's BTF ({@link RecordProgram}), loaded at
+ * its first listing and kept until {@link #close}; a walk's listing reads it once and every reader of that
+ * walk reads the records. The info structs are filled from the records with the fields an iterator can
+ * read; the rest (run statistics, link details, map memlock) are left out, and there are no BTF objects
+ * and no fds. So an object's record is all this source reports of it ({@link Reader#record}).
  */
 public final class IteratedObjects implements ObjectSource {
     private static final int PROGRAM_RECORD = 328;
@@ -45,6 +46,7 @@ public final class IteratedObjects implements ObjectSource {
     private final Map<ObjectKind<?>, Plan> plans = new LinkedHashMap<>();
     private final Map<ObjectKind<?>, String> unavailable = new LinkedHashMap<>();
     private final Map<ObjectKind<?>, Listing> latest = new ConcurrentHashMap<>();
+    private final Map<ObjectKind<?>, IterProgram> loaded = new ConcurrentHashMap<>();
     private final long pageSize;
 
     private IteratedObjects(KernelBtf btf, long pageSize) {
@@ -172,12 +174,32 @@ public final class IteratedObjects implements ObjectSource {
         return required ? new Plan(p.assemble(ctx[1], ctx[2], ctx[3]), ctx[0], LINK_RECORD, Set.of(), p.missing()) : null;
     }
 
-    /** Runs {@code kind}'s iterator and keeps its records, for the walk that listed them. */
+    /**
+     * Runs {@code kind}'s iterator and keeps its records, for the walk that listed them. A kept program
+     * stays loaded after a failed read: the next scrape reads it again, and no concurrent reader's link
+     * can be closed under it.
+     */
     private Listing refresh(ObjectKind<?> kind) {
         Plan plan = plans.get(kind);
-        Listing listing = plan == null ? Listing.EMPTY : Listing.of(plan);
+        Listing listing = Listing.EMPTY;
+        if (plan != null) {
+            IterProgram program = loaded.computeIfAbsent(kind,
+                    k -> IterProgram.kept(plan.program(), "ebpf_exp_list", plan.iterFunc()));
+            listing = Listing.of(program.read(), plan.recordSize());
+        }
         latest.put(kind, listing);
         return listing;
+    }
+
+    /** Unloads the kept iterator programs; for a server that stops. */
+    @Override
+    public void close() {
+        loaded.keySet().forEach(kind -> {
+            IterProgram program = loaded.remove(kind);
+            if (program != null) {
+                program.close();
+            }
+        });
     }
 
     /**
@@ -187,9 +209,7 @@ public final class IteratedObjects implements ObjectSource {
     private record Listing(int[] ids, ByteBuffer records, int size) {
         static final Listing EMPTY = new Listing(new int[0], ByteBuffer.allocate(0), 1);
 
-        static Listing of(Plan plan) {
-            int size = plan.recordSize();
-            ByteBuffer records = IterProgram.read(plan.program(), "ebpf_exp_list", plan.iterFunc());
+        static Listing of(ByteBuffer records, int size) {
             int count = records.limit() / size;
             int[] ids = new int[count];
             boolean sorted = true;
@@ -213,8 +233,14 @@ public final class IteratedObjects implements ObjectSource {
             return new Listing(sortedIds, sorted.flip(), size);
         }
 
-        /** The first id above {@code after}, or 0. */
-        int idAfter(int after) {
+        /**
+         * The index of the first id above {@code after} ({@code ids.length} when none); {@code hint}: where
+         * a walk in order expects it, checked before searching.
+         */
+        int indexAfter(int after, int hint) {
+            if (hint <= ids.length && (hint == 0 ? after == 0 : ids[hint - 1] == after)) {
+                return hint;
+            }
             int lo = 0;
             int hi = ids.length;
             while (lo < hi) {
@@ -225,12 +251,13 @@ public final class IteratedObjects implements ObjectSource {
                     hi = mid;
                 }
             }
-            return lo < ids.length ? ids[lo] : 0;
+            return lo;
         }
 
-        /** The record of {@code id}, or null. */
-        ByteBuffer record(int id) {
-            int at = Arrays.binarySearch(ids, id); // ids below 2^31: signed order is unsigned order
+        /** The record of {@code id}, or null; {@code hint}: the index where a walk in order expects it. */
+        ByteBuffer record(int id, int hint) {
+            int at = hint >= 0 && hint < ids.length && ids[hint] == id ? hint
+                    : Arrays.binarySearch(ids, id); // ids below 2^31: signed order is unsigned order
             return at < 0 || ids[at] != id ? null : records.slice(at * size, size).order(ByteOrder.nativeOrder());
         }
     }
@@ -270,15 +297,24 @@ public final class IteratedObjects implements ObjectSource {
     private final class IteratorReader implements Reader {
         private final Map<Integer, Open> open = new HashMap<>();
         private int nextHandle = 1;
+        /** Where the last {@link #nextId} left off: a walk lists ids in order. */
+        private int listed;
 
         @Override
         public int nextId(ObjectKind<?> kind, int after) {
-            return (after == 0 ? refresh(kind) : latest(kind)).idAfter(after);
+            Listing listing = after == 0 ? refresh(kind) : latest(kind);
+            listed = listing.indexAfter(after, after == 0 ? 0 : listed + 1);
+            return listed < listing.ids().length ? listing.ids()[listed] : 0;
+        }
+
+        @Override
+        public ByteBuffer record(ObjectKind<?> kind, int id) {
+            return latest(kind).record(id, listed);
         }
 
         @Override
         public int open(ObjectKind<?> kind, int id) {
-            ByteBuffer record = latest(kind).record(id);
+            ByteBuffer record = latest(kind).record(id, listed);
             if (record == null) {
                 throw new BpfException("iterator record", Errno.ENOENT);
             }

@@ -152,6 +152,11 @@ public final class ObjectOwners {
     }
 
     /** The processes holding object {@code id} of {@code kind}, in pid order. */
+    /** Whether the scan found no owner at all (as when owners are off). */
+    public boolean isEmpty() {
+        return owners.isEmpty();
+    }
+
     public List<Owner> of(BpfFd.Kind kind, int id) {
         Set<Owner> set = owners.getOrDefault(kind, Map.of()).get(id);
         if (set == null) {

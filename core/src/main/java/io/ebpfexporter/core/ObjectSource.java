@@ -7,11 +7,16 @@ import io.ebpfexporter.core.bpf.NativeBuffer;
  * Where a walk finds objects: the running kernel ({@link #KERNEL}), or a recording of it, which lets
  * the whole path from info bytes to exposition text run in tests without root.
  */
-public interface ObjectSource {
+public interface ObjectSource extends AutoCloseable {
     ObjectSource KERNEL = KernelObjects::new;
 
     /** A reader for one thread; the walk makes one per reader thread. */
     Reader reader();
+
+    /** Releases what the source keeps loaded between walks; for a server that stops. */
+    @Override
+    default void close() {
+    }
 
     /** The calls a walk makes, for one object kind at a time; a handle is what {@link #open} returned. */
     interface Reader {
@@ -26,6 +31,15 @@ public interface ObjectSource {
          * {@code side}, and returns how many bytes of {@code info} the source filled.
          */
         int info(ObjectKind<?> kind, int handle, NativeBuffer info, NativeBuffer side);
+
+        /**
+         * The bytes that are everything this source reports of object {@code id} (its info, fdinfo and
+         * all), or null where it reads more than a record (the kernel, through the object's fd). A walk
+         * reuses its result for an object whose record is the same as at its last walk.
+         */
+        default java.nio.ByteBuffer record(ObjectKind<?> kind, int id) {
+            return null;
+        }
 
         /** The object's fdinfo text, empty where there is none. */
         byte[] fdinfo(int handle);

@@ -6,6 +6,7 @@ import io.ebpfexporter.core.bpf.Command;
 import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.bpf.NativeBuffer;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -45,7 +46,11 @@ public final class ObjectWalk<T> {
         static final Batch END = new Batch();
 
         final int[] ids = new int[BATCH];
+        /** The source's record of each object, where it has one (see {@link KeptResults}). */
+        final ByteBuffer[] records = new ByteBuffer[BATCH];
         final Object[] results = new Object[BATCH];
+        /** Objects whose result was kept from the last walk: not read again. */
+        final boolean[] unchanged = new boolean[BATCH];
         int size;
         private final AtomicBoolean claimed = new AtomicBoolean();
 
@@ -75,6 +80,25 @@ public final class ObjectWalk<T> {
      */
     public static <T, R> void forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
                                       Consumer<? super R> consumer, int threads) {
+        forEach(source, kind, reader, consumer, threads, null);
+    }
+
+    /**
+     * As {@link #forEach(ObjectSource, ObjectKind, Function, Consumer, int)} on the scrape's host with its
+     * readers, for a {@code reader} that reads nothing but the object: where the source's record is all it
+     * reports of an object (iterators), an object whose record is the same as at this collector's last walk
+     * is not read again, and its last result goes to the consumer. A host whose objects do not change then
+     * costs a comparison of records per object.
+     */
+    public static <T, R> void forEach(ScrapeContext scrape, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
+                                      Consumer<? super R> consumer) {
+        KeptResults.Walk kept = new KeptResults.Walk(scrape.memory().lastWalk(kind));
+        forEach(scrape.host().objects(), kind, reader, consumer, scrape.readers(), kept);
+        scrape.memory().keepWalk(kind, kept.done());
+    }
+
+    private static <T, R> void forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
+                                       Consumer<? super R> consumer, int threads, KeptResults.Walk kept) {
         ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
         List<Batch> batches = new ArrayList<>();
         BlockingQueue<Batch> handedOut = new LinkedBlockingQueue<>();
@@ -84,7 +108,14 @@ public final class ObjectWalk<T> {
             Batch[] filling = {new Batch()};
             walk.listIds(id -> {
                 Batch batch = filling[0];
-                batch.ids[batch.size++] = id;
+                int at = batch.size++;
+                batch.ids[at] = id;
+                if (kept != null) {
+                    ByteBuffer record = walk.calls.record(kind, id);
+                    batch.records[at] = record;
+                    batch.results[at] = record == null ? null : kept.unchanged(id, record);
+                    batch.unchanged[at] = batch.results[at] != null;
+                }
                 if (batch.size == BATCH) {
                     batches.add(batch);
                     handedOut.add(batch);
@@ -121,6 +152,9 @@ public final class ObjectWalk<T> {
                     @SuppressWarnings("unchecked")
                     R r = (R) batch.results[i];
                     consumer.accept(r);
+                    if (kept != null && batch.records[i] != null) {
+                        kept.add(batch.ids[i], batch.records[i], r);
+                    }
                 }
             }
         }
@@ -153,7 +187,9 @@ public final class ObjectWalk<T> {
     private <R> void read(Batch batch, Function<? super OpenObject<T>, R> reader) {
         for (int i = 0; i < batch.size; i++) {
             int index = i;
-            visit(batch.ids[i], object -> batch.results[index] = reader.apply(object));
+            if (!batch.unchanged[i]) {
+                visit(batch.ids[i], object -> batch.results[index] = reader.apply(object));
+            }
         }
     }
 

@@ -6,21 +6,26 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.IntSupplier;
 
 /**
  * Programs and links the exporter itself creates (iterators of its own), kept out of every
  * collector's output. An object is created and registered under the write lock, and a walk checks ids
- * under the read lock, so no walk can see one of ours before it is registered. Ids are never reused,
+ * under a read that waits for it (an optimistic read where none is held, as a walk checks every id it
+ * lists), so no walk can see one of ours before it is registered. Ids are never reused,
  * and a closed object may stay listed for a moment (it is freed after an RCU grace period), so the
- * most recent ids are remembered rather than removed on close.
+ * most recent ids are remembered rather than removed on close; objects kept loaded across scrapes are
+ * hidden for as long as they live, however many short-lived ones come after.
  */
 public final class OwnObjects {
     private static final int REMEMBERED = 256;
-    private static final ReentrantReadWriteLock LOCK = new ReentrantReadWriteLock();
+    private static final StampedLock LOCK = new StampedLock();
     private static final Set<Own> IDS = new HashSet<>();
     private static final Deque<Own> ORDER = new ArrayDeque<>();
+    private static final Set<Own> KEPT = new HashSet<>();
+    /** IDS and KEPT as of the last change, immutable: what a walk reads. */
+    private static volatile Set<Own> hidden = Set.of();
 
     /** One object of ours: a record, as every id a walk lists is looked up. */
     private record Own(ObjectKind<?> kind, int id) {
@@ -31,28 +36,71 @@ public final class OwnObjects {
 
     /** Runs {@code create} (returning a program's or link's fd) and registers the new object's id. */
     public static int create(ObjectKind<?> kind, IntSupplier create) {
-        LOCK.writeLock().lock();
+        return create(kind, create, false);
+    }
+
+    /** As {@link #create(ObjectKind, IntSupplier)}; a {@code kept} object is hidden until {@link #close} closes it. */
+    static int create(ObjectKind<?> kind, IntSupplier create, boolean kept) {
+        long stamp = LOCK.writeLock();
         try {
             int fd = create.getAsInt();
             try {
-                remember(new Own(kind, new Bpf().idOf(fd)));
+                Own own = new Own(kind, new Bpf().idOf(fd));
+                if (kept) {
+                    KEPT.add(own);
+                } else {
+                    remember(own);
+                }
+                publish();
             } catch (RuntimeException e) {
                 Bpf.close(fd);
                 throw e;
             }
             return fd;
         } finally {
-            LOCK.writeLock().unlock();
+            LOCK.unlockWrite(stamp);
+        }
+    }
+
+    /** Closes one of ours; a kept one is then remembered like the others, as it may stay listed for a moment. */
+    static void close(ObjectKind<?> kind, int fd, boolean kept) {
+        try {
+            if (kept) {
+                Own own = new Own(kind, new Bpf().idOf(fd));
+                long stamp = LOCK.writeLock();
+                try {
+                    if (KEPT.remove(own)) {
+                        remember(own);
+                        publish();
+                    }
+                } finally {
+                    LOCK.unlockWrite(stamp);
+                }
+            }
+        } finally {
+            Bpf.close(fd);
         }
     }
 
     static boolean isOwn(ObjectKind<?> kind, int id) {
-        LOCK.readLock().lock();
-        try {
-            return !IDS.isEmpty() && IDS.contains(new Own(kind, id));
-        } finally {
-            LOCK.readLock().unlock();
+        Own own = new Own(kind, id);
+        long stamp = LOCK.tryOptimisticRead();
+        boolean found = hidden.contains(own);
+        if (stamp != 0 && LOCK.validate(stamp)) {
+            return found;
         }
+        stamp = LOCK.readLock(); // an object of ours is being made: wait until it is registered
+        try {
+            return hidden.contains(own);
+        } finally {
+            LOCK.unlockRead(stamp);
+        }
+    }
+
+    private static void publish() {
+        Set<Own> all = new HashSet<>(IDS);
+        all.addAll(KEPT);
+        hidden = Set.copyOf(all);
     }
 
     private static void remember(Own key) {

@@ -127,6 +127,11 @@ public final class PinnedObjects {
     }
 
     /** The paths object {@code id} of {@code kind} is pinned at, sorted. */
+    /** Whether the walk found nothing pinned. */
+    public boolean isEmpty() {
+        return paths.isEmpty();
+    }
+
     public List<String> of(BpfFd.Kind kind, int id) {
         TreeSet<String> set = paths.get(new BpfFd(kind, id));
         return set == null ? List.of() : List.copyOf(set);

@@ -42,11 +42,15 @@ public final class ReferenceFamilies {
 
     /** The series of object {@code id}, whose id label value is {@code idLabel}. */
     public void add(int id, String idValue) {
-        for (ObjectOwners.Owner owner : ownerScan.of(kind, id)) {
-            owners.add(idValue, Integer.toString(owner.pid()), owner.comm());
+        if (!ownerScan.isEmpty()) {
+            for (ObjectOwners.Owner owner : ownerScan.of(kind, id)) {
+                owners.add(idValue, Integer.toString(owner.pid()), owner.comm());
+            }
         }
-        for (String path : pinScan.of(kind, id)) {
-            pins.add(idValue, path);
+        if (!pinScan.isEmpty()) {
+            for (String path : pinScan.of(kind, id)) {
+                pins.add(idValue, path);
+            }
         }
     }
 

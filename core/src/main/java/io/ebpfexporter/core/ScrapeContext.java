@@ -9,18 +9,18 @@ import io.prometheus.metrics.model.snapshots.Labels;
  */
 public final class ScrapeContext {
     private final int readers;
-    private final LabelMemory memory;
+    private final CollectorMemory memory;
     private final Host host;
     private final HostScans scans;
     /** The single-label Labels made last in this collect, shared by one object's single-label series. */
     private Labels lastSingle;
 
-    public ScrapeContext(int readers, LabelMemory memory, Host host) {
+    public ScrapeContext(int readers, CollectorMemory memory, Host host) {
         this(readers, memory, host, new HostScans(host));
     }
 
     /** As the server makes one: {@code scans} shared by every collector of the scrape. */
-    public ScrapeContext(int readers, LabelMemory memory, Host host, HostScans scans) {
+    public ScrapeContext(int readers, CollectorMemory memory, Host host, HostScans scans) {
         this.readers = Math.max(1, readers);
         this.memory = memory;
         this.host = host;
@@ -64,7 +64,7 @@ public final class ScrapeContext {
         return new Family(Family.Type.UNTYPED, name, "", help, this, labelNames);
     }
 
-    LabelMemory memory() {
+    CollectorMemory memory() {
         return memory;
     }
 

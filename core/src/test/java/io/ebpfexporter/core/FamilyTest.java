@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FamilyTest {
     /** The collector's memory across the scrapes of one test. */
-    private final LabelMemory memory = new LabelMemory();
+    private final CollectorMemory memory = new CollectorMemory();
 
     /** A new scrape of the same collector. */
     private ScrapeContext scrape() {
@@ -149,7 +149,7 @@ class FamilyTest {
     @Test
     void eachCollectorsMemoryIsItsOwn() {
         Labels first = onlyLabels(infoScrape("7", "hash"));
-        Family elsewhere = new ScrapeContext(1, new LabelMemory(), Host.LIVE).info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
+        Family elsewhere = new ScrapeContext(1, new CollectorMemory(), Host.LIVE).info("ebpf_test_reuse_info", "reuse", "map_id", "map_type");
         elsewhere.add("7", "hash");
         assertNotSame(first, onlyLabels(elsewhere), "another collector's memory does not hold this one's Labels");
         assertSame(first, onlyLabels(infoScrape("7", "hash")));

@@ -12,12 +12,14 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The iterator source against the syscall walk on the running kernel: every fixture program, map and
  * link reads the same through both, wherever the iterator can read a field; the exporter's own iterator
- * programs never appear; an object closed between two walks is gone from the second.
+ * programs never appear; an object closed between two walks is gone from the second; a collector's walk
+ * reads again only the objects whose record changed; closing the source gives back every fd.
  */
 class IteratedObjectsTest {
 
@@ -34,13 +36,54 @@ class IteratedObjectsTest {
         return out;
     }
 
+    /** What a collector's reader makes of a map: a new object each time it is called. */
+    private record MapRead(MapInfo info, long frozen) {
+    }
+
+    private static Map<Integer, MapRead> collectorWalk(ScrapeContext scrape) {
+        Map<Integer, MapRead> out = new HashMap<>();
+        ObjectWalk.forEach(scrape, ObjectKind.MAPS, o -> new MapRead(o.info(), o.fdinfo().number("frozen")),
+                r -> out.put(r.info().id(), r));
+        return out;
+    }
+
+    @Test
+    void aCollectorsWalkReadsAgainOnlyTheObjectsWhoseRecordChanged() throws Exception {
+        Kernel.requireBpf();
+        KernelFeatures.require(KernelFeatures.member("bpf_iter__bpf_map", "map"), "iter/bpf_map", "5.8");
+        int fdsBefore = Kernel.openFds();
+        try (Fixtures fx = new Fixtures(); IteratedObjects iterated = IteratedObjects.forThisKernel()) {
+            Fixtures.Made same = fx.map(Fixtures.MAP_HASH, 4, 8, 64, 0, "kr_same");
+            Fixtures.Made thawed = fx.map(Fixtures.MAP_ARRAY, 4, 4, 2, 0, "kr_thawed");
+            ScrapeContext scrape = new ScrapeContext(2, new CollectorMemory(), Host.live(iterated));
+            Map<Integer, MapRead> first = collectorWalk(scrape);
+            assertEquals(0, first.get(thawed.id()).frozen());
+
+            fx.freeze(thawed);
+            Fixtures.Made late = fx.map(Fixtures.MAP_HASH, 4, 4, 8, 0, "kr_late");
+            Map<Integer, MapRead> second = collectorWalk(scrape);
+            assertSame(first.get(same.id()), second.get(same.id()), "an unchanged map's last result, not read again");
+            assertEquals(1, second.get(thawed.id()).frozen(), "a map frozen since is read again");
+            assertEquals("kr_late", second.get(late.id()).info().name(), "a map made since is read");
+
+            fx.close(same);
+            long deadline = System.nanoTime() + 5_000_000_000L; // the kernel frees a closed map's id soon after
+            while (collectorWalk(scrape).containsKey(same.id()) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            Map<Integer, MapRead> third = collectorWalk(scrape);
+            assertFalse(third.containsKey(same.id()), "gone once closed");
+            assertSame(second.get(late.id()), third.get(late.id()));
+        }
+        assertEquals(fdsBefore, Kernel.openFds(), "the kept iterator programs and links closed with the source");
+    }
+
     @Test
     void programsMapsAndLinksReadAsTheSyscallsReadThem() {
         Kernel.requireBpf();
         KernelFeatures.require(KernelFeatures.member("bpf_iter__bpf_prog", "prog"), "iter/bpf_prog", "5.9");
-        IteratedObjects iterated = IteratedObjects.forThisKernel();
-        assertEquals(Map.of(), iterated.check(), "every iterator this kernel has loads and runs");
-        try (Fixtures fx = new Fixtures()) {
+        try (Fixtures fx = new Fixtures(); IteratedObjects iterated = IteratedObjects.forThisKernel()) {
+            assertEquals(Map.of(), iterated.check(), "every iterator this kernel has loads and runs");
             Fixtures.Made map = fx.map(Fixtures.MAP_HASH, 4, 8, 64, 0, "it_map");
             Fixtures.Made prog = fx.programUsing(map, "it_prog_with_a_long_name");
             Fixtures.Made frozen = fx.map(Fixtures.MAP_ARRAY, 4, 4, 2, 0, "it_frozen");

@@ -9,7 +9,6 @@ import io.ebpfexporter.testkit.KernelFeatures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,10 +31,6 @@ class ObjectWalkKernelTest {
         Map<Integer, T> found = new HashMap<>();
         ObjectWalk.forEach(ObjectSource.KERNEL, kind, o -> found.put(id.applyAsInt(o.info()), o.info()));
         return found;
-    }
-
-    private static int openFds() {
-        return new File("/proc/self/fd").list().length;
     }
 
     @Test
@@ -89,14 +84,14 @@ class ObjectWalkKernelTest {
             for (int i = 0; i < 50; i++) {
                 fx.map(Fixtures.MAP_ARRAY, 4, 4, 1, 0, "fd_check_" + i);
             }
-            int before = openFds();
+            int before = Kernel.openFds();
             for (int round = 0; round < 5; round++) {
                 all(ObjectKind.MAPS, MapInfo::id);
                 all(ObjectKind.PROGRAMS, ProgInfo::id);
                 all(ObjectKind.LINKS, LinkInfo::id);
                 all(ObjectKind.BTFS, BtfInfo::id);
             }
-            assertEquals(before, openFds());
+            assertEquals(before, Kernel.openFds());
         }
     }
 
@@ -107,7 +102,7 @@ class ObjectWalkKernelTest {
             for (int i = 0; i < 3000; i++) {
                 made.add(fx.map(Fixtures.MAP_ARRAY, 4, 4, 1, 0, "par_" + i).id());
             }
-            int before = openFds();
+            int before = Kernel.openFds();
             List<Integer> sequential = new ArrayList<>();
             ObjectWalk.forEach(ObjectSource.KERNEL, ObjectKind.MAPS, map -> sequential.add(map.info().id()));
             for (int threads : new int[] {2, 3, 8}) {
@@ -123,7 +118,7 @@ class ObjectWalkKernelTest {
                 assertEquals(expected, parallel, threads + " threads");
             }
             assertTrue(sequential.containsAll(made));
-            assertEquals(before, openFds());
+            assertEquals(before, Kernel.openFds());
         }
     }
 

@@ -45,6 +45,11 @@ public final class Kernel {
         Assumptions.abort(problem);
     }
 
+    /** The fds this process holds now. */
+    public static int openFds() {
+        return new java.io.File("/proc/self/fd").list().length;
+    }
+
     /** Like {@link #requireBpf()}, for an external tool such as bpftool or promtool. */
     public static String requireTool(String name) {
         for (String dir : new String[] {"/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin"}) {

@@ -2,7 +2,7 @@ package io.ebpfexporter.testkit;
 
 import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.LabelMemory;
+import io.ebpfexporter.core.CollectorMemory;
 import io.ebpfexporter.core.ScrapeContext;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -32,7 +32,7 @@ public final class Scrapes {
 
     /** A scrape's context as the server makes one: a reader per CPU, and Labels memory of its own. */
     public static ScrapeContext context() {
-        return new ScrapeContext(Runtime.getRuntime().availableProcessors(), new LabelMemory(), Host.LIVE);
+        return new ScrapeContext(Runtime.getRuntime().availableProcessors(), new CollectorMemory(), Host.LIVE);
     }
 
     public static String text(Collector collector) {

@@ -1,6 +1,7 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.KernelLimits;
 import io.ebpfexporter.core.MemlockLimit;
 import io.ebpfexporter.core.Setting;
@@ -39,6 +40,7 @@ final class Exporter implements AutoCloseable {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
     private final List<Collector> collectors;
+    private final ObjectSource objects;
     private final WebServer server;
     private final HeaderDeadline headerDeadline;
     private final boolean sdNotify;
@@ -50,11 +52,12 @@ final class Exporter implements AutoCloseable {
     private ScheduledExecutorService watcher;
     private WebConfig web;
 
-    private Exporter(List<Collector> collectors, WebServer server, HeaderDeadline headerDeadline, boolean sdNotify,
-                     Optional<Path> webConfigFile, WebConfig web, BasicAuth auth, int listenerCount) {
+    private Exporter(List<Collector> collectors, ObjectSource objects, WebServer server, HeaderDeadline headerDeadline,
+                     boolean sdNotify, Optional<Path> webConfigFile, WebConfig web, BasicAuth auth, int listenerCount) {
         this.listenerCount = listenerCount;
         this.headerDeadline = headerDeadline;
         this.collectors = collectors;
+        this.objects = objects;
         this.server = server;
         this.sdNotify = sdNotify;
         this.webConfigFile = webConfigFile;
@@ -193,6 +196,7 @@ final class Exporter implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             enabled.forEach(Collector::close);
+            access.host().objects().close();
             headerDeadline.close();
             throw listenFailure(current, e);
         }
@@ -209,8 +213,8 @@ final class Exporter implements AutoCloseable {
                 enabled.stream().map(Exporter::describe).collect(Collectors.joining(", ")),
                 String.join(", ", urls), limits.isEmpty() ? "" : "; kernel limitations: " + String.join("; ", limits),
                 access.note().isEmpty() ? "" : "; " + access.note());
-        Exporter exporter = new Exporter(enabled, server, headerDeadline, commandLine.sdNotify(), commandLine.webConfig(),
-                web, auth, listeners.size());
+        Exporter exporter = new Exporter(enabled, access.host().objects(), server, headerDeadline, commandLine.sdNotify(),
+                commandLine.webConfig(), web, auth, listeners.size());
         exporter.watchWebConfig();
         try {
             commandLine.readyFile().ifPresent(file -> ReadyFile.write(file, urls));
@@ -264,6 +268,7 @@ final class Exporter implements AutoCloseable {
         server.stop();
         headerDeadline.close();
         collectors.forEach(Collector::close);
+        objects.close();
     }
 
     private static String describe(Collector collector) {

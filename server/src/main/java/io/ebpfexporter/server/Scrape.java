@@ -4,7 +4,7 @@ import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.HostScans;
 import io.ebpfexporter.core.IteratedObjects;
-import io.ebpfexporter.core.LabelMemory;
+import io.ebpfexporter.core.CollectorMemory;
 import io.ebpfexporter.core.ScrapeContext;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
@@ -30,7 +30,7 @@ import java.util.concurrent.Semaphore;
 /**
  * One scrape: every enabled collector runs at once, each on its own virtual thread, and is timed.
  * A collector that throws costs only its own families and reports {@code success 0}. Threads follow
- * one {@link ScrapeThreads} policy; each collector keeps its {@link LabelMemory} from scrape to scrape.
+ * one {@link ScrapeThreads} policy; each collector keeps its {@link CollectorMemory} from scrape to scrape.
  * Concurrent scrapes share collections ({@link SharedCollection}).
  */
 final class Scrape {
@@ -39,7 +39,7 @@ final class Scrape {
     private final Host host;
     private final ScrapeThreads threads;
     private final Semaphore walks;
-    private final Map<Collector, LabelMemory> memories = new IdentityHashMap<>();
+    private final Map<Collector, CollectorMemory> memories = new IdentityHashMap<>();
     private final List<Collector> collectors;
     private final Set<String> collectorNames;
     private final InfoSnapshot buildInfo;
@@ -57,7 +57,7 @@ final class Scrape {
         this.threads = threads;
         this.walks = new Semaphore(threads.concurrentWalks(), true);
         this.collectors = List.copyOf(collectors);
-        this.collectors.forEach(c -> memories.put(c, new LabelMemory()));
+        this.collectors.forEach(c -> memories.put(c, new CollectorMemory()));
         this.collectorNames = Collections.unmodifiableSet(new TreeSet<>(this.collectors.stream().map(Collector::name).toList()));
         this.reducedPrivileges = GaugeSnapshot.builder()
                 .name("ebpf_exporter_reduced_privileges")

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The exporter as uid 65534 holding only CAP_BPF and CAP_PERFMON (iterators, reduced privileges) beside
  * one running as root, both with owners on: for the fixture objects, every series the reduced one exports
- * is the full one's, value and all; the series it cannot fill are absent; objects come and go; its fds return.
+ * is the full one's, value and all; the series it cannot fill are absent; objects come, change and go; its fds return.
  */
 class ReducedPrivilegeTest {
     static final String SETPRIV = "setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+bpf,+perfmon"
@@ -86,11 +86,17 @@ class ReducedPrivilegeTest {
             String live = new String(reduced.request("GET", "/live.json").body(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(live.contains("\"reduced_privileges\":true") && live.contains("\"reported\":false"),
                     "the live view can say why it has no run statistics: " + live);
-                        Fixtures.Made late = fx.map(Fixtures.MAP_HASH, 4, 4, 8, 0, "rp_late");
+            Fixtures.Made late = fx.map(Fixtures.MAP_HASH, 4, 4, 8, 0, "rp_late");
             assertTrue(seriesOf(reduced.scrape(), "map_id", late.id()).stream().anyMatch(l -> l.contains("map_name=\"rp_late\"")),
                     "a map made between two scrapes appears");
             fx.close(late);
             assertFalse(reduced.scrape().contains("map_name=\"rp_late\""), "gone once closed");
+            Fixtures.Made thawed = fx.map(Fixtures.MAP_ARRAY, 4, 4, 2, 0, "rp_thawed");
+            String thawedFrozen = "ebpf_map_frozen{map_id=\"" + thawed.id() + "\"} ";
+            assertTrue(reduced.scrape().contains(thawedFrozen + "0"), "not frozen yet");
+            fx.freeze(thawed);
+            assertTrue(reduced.scrape().contains(thawedFrozen + "1"), "a map frozen between two scrapes reads 1 in the"
+                    + " next: the row kept for it gives way to a new read");
 
             long baseline = reduced.openFds();
             for (int i = 0; i < 20; i++) {

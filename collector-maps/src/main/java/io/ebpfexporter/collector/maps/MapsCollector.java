@@ -20,17 +20,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Every eBPF map, from {@code struct bpf_map_info} and the map fd's fdinfo. */
 public final class MapsCollector implements Collector {
     /**
-     * What is read while a map is open, on the reader threads; the series are made from it after, on
-     * one thread. fdinfo fields are -1 where the kernel does not report them.
+     * What is read while a map is open, on the reader threads, with its label values formatted there; the
+     * series are made from it after, on one thread. A row kept for an unchanged map (see {@link ObjectWalk})
+     * gives the families the very strings of its last series, which they compare by identity. fdinfo
+     * fields are -1 where the kernel does not report them.
      */
-    private record Row(MapInfo info, long memlockBytes, long frozen, EntryCount count) {
-        static Row read(OpenObject<MapInfo> map, EntryCount count) {
+    private record Row(MapInfo info, String id, String type, String keySize, String valueSize, String flags,
+                       long memlockBytes, long frozen, EntryCount count) {
+        static Row read(OpenObject<MapInfo> map, KernelNames names, EntryCount count) {
+            MapInfo m = map.info();
             FdInfo fdinfo = map.fdinfo();
-            return new Row(map.info(), fdinfo.number("memlock"), fdinfo.number("frozen"), count);
+            return new Row(m, Integer.toUnsignedString(m.id()), m.typeName(names), Long.toString(m.keySize()),
+                    Long.toString(m.valueSize()), Long.toString(m.mapFlags()), fdinfo.number("memlock"),
+                    fdinfo.number("frozen"), count);
         }
     }
 
@@ -98,28 +105,31 @@ public final class MapsCollector implements Collector {
                 "map_id");
         ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.MAP, "map", "map_id", owners);
         Map<Integer, Long> kernelCounts = countEntries && useIterator ? MapElemCounts.read().orElse(Map.of()) : Map.of();
-        ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
-                map -> Row.read(map, countEntries ? MapEntries.count(map, budget, kernelCounts) : null),
-                row -> {
-                    MapInfo m = row.info();
-                    String id = Integer.toUnsignedString(m.id());
-                    info.add(id, m.typeName(names), m.name(), Long.toString(m.keySize()), Long.toString(m.valueSize()),
-                            Long.toString(m.mapFlags()));
-                    maxEntries.add(m.maxEntries(), id);
-                    if (row.memlockBytes() >= 0) {
-                        memlock.add(row.memlockBytes(), id);
-                    }
-                    if (row.frozen() >= 0) {
-                        frozen.add(row.frozen(), id);
-                    }
-                    EntryCount count = row.count();
-                    if (count != null && count.known()) {
-                        entries.add(count.entries(), id);
-                    } else if (count != null && count.status() != EntryCount.Status.NOT_ITERABLE) {
-                        truncated.add(1, id);
-                    }
-                    references.add(m.id(), id);
-                }, scrape.readers());
+        Consumer<Row> series = row -> {
+            MapInfo m = row.info();
+            String id = row.id();
+            info.add(id, row.type(), m.name(), row.keySize(), row.valueSize(), row.flags());
+            maxEntries.add(m.maxEntries(), id);
+            if (row.memlockBytes() >= 0) {
+                memlock.add(row.memlockBytes(), id);
+            }
+            if (row.frozen() >= 0) {
+                frozen.add(row.frozen(), id);
+            }
+            EntryCount count = row.count();
+            if (count != null && count.known()) {
+                entries.add(count.entries(), id);
+            } else if (count != null && count.status() != EntryCount.Status.NOT_ITERABLE) {
+                truncated.add(1, id);
+            }
+            references.add(m.id(), id);
+        };
+        if (countEntries) { // a count is read every scrape, so no row is kept
+            ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
+                    map -> Row.read(map, names, MapEntries.count(map, budget, kernelCounts)), series, scrape.readers());
+        } else {
+            ObjectWalk.forEach(scrape, ObjectKind.MAPS, map -> Row.read(map, names, null), series);
+        }
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated));
         out.addAll(references.snapshots());
         return out;

@@ -11,6 +11,7 @@ import io.ebpfexporter.core.KernelNames;
 import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
+import io.ebpfexporter.core.OpenObject;
 import io.ebpfexporter.core.ProgInfo;
 import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.Settings;
@@ -27,8 +28,19 @@ import java.util.Locale;
 
 /** Every loaded eBPF program, from {@code struct bpf_prog_info}, and the run statistics modes. */
 public final class ProgramsCollector implements Collector {
-    /** What is read while a program is open; the series are made from it after. */
-    private record Row(ProgInfo info, long memlockBytes, String fullName) {
+    /**
+     * What is read while a program is open, with its label values formatted there; the series are made
+     * from it after. A row kept for an unchanged program (see {@link ObjectWalk}) gives the families the
+     * very strings of its last series, which they compare by identity.
+     */
+    private record Row(ProgInfo info, String id, String type, String btfId, String uid, List<String> mapIds,
+                       long memlockBytes, String fullName) {
+        static Row read(OpenObject<ProgInfo> program, KernelNames names, String fullName) {
+            ProgInfo p = program.info();
+            return new Row(p, Integer.toUnsignedString(p.id()), p.typeName(names), Integer.toUnsignedString(p.btfId()),
+                    Long.toString(p.createdByUid()), p.mapIds().stream().map(Integer::toUnsignedString).toList(),
+                    program.fdinfo().number("memlock"), fullName);
+        }
     }
 
     private StatsMode statsMode = StatsMode.DISABLED;
@@ -36,6 +48,8 @@ public final class ProgramsCollector implements Collector {
     private Naming naming = Naming.STANDARD;
     private boolean owners;
     private final FullNames fullNames = new FullNames();
+    /** The last scrape's, which a scrape keeps while its own reading agrees with it. */
+    private volatile BootClock bootClock;
 
     @Override
     public String name() {
@@ -106,18 +120,18 @@ public final class ProgramsCollector implements Collector {
         Family usesMap = scrape.info("ebpf_program_map_info", "The program uses the map (bpf_prog_info.map_ids)",
                 "prog_id", "map_id");
         RunCounters runs = exportRunCounters(scrape.host()) ? new RunCounters(scrape, naming) : null;
-        BootClock clock = BootClock.read(scrape.host());
+        BootClock clock = BootClock.read(scrape.host(), bootClock);
+        bootClock = clock;
         ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.PROGRAM, "program", "prog_id", owners);
         Family fullName = scrape.info("ebpf_program_full_name_info", "The whole name of a program whose name the"
                 + " kernel cut at 15 characters: its first function's name in its BTF func info", "prog_id", "full_name");
         Set<Integer> seen = new HashSet<>();
-        ObjectWalk.forEach(scrape.host().objects(), ObjectKind.PROGRAMS,
-                program -> new Row(program.info(), program.fdinfo().number("memlock"), fullNames.of(program)),
+        ObjectWalk.forEach(scrape, ObjectKind.PROGRAMS,
+                program -> Row.read(program, KernelNames.of(naming), fullNames.of(program)),
                 row -> {
                     ProgInfo p = row.info();
-                    String id = Integer.toUnsignedString(p.id());
-                    info.add(id, p.typeName(KernelNames.of(naming)), p.name(), p.tag(), Integer.toUnsignedString(p.btfId()),
-                            Long.toString(p.createdByUid()));
+                    String id = row.id();
+                    info.add(id, row.type(), p.name(), p.tag(), row.btfId(), row.uid());
                     if (p.verifiedInsns() != StructView.ABSENT) {
                         verified.add(p.verifiedInsns(), id);
                     }
@@ -130,7 +144,7 @@ public final class ProgramsCollector implements Collector {
                     if (p.recursionMisses() != StructView.ABSENT) {
                         recursionMisses.add(p.recursionMisses(), id);
                     }
-                    p.mapIds().forEach(mapId -> usesMap.add(id, Integer.toUnsignedString(mapId)));
+                    row.mapIds().forEach(mapId -> usesMap.add(id, mapId));
                     references.add(p.id(), id);
                     seen.add(p.id());
                     if (!row.fullName().isEmpty()) {
@@ -139,7 +153,7 @@ public final class ProgramsCollector implements Collector {
                     if (runs != null && p.runCnt() != StructView.ABSENT) {
                         runs.add(id, p);
                     }
-                }, scrape.readers());
+                });
         fullNames.retain(seen);
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(
                 info, fullName, verified, jited, translated, memlock, loaded, recursionMisses, usesMap));

@@ -55,6 +55,13 @@ class ProgramsCollectorTest {
             }
             assertTrue(Math.abs(series(metrics, "ebpf_program_loaded_timestamp_seconds", filter.id())
                     - System.currentTimeMillis() / 1000.0) < 60, "loaded just now");
+            ProgramsCollector collector = new ProgramsCollector();
+            double first = series(Scrapes.text(collector), "ebpf_program_loaded_timestamp_seconds", filter.id());
+            for (int i = 0; i < 5; i++) {
+                Thread.sleep(7); // across /proc/uptime's 10 ms steps
+                assertEquals(first, series(Scrapes.text(collector), "ebpf_program_loaded_timestamp_seconds", filter.id()),
+                        "the same load time in every scrape, not one jittering by milliseconds");
+            }
         }
         assertFalse(Scrapes.text(new ProgramsCollector()).contains("prog_name=\"pc_filter\""));
     }

@@ -1,0 +1,80 @@
+package io.ebpfexporter.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/**
+ * A kept result is given back only for the same id read from the same bytes, in walk order or not; a walk
+ * that matches the last one keeps the last one itself; records are kept as copies.
+ */
+class KeptResultsTest {
+    private static ByteBuffer record(int... bytes) {
+        ByteBuffer b = ByteBuffer.allocate(bytes.length + 8).position(4); // a slice of a larger listing
+        for (int v : bytes) {
+            b.put((byte) v);
+        }
+        return b.flip().position(4).slice();
+    }
+
+    @Test
+    void theSameBytesGiveTheLastResultAndAnyChangeNone() {
+        KeptResults.Walk first = new KeptResults.Walk(KeptResults.NONE);
+        assertNull(first.unchanged(3, record(3, 0)), "nothing kept before the first walk");
+        Object three = new Object();
+        Object seven = new Object();
+        Object nine = new Object();
+        first.add(3, record(3, 0), three);
+        first.add(7, record(7, 1), seven);
+        first.add(9, record(9, 2), nine);
+
+        KeptResults.Walk second = new KeptResults.Walk(first.done());
+        assertSame(three, second.unchanged(3, record(3, 0)));
+        assertNull(second.unchanged(5, record(5, 0)), "a new id");
+        assertNull(second.unchanged(7, record(7, 2)), "one byte changed");
+        assertSame(nine, second.unchanged(9, record(9, 2)));
+        assertSame(three, second.unchanged(3, record(3, 0)), "out of order, found by search");
+        assertNull(second.unchanged(9, record(9, 2, 0)), "a record of another length");
+    }
+
+    @Test
+    void aWalkThatKeepsNothingLeavesNothing() {
+        KeptResults.Walk walk = new KeptResults.Walk(KeptResults.NONE);
+        assertSame(KeptResults.NONE, walk.done());
+        KeptResults.Walk many = new KeptResults.Walk(KeptResults.NONE);
+        for (int id = 1; id <= 200; id++) {
+            many.add(id, record(id), id);
+        }
+        KeptResults.Walk next = new KeptResults.Walk(many.done());
+        for (int id = 1; id <= 200; id++) {
+            assertEquals(id, next.unchanged(id, record(id)), "grown past its first arrays");
+        }
+    }
+
+    @Test
+    void aWalkLikeTheLastKeepsTheLastAndAShorterOneItsFirstEntries() {
+        KeptResults.Walk first = new KeptResults.Walk(KeptResults.NONE);
+        ByteBuffer changing = record(1, 1);
+        first.add(1, changing, "one");
+        first.add(2, record(2, 2), "two");
+        KeptResults last = first.done();
+        changing.put(0, (byte) 9); // the source reuses its buffer: the kept record is a copy
+
+        KeptResults.Walk same = new KeptResults.Walk(last);
+        Object one = same.unchanged(1, record(1, 1));
+        Object two = same.unchanged(2, record(2, 2));
+        same.add(1, record(1, 1), one);
+        same.add(2, record(2, 2), two);
+        assertSame(last, same.done(), "nothing changed: nothing new kept");
+
+        KeptResults.Walk shorter = new KeptResults.Walk(last);
+        shorter.add(1, record(1, 1), shorter.unchanged(1, record(1, 1)));
+        KeptResults.Walk after = new KeptResults.Walk(shorter.done());
+        assertSame("one", after.unchanged(1, record(1, 1)));
+        assertNull(after.unchanged(2, record(2, 2)), "the object at the end is gone");
+    }
+}
