@@ -297,24 +297,35 @@ public final class IteratedObjects implements ObjectSource {
     private final class IteratorReader implements Reader {
         private final Map<Integer, Open> open = new HashMap<>();
         private int nextHandle = 1;
-        /** Where the last {@link #nextId} left off: a walk lists ids in order. */
+        /** The listing this reader's walk made, of {@code listedKind}, and where its {@link #nextId} left off. */
+        private Listing listing;
+        private ObjectKind<?> listedKind;
         private int listed;
+
+        /** The walk's own listing; a reader thread that lists nothing reads the latest. */
+        private Listing listing(ObjectKind<?> kind) {
+            return kind == listedKind ? listing : latest(kind);
+        }
 
         @Override
         public int nextId(ObjectKind<?> kind, int after) {
-            Listing listing = after == 0 ? refresh(kind) : latest(kind);
-            listed = listing.indexAfter(after, after == 0 ? 0 : listed + 1);
-            return listed < listing.ids().length ? listing.ids()[listed] : 0;
+            if (after == 0) {
+                listing = refresh(kind);
+                listedKind = kind;
+            }
+            Listing current = listing(kind);
+            listed = current.indexAfter(after, after == 0 ? 0 : listed + 1);
+            return listed < current.ids().length ? current.ids()[listed] : 0;
         }
 
         @Override
         public ByteBuffer record(ObjectKind<?> kind, int id) {
-            return latest(kind).record(id, listed);
+            return listing(kind).record(id, listed);
         }
 
         @Override
         public int open(ObjectKind<?> kind, int id) {
-            ByteBuffer record = latest(kind).record(id, listed);
+            ByteBuffer record = listing(kind).record(id, listed);
             if (record == null) {
                 throw new BpfException("iterator record", Errno.ENOENT);
             }

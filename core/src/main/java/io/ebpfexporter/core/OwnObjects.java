@@ -3,11 +3,15 @@ package io.ebpfexporter.core;
 import io.ebpfexporter.core.bpf.Bpf;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Programs and links the exporter itself creates (iterators of its own), kept out of every
@@ -24,10 +28,10 @@ public final class OwnObjects {
     private static final Set<Own> IDS = new HashSet<>();
     private static final Deque<Own> ORDER = new ArrayDeque<>();
     private static final Set<Own> KEPT = new HashSet<>();
-    /** IDS and KEPT as of the last change, immutable: what a walk reads. */
-    private static volatile Set<Own> hidden = Set.of();
+    /** IDS and KEPT as of the last change, as sorted ids per kind: what a walk reads, for every id it lists. */
+    private static volatile Map<ObjectKind<?>, int[]> hidden = Map.of();
 
-    /** One object of ours: a record, as every id a walk lists is looked up. */
+    /** One object of ours. */
     private record Own(ObjectKind<?> kind, int id) {
     }
 
@@ -83,24 +87,27 @@ public final class OwnObjects {
     }
 
     static boolean isOwn(ObjectKind<?> kind, int id) {
-        Own own = new Own(kind, id);
         long stamp = LOCK.tryOptimisticRead();
-        boolean found = hidden.contains(own);
+        boolean found = hides(kind, id);
         if (stamp != 0 && LOCK.validate(stamp)) {
             return found;
         }
         stamp = LOCK.readLock(); // an object of ours is being made: wait until it is registered
         try {
-            return hidden.contains(own);
+            return hides(kind, id);
         } finally {
             LOCK.unlockRead(stamp);
         }
     }
 
+    private static boolean hides(ObjectKind<?> kind, int id) {
+        int[] ids = hidden.get(kind);
+        return ids != null && Arrays.binarySearch(ids, id) >= 0; // ids below 2^31: signed order is unsigned order
+    }
+
     private static void publish() {
-        Set<Own> all = new HashSet<>(IDS);
-        all.addAll(KEPT);
-        hidden = Set.copyOf(all);
+        hidden = Map.copyOf(Stream.concat(IDS.stream(), KEPT.stream()).collect(Collectors.groupingBy(Own::kind,
+                Collectors.collectingAndThen(Collectors.toList(), owns -> owns.stream().mapToInt(Own::id).sorted().toArray()))));
     }
 
     private static void remember(Own key) {

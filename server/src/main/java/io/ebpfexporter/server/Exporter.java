@@ -233,7 +233,9 @@ final class Exporter implements AutoCloseable {
      * before a request line (Helidon's idle check, a few times per timeout) and then for its headers
      * ({@link HeaderDeadline}), and the grace in-flight scrapes get at shutdown. Helidon's own query
      * check is off: it refuses the literal brackets of {@code collect[]=}, which curl and Prometheus send;
-     * the metrics endpoint checks its query itself ({@link ScrapeQuery}).
+     * the metrics endpoint checks its query itself ({@link ScrapeQuery}). TCP_NODELAY, as Go's servers set
+     * it: without it, the last segment of a large answer waited for the client's delayed ACK, 40 ms on
+     * Linux, in one scrape of eight.
      */
     private static Consumer<ListenerConfig.BuilderBase<?, ?>> limitsOf(ExporterConfig config, int maxRequests,
                                                                         HeaderDeadline headerDeadline) {
@@ -243,7 +245,8 @@ final class Exporter implements AutoCloseable {
         Duration check = idle.dividedBy(4).compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : idle.dividedBy(4);
         return l -> l.maxConcurrentRequests(maxRequests).maxTcpConnections(maxConnections)
                 .idleConnectionTimeout(idle).idleConnectionPeriod(check)
-                .shutdownGracePeriod(SHUTDOWN_GRACE).protocolsDiscoverServices(false).addProtocol(http1);
+                .shutdownGracePeriod(SHUTDOWN_GRACE).protocolsDiscoverServices(false).addProtocol(http1)
+                .connectionOptions(socket -> socket.tcpNoDelay(true));
     }
 
     private static String socketName(int index) {
