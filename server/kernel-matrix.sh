@@ -88,8 +88,11 @@ initramfs() {
   (cd "$tree" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$out"
 }
 
-# The test classes of every module and their dependencies, for the guest's KernelTests run.
-mvn -B -q -o -f "$top/pom.xml" -pl server -am dependency:build-classpath -Dmdep.outputFile="$work/deps.classpath" >/dev/null
+# The test classes of every module and their dependencies, for the guest's KernelTests run. test-compile
+# in the same run lets Maven take this build's modules from their target directories: they are never
+# installed in ~/.m2, and a fresh machine has none there.
+mvn -B -q -o -f "$top/pom.xml" -pl server -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$work/deps.classpath" >/dev/null
 classpath=$(cat "$work/deps.classpath")
 for module in core collector-programs collector-maps collector-links collector-btf server; do
   classpath="$top/$module/target/test-classes:$top/$module/target/classes:$classpath"

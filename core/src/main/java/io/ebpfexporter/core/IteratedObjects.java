@@ -92,6 +92,7 @@ public final class IteratedObjects implements ObjectSource {
                 refresh(kind);
             } catch (BpfException e) {
                 refused.put(kind, "the kernel refused its iterator: " + e.getMessage());
+                unload(kind); // loaded, then its read refused
             }
         });
         refused.keySet().forEach(plans::remove);
@@ -194,12 +195,14 @@ public final class IteratedObjects implements ObjectSource {
     /** Unloads the kept iterator programs; for a server that stops. */
     @Override
     public void close() {
-        loaded.keySet().forEach(kind -> {
-            IterProgram program = loaded.remove(kind);
-            if (program != null) {
-                program.close();
-            }
-        });
+        List.copyOf(loaded.keySet()).forEach(this::unload);
+    }
+
+    private void unload(ObjectKind<?> kind) {
+        IterProgram program = loaded.remove(kind);
+        if (program != null) {
+            program.close();
+        }
     }
 
     /**
