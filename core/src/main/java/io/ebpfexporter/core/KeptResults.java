@@ -9,17 +9,23 @@ import java.util.Arrays;
  * of an object whose record is byte for byte the same instead of opening, decoding and reading it again.
  * Records are kept as copies of their own, so a kept one never holds a whole listing, and a walk that
  * matches the last one entry for entry keeps the last one itself: a host whose objects do not change
- * leaves nothing new to keep. Immutable once built, as concurrent scrapes may read it.
+ * leaves nothing new to keep. A walk keeps results within {@link #BUDGET}; objects past it are read every
+ * scrape, so a host of any size costs no more heap than this. Immutable once built, as concurrent
+ * scrapes may read it.
  */
 final class KeptResults {
-    static final KeptResults NONE = new KeptResults(new int[0], new ByteBuffer[0], new Object[0]);
+    static final KeptResults NONE = new KeptResults(new int[0], new byte[0][], new Object[0]);
+    /** Bytes the results of one walk may hold: a sixteenth of the heap, as the kept family texts. */
+    static final long BUDGET = Runtime.getRuntime().maxMemory() / 16;
+    /** What a kept result holds besides its record, estimated: the row, its decoded info and label values. */
+    static final int PER_RESULT = 256;
 
     /** In walk order, which is id order (ids below 2^31: signed order is unsigned order). */
     private final int[] ids;
-    private final ByteBuffer[] records;
+    private final byte[][] records;
     private final Object[] results;
 
-    private KeptResults(int[] ids, ByteBuffer[] records, Object[] results) {
+    private KeptResults(int[] ids, byte[][] records, Object[] results) {
         this.ids = ids;
         this.records = records;
         this.results = results;
@@ -30,20 +36,38 @@ final class KeptResults {
         return hint < ids.length && ids[hint] == id ? hint : Arrays.binarySearch(ids, id);
     }
 
+    private static boolean same(byte[] kept, ByteBuffer record) {
+        if (record.remaining() != kept.length) {
+            return false;
+        }
+        if (record.hasArray()) {
+            int from = record.arrayOffset() + record.position();
+            return Arrays.equals(kept, 0, kept.length, record.array(), from, from + kept.length);
+        }
+        return ByteBuffer.wrap(kept).equals(record);
+    }
+
     /** One walk's use, on the thread that lists the ids: looks the last results up, collects its own. */
     static final class Walk {
         private final KeptResults last;
+        private final long budget;
         /** One past the last id looked up and found, and the same for the ids added. */
         private int lookedUp;
         private int added;
         /** This walk's entries, made only once they differ from the last walk's first {@code size}. */
         private int[] ids;
-        private ByteBuffer[] records;
+        private byte[][] records;
         private Object[] results;
         private int size;
+        private long bytes;
 
         Walk(KeptResults last) {
+            this(last, BUDGET);
+        }
+
+        Walk(KeptResults last, long budget) {
             this.last = last;
+            this.budget = budget;
         }
 
         /** The last walk's result for {@code id} if it was read from the same {@code record}, else null. */
@@ -53,11 +77,18 @@ final class KeptResults {
                 return null;
             }
             lookedUp = i + 1;
-            return last.records[i].equals(record) ? last.results[i] : null;
+            return same(last.records[i], record) ? last.results[i] : null;
         }
 
-        /** This walk's result for {@code id}, read from {@code record} (or {@link #unchanged}); in walk order. */
+        /**
+         * This walk's result for {@code id}, read from {@code record} (or {@link #unchanged}); in walk
+         * order. Past the budget it is not kept.
+         */
         void add(int id, ByteBuffer record, Object result) {
+            bytes += record.remaining() + PER_RESULT;
+            if (bytes > budget) {
+                return;
+            }
             int i = last.index(id, added);
             boolean kept = i >= 0 && last.results[i] == result;
             added = i >= 0 ? i + 1 : added;
@@ -80,10 +111,10 @@ final class KeptResults {
             results[size++] = result;
         }
 
-        private static ByteBuffer copy(ByteBuffer record) {
+        private static byte[] copy(ByteBuffer record) {
             byte[] bytes = new byte[record.remaining()];
             record.get(record.position(), bytes);
-            return ByteBuffer.wrap(bytes);
+            return bytes;
         }
 
         /** What the next walk looks up. */

@@ -52,6 +52,8 @@ public final class ObjectWalk<T> {
         /** Objects whose result was kept from the last walk: not read again. */
         final boolean[] unchanged = new boolean[BATCH];
         int size;
+        /** How many of them are to be read: a batch with none is not handed out. */
+        int toRead;
         private final AtomicBoolean claimed = new AtomicBoolean();
 
         boolean claim() {
@@ -116,12 +118,15 @@ public final class ObjectWalk<T> {
                     batch.results[at] = record == null ? null : kept.unchanged(id, record);
                     batch.unchanged[at] = batch.results[at] != null;
                 }
+                batch.toRead += batch.unchanged[at] ? 0 : 1;
                 if (batch.size == BATCH) {
                     batches.add(batch);
-                    handedOut.add(batch);
-                    while (helpers.size() < threads - 1) {
-                        helpers.add(Thread.ofPlatform().name("walk-" + kind + "-" + (helpers.size() + 1))
-                                .start(() -> readHandedOut(source, kind, handedOut, reader, failures)));
+                    if (batch.toRead > 0) { // nothing to hand out in a batch of unchanged objects
+                        handedOut.add(batch);
+                        while (helpers.size() < threads - 1) {
+                            helpers.add(Thread.ofPlatform().name("walk-" + kind + "-" + (helpers.size() + 1))
+                                    .start(() -> readHandedOut(source, kind, handedOut, reader, failures)));
+                        }
                     }
                     filling[0] = new Batch();
                 }
@@ -151,6 +156,7 @@ public final class ObjectWalk<T> {
                 if (batch.results[i] != null) {
                     @SuppressWarnings("unchecked")
                     R r = (R) batch.results[i];
+                    batch.results[i] = null; // consumed: collectable from now on, unless kept
                     consumer.accept(r);
                     if (kept != null && batch.records[i] != null) {
                         kept.add(batch.ids[i], batch.records[i], r);

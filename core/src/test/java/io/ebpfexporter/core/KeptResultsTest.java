@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 /**
  * A kept result is given back only for the same id read from the same bytes, in walk order or not; a walk
- * that matches the last one keeps the last one itself; records are kept as copies.
+ * that matches the last one keeps the last one itself; records are kept as copies; a walk keeps no more
+ * than its budget.
  */
 class KeptResultsTest {
     private static ByteBuffer record(int... bytes) {
@@ -76,5 +77,18 @@ class KeptResultsTest {
         KeptResults.Walk after = new KeptResults.Walk(shorter.done());
         assertSame("one", after.unchanged(1, record(1, 1)));
         assertNull(after.unchanged(2, record(2, 2)), "the object at the end is gone");
+    }
+
+    @Test
+    void resultsPastTheBudgetAreNotKept() {
+        long room = 2L * (2 + KeptResults.PER_RESULT); // two results of 2-byte records
+        KeptResults.Walk first = new KeptResults.Walk(KeptResults.NONE, room);
+        for (int id = 1; id <= 5; id++) {
+            first.add(id, record(id, 0), "result " + id);
+        }
+        KeptResults.Walk second = new KeptResults.Walk(first.done(), room);
+        assertEquals("result 1", second.unchanged(1, record(1, 0)));
+        assertEquals("result 2", second.unchanged(2, record(2, 0)));
+        assertNull(second.unchanged(3, record(3, 0)), "past the budget: read again every scrape");
     }
 }

@@ -25,20 +25,41 @@ import java.util.function.Consumer;
 /** Every eBPF map, from {@code struct bpf_map_info} and the map fd's fdinfo. */
 public final class MapsCollector implements Collector {
     /**
-     * What is read while a map is open, on the reader threads, with its label values formatted there; the
-     * series are made from it after, on one thread. A row kept for an unchanged map (see {@link ObjectWalk})
-     * gives the families the very strings of its last series, which they compare by identity. fdinfo
-     * fields are -1 where the kernel does not report them.
+     * What is read while a map is open, on the reader threads; the series are made from it after, on one
+     * thread. fdinfo fields are -1 where the kernel does not report them. Its label values are formatted
+     * at their first use and kept with it: a row kept for an unchanged map (see {@link ObjectWalk}) gives
+     * the families the very strings of its last series, which they compare by identity, while rows read
+     * anew are dropped one by one as their series are made.
      */
-    private record Row(MapInfo info, String id, String type, String keySize, String valueSize, String flags,
-                       long memlockBytes, long frozen, EntryCount count) {
-        static Row read(OpenObject<MapInfo> map, KernelNames names, EntryCount count) {
-            MapInfo m = map.info();
-            FdInfo fdinfo = map.fdinfo();
-            return new Row(m, Integer.toUnsignedString(m.id()), m.typeName(names), Long.toString(m.keySize()),
-                    Long.toString(m.valueSize()), Long.toString(m.mapFlags()), fdinfo.number("memlock"),
-                    fdinfo.number("frozen"), count);
+    private static final class Row {
+        final MapInfo info;
+        final long memlockBytes;
+        final long frozen;
+        final EntryCount count;
+        private LabelValues labels;
+
+        private Row(MapInfo info, long memlockBytes, long frozen, EntryCount count) {
+            this.info = info;
+            this.memlockBytes = memlockBytes;
+            this.frozen = frozen;
+            this.count = count;
         }
+
+        static Row read(OpenObject<MapInfo> map, EntryCount count) {
+            FdInfo fdinfo = map.fdinfo();
+            return new Row(map.info(), fdinfo.number("memlock"), fdinfo.number("frozen"), count);
+        }
+
+        LabelValues labels(KernelNames names) {
+            if (labels == null) { // concurrent scrapes may both format it: equal values, either kept
+                labels = new LabelValues(Integer.toUnsignedString(info.id()), info.typeName(names),
+                        Long.toString(info.keySize()), Long.toString(info.valueSize()), Long.toString(info.mapFlags()));
+            }
+            return labels;
+        }
+    }
+
+    private record LabelValues(String id, String type, String keySize, String valueSize, String flags) {
     }
 
     private static final Setting COUNT_ENTRIES = Setting.bool("count_entries", false,
@@ -106,17 +127,18 @@ public final class MapsCollector implements Collector {
         ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.MAP, "map", "map_id", owners);
         Map<Integer, Long> kernelCounts = countEntries && useIterator ? MapElemCounts.read().orElse(Map.of()) : Map.of();
         Consumer<Row> series = row -> {
-            MapInfo m = row.info();
-            String id = row.id();
-            info.add(id, row.type(), m.name(), row.keySize(), row.valueSize(), row.flags());
+            MapInfo m = row.info;
+            LabelValues labels = row.labels(names);
+            String id = labels.id();
+            info.add(id, labels.type(), m.name(), labels.keySize(), labels.valueSize(), labels.flags());
             maxEntries.add(m.maxEntries(), id);
-            if (row.memlockBytes() >= 0) {
-                memlock.add(row.memlockBytes(), id);
+            if (row.memlockBytes >= 0) {
+                memlock.add(row.memlockBytes, id);
             }
-            if (row.frozen() >= 0) {
-                frozen.add(row.frozen(), id);
+            if (row.frozen >= 0) {
+                frozen.add(row.frozen, id);
             }
-            EntryCount count = row.count();
+            EntryCount count = row.count;
             if (count != null && count.known()) {
                 entries.add(count.entries(), id);
             } else if (count != null && count.status() != EntryCount.Status.NOT_ITERABLE) {
@@ -126,9 +148,9 @@ public final class MapsCollector implements Collector {
         };
         if (countEntries) { // a count is read every scrape, so no row is kept
             ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
-                    map -> Row.read(map, names, MapEntries.count(map, budget, kernelCounts)), series, scrape.readers());
+                    map -> Row.read(map, MapEntries.count(map, budget, kernelCounts)), series, scrape.readers());
         } else {
-            ObjectWalk.forEach(scrape, ObjectKind.MAPS, map -> Row.read(map, names, null), series);
+            ObjectWalk.forEach(scrape, ObjectKind.MAPS, map -> Row.read(map, null), series);
         }
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated));
         out.addAll(references.snapshots());

@@ -11,7 +11,6 @@ import io.ebpfexporter.core.KernelNames;
 import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
-import io.ebpfexporter.core.OpenObject;
 import io.ebpfexporter.core.ProgInfo;
 import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.Settings;
@@ -29,18 +28,34 @@ import java.util.Locale;
 /** Every loaded eBPF program, from {@code struct bpf_prog_info}, and the run statistics modes. */
 public final class ProgramsCollector implements Collector {
     /**
-     * What is read while a program is open, with its label values formatted there; the series are made
-     * from it after. A row kept for an unchanged program (see {@link ObjectWalk}) gives the families the
-     * very strings of its last series, which they compare by identity.
+     * What is read while a program is open; the series are made from it after. Its label values are
+     * formatted at their first use and kept with it: a row kept for an unchanged program (see
+     * {@link ObjectWalk}) gives the families the very strings of its last series, which they compare by
+     * identity, while rows read anew are dropped one by one as their series are made.
      */
-    private record Row(ProgInfo info, String id, String type, String btfId, String uid, List<String> mapIds,
-                       long memlockBytes, String fullName) {
-        static Row read(OpenObject<ProgInfo> program, KernelNames names, String fullName) {
-            ProgInfo p = program.info();
-            return new Row(p, Integer.toUnsignedString(p.id()), p.typeName(names), Integer.toUnsignedString(p.btfId()),
-                    Long.toString(p.createdByUid()), p.mapIds().stream().map(Integer::toUnsignedString).toList(),
-                    program.fdinfo().number("memlock"), fullName);
+    private static final class Row {
+        final ProgInfo info;
+        final long memlockBytes;
+        final String fullName;
+        private LabelValues labels;
+
+        Row(ProgInfo info, long memlockBytes, String fullName) {
+            this.info = info;
+            this.memlockBytes = memlockBytes;
+            this.fullName = fullName;
         }
+
+        LabelValues labels(KernelNames names) {
+            if (labels == null) { // concurrent scrapes may both format it: equal values, either kept
+                labels = new LabelValues(Integer.toUnsignedString(info.id()), info.typeName(names),
+                        Integer.toUnsignedString(info.btfId()), Long.toString(info.createdByUid()),
+                        info.mapIds().stream().map(Integer::toUnsignedString).toList());
+            }
+            return labels;
+        }
+    }
+
+    private record LabelValues(String id, String type, String btfId, String uid, List<String> mapIds) {
     }
 
     private StatsMode statsMode = StatsMode.DISABLED;
@@ -127,28 +142,29 @@ public final class ProgramsCollector implements Collector {
                 + " kernel cut at 15 characters: its first function's name in its BTF func info", "prog_id", "full_name");
         Set<Integer> seen = new HashSet<>();
         ObjectWalk.forEach(scrape, ObjectKind.PROGRAMS,
-                program -> Row.read(program, KernelNames.of(naming), fullNames.of(program)),
+                program -> new Row(program.info(), program.fdinfo().number("memlock"), fullNames.of(program)),
                 row -> {
-                    ProgInfo p = row.info();
-                    String id = row.id();
-                    info.add(id, row.type(), p.name(), p.tag(), row.btfId(), row.uid());
+                    ProgInfo p = row.info;
+                    LabelValues labels = row.labels(KernelNames.of(naming));
+                    String id = labels.id();
+                    info.add(id, labels.type(), p.name(), p.tag(), labels.btfId(), labels.uid());
                     if (p.verifiedInsns() != StructView.ABSENT) {
                         verified.add(p.verifiedInsns(), id);
                     }
                     jited.add(p.jitedProgLen(), id);
                     translated.add(p.xlatedProgLen(), id);
-                    if (row.memlockBytes() >= 0) {
-                        memlock.add(row.memlockBytes(), id);
+                    if (row.memlockBytes >= 0) {
+                        memlock.add(row.memlockBytes, id);
                     }
                     loaded.add(clock.unixSeconds(p.loadTimeNs()), id);
                     if (p.recursionMisses() != StructView.ABSENT) {
                         recursionMisses.add(p.recursionMisses(), id);
                     }
-                    row.mapIds().forEach(mapId -> usesMap.add(id, mapId));
+                    labels.mapIds().forEach(mapId -> usesMap.add(id, mapId));
                     references.add(p.id(), id);
                     seen.add(p.id());
-                    if (!row.fullName().isEmpty()) {
-                        fullName.add(id, row.fullName());
+                    if (!row.fullName.isEmpty()) {
+                        fullName.add(id, row.fullName);
                     }
                     if (runs != null && p.runCnt() != StructView.ABSENT) {
                         runs.add(id, p);
