@@ -10,6 +10,13 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+# The guests mount a fresh tmpfs on these (guest-init.sh), which would hide a checkout below them.
+case "$top/" in
+  /tmp/* | /run/* | /var/tmp/*)
+    echo "kernel-matrix.sh: the checkout $top is below /tmp, /run or /var/tmp, which the guests mount afresh," \
+      "so they cannot see it; clone it elsewhere (under /root or /work, say)" >&2
+    exit 2 ;;
+esac
 cache=${KERNEL_MATRIX_CACHE:-/var/cache/ebpf-exporter-kernels}
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(bullseye bookworm trixie)
