@@ -48,9 +48,8 @@ public final class ObjectWalk<T> {
         final int[] ids = new int[BATCH];
         /** The source's record of each object, where it has one (see {@link KeptResults}). */
         final ByteBuffer[] records = new ByteBuffer[BATCH];
+        /** Set before reading for an object whose result was kept from the last walk: not read again. */
         final Object[] results = new Object[BATCH];
-        /** Objects whose result was kept from the last walk: not read again. */
-        final boolean[] unchanged = new boolean[BATCH];
         int size;
         /** How many of them are to be read: a batch with none is not handed out. */
         int toRead;
@@ -116,9 +115,8 @@ public final class ObjectWalk<T> {
                     ByteBuffer record = walk.calls.record(kind, id);
                     batch.records[at] = record;
                     batch.results[at] = record == null ? null : kept.unchanged(id, record);
-                    batch.unchanged[at] = batch.results[at] != null;
                 }
-                batch.toRead += batch.unchanged[at] ? 0 : 1;
+                batch.toRead += batch.results[at] == null ? 1 : 0;
                 if (batch.size == BATCH) {
                     batches.add(batch);
                     if (batch.toRead > 0) { // nothing to hand out in a batch of unchanged objects
@@ -193,7 +191,7 @@ public final class ObjectWalk<T> {
     private <R> void read(Batch batch, Function<? super OpenObject<T>, R> reader) {
         for (int i = 0; i < batch.size; i++) {
             int index = i;
-            if (!batch.unchanged[i]) {
+            if (batch.results[i] == null) {
                 visit(batch.ids[i], object -> batch.results[index] = reader.apply(object));
             }
         }
