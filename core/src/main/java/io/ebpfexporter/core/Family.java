@@ -46,6 +46,10 @@ public final class Family {
     /** values[i] belongs to labels.get(i); unboxed, as a scrape of a large host adds 100,000 of them. */
     private double[] values;
     private Unit unit;
+    /** The walk results this scrape's series were made from alone, set by {@link ObjectWalk}; or null. */
+    private KeptResults basis;
+    /** Set when this scrape's series are those of the last snapshot, made from the same walk results. */
+    private boolean repeated;
 
     Family(Type type, String name, String suffix, String help, ScrapeContext scrape, String... labelNames) {
         if (!name.endsWith(suffix)) {
@@ -134,7 +138,22 @@ public final class Family {
     }
 
     public boolean isEmpty() {
-        return labels.isEmpty();
+        return repeated ? last.snapshot() == null : labels.isEmpty();
+    }
+
+    /** True when the last snapshot's series were made from {@code results} alone. */
+    boolean madeFrom(KeptResults results) {
+        return last.basis() == results;
+    }
+
+    /** This scrape's series are the last snapshot's: a walk found the results it was made from unchanged. */
+    void repeatLast() {
+        repeated = true;
+    }
+
+    /** This scrape's series are made from {@code results} alone (all of them, in their order). */
+    void basis(KeptResults results) {
+        basis = results;
     }
 
     /**
@@ -143,7 +162,13 @@ public final class Family {
      * change, gives that very snapshot: the server writes an unchanged snapshot's text once.
      */
     public MetricSnapshot snapshot() {
+        if (repeated) {
+            return last.snapshot();
+        }
         if (sameAsLast()) {
+            if (last.basis() != basis) {
+                scrape.memory().keep(reuseKey, new CollectorMemory.Kept(last.labels(), last.values(), last.snapshot(), basis));
+            }
             return last.snapshot();
         }
         MetricSnapshot made = build();
@@ -195,20 +220,20 @@ public final class Family {
         };
     }
 
-    /** Keeps copies: other scrapes read them. */
+    /** Keeps copies: other scrapes read them. A family without labels has one series: nothing to reuse. */
     private void keep(MetricSnapshot snapshot) {
         scrape.memory().keep(reuseKey, labelNames.length == 0 ? CollectorMemory.Kept.NONE
-                : new CollectorMemory.Kept(labels.toArray(new Labels[0]), Arrays.copyOf(values, labels.size()), snapshot));
+                : new CollectorMemory.Kept(labels.toArray(new Labels[0]), Arrays.copyOf(values, labels.size()), snapshot, basis));
     }
 
     /** The snapshots of the families that have at least one series, for {@link Collector#collect}. */
     public static List<MetricSnapshot> snapshots(Family... families) {
         List<MetricSnapshot> out = new ArrayList<>(families.length);
         for (Family f : families) {
-            if (f.isEmpty()) {
-                f.keep(null);
-            } else {
+            if (!f.isEmpty()) {
                 out.add(f.snapshot());
+            } else if (!f.repeated) {
+                f.keep(null);
             }
         }
         return out;

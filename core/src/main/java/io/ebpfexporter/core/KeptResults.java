@@ -60,6 +60,9 @@ final class KeptResults {
         private Object[] results;
         private int size;
         private long bytes;
+        /** How many ids looked up in walk order had their last result; whether every result added was kept. */
+        private int found;
+        private boolean whole = true;
 
         Walk(KeptResults last) {
             this(last, BUDGET);
@@ -76,17 +79,49 @@ final class KeptResults {
             if (i < 0) {
                 return null;
             }
+            boolean inOrder = i >= lookedUp;
             lookedUp = i + 1;
-            return same(last.records[i], record) ? last.results[i] : null;
+            if (!same(last.records[i], record)) {
+                return null;
+            }
+            found += inOrder ? 1 : 0; // a lookup out of walk order is not counted: no repeat then
+            return last.results[i];
+        }
+
+        /**
+         * True when the walk listed {@code listed} objects, each unchanged, and the last walk no others:
+         * its results are the last walk's, in the same order.
+         */
+        boolean allUnchanged(int listed) {
+            return listed == found && found == last.ids.length;
+        }
+
+        /** The last walk's results are this walk's, unread and not consumed again. */
+        void repeat() {
+            size = last.ids.length;
+        }
+
+        /** The results of the last walk, what {@link #done} gives when this walk is the same. */
+        KeptResults last() {
+            return last;
+        }
+
+        /**
+         * True when {@link #done} holds every result this walk added: none past the budget, none without a
+         * record.
+         */
+        boolean whole() {
+            return whole;
         }
 
         /**
          * This walk's result for {@code id}, read from {@code record} (or {@link #unchanged}); in walk
-         * order. Past the budget it is not kept.
+         * order. Past the budget, or without a record, it is not kept.
          */
         void add(int id, ByteBuffer record, Object result) {
-            bytes += record.remaining() + PER_RESULT;
-            if (bytes > budget) {
+            bytes += record == null ? 0 : record.remaining() + PER_RESULT;
+            if (record == null || bytes > budget) {
+                whole = false;
                 return;
             }
             int i = last.index(id, added);

@@ -8,6 +8,7 @@ import io.ebpfexporter.core.bpf.NativeBuffer;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -90,24 +91,35 @@ public final class ObjectWalk<T> {
      * reports of an object (iterators), an object whose record is the same as at this collector's last walk
      * is not read again, and its last result goes to the consumer. A host whose objects do not change then
      * costs a comparison of records per object.
+     * <p>
+     * {@code fed}: families whose series the consumer makes from the results alone, and the only ones it
+     * adds to. When every object is unchanged and no other is listed, and each of these families was last
+     * made from the last walk's results, the consumer is not called: the families repeat their last
+     * snapshots.
      */
     public static <T, R> void forEach(ScrapeContext scrape, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
-                                      Consumer<? super R> consumer) {
+                                      Consumer<? super R> consumer, Family... fed) {
         KeptResults.Walk kept = new KeptResults.Walk(scrape.memory().lastWalk(kind));
-        forEach(scrape.host().objects(), kind, reader, consumer, scrape.readers(), kept);
-        scrape.memory().keepWalk(kind, kept.done());
+        forEach(scrape.host().objects(), kind, reader, consumer, scrape.readers(), kept, fed);
+        KeptResults done = kept.done();
+        scrape.memory().keepWalk(kind, done);
+        for (Family family : fed) {
+            family.basis(kept.whole() ? done : null);
+        }
     }
 
     private static <T, R> void forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
-                                       Consumer<? super R> consumer, int threads, KeptResults.Walk kept) {
+                                       Consumer<? super R> consumer, int threads, KeptResults.Walk kept, Family... fed) {
         ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
         List<Batch> batches = new ArrayList<>();
         BlockingQueue<Batch> handedOut = new LinkedBlockingQueue<>();
         List<Thread> helpers = new ArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
+        int[] listed = {0};
         try {
             Batch[] filling = {new Batch()};
             walk.listIds(id -> {
+                listed[0]++;
                 Batch batch = filling[0];
                 int at = batch.size++;
                 batch.ids[at] = id;
@@ -149,6 +161,11 @@ public final class ObjectWalk<T> {
         if (!failures.isEmpty()) {
             throw failures.get(0) instanceof RuntimeException r ? r : new IllegalStateException(failures.get(0));
         }
+        if (fed.length > 0 && kept.allUnchanged(listed[0]) && Arrays.stream(fed).allMatch(f -> f.madeFrom(kept.last()))) {
+            kept.repeat();
+            Arrays.stream(fed).forEach(Family::repeatLast);
+            return;
+        }
         for (Batch batch : batches) {
             for (int i = 0; i < batch.size; i++) {
                 if (batch.results[i] != null) {
@@ -156,7 +173,7 @@ public final class ObjectWalk<T> {
                     R r = (R) batch.results[i];
                     batch.results[i] = null; // consumed: collectable from now on, unless kept
                     consumer.accept(r);
-                    if (kept != null && batch.records[i] != null) {
+                    if (kept != null) {
                         kept.add(batch.ids[i], batch.records[i], r);
                     }
                 }

@@ -5,13 +5,15 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A kept result is given back only for the same id read from the same bytes, in walk order or not; a walk
- * that matches the last one keeps the last one itself; records are kept as copies; a walk keeps no more
- * than its budget.
+ * that matches the last one keeps the last one itself; a walk is all unchanged only when it lists exactly
+ * the last walk's objects, each unchanged; records are kept as copies; a walk keeps no more than its budget.
  */
 class KeptResultsTest {
     private static ByteBuffer record(int... bytes) {
@@ -40,6 +42,55 @@ class KeptResultsTest {
         assertSame(nine, second.unchanged(9, record(9, 2)));
         assertSame(three, second.unchanged(3, record(3, 0)), "out of order, found by search");
         assertNull(second.unchanged(9, record(9, 2, 0)), "a record of another length");
+    }
+
+    @Test
+    void aWalkIsAllUnchangedOnlyWhenItListsTheLastWalksObjectsEachUnchanged() {
+        KeptResults.Walk first = new KeptResults.Walk(KeptResults.NONE);
+        first.add(3, record(3, 0), "three");
+        first.add(7, record(7, 1), "seven");
+        assertTrue(first.whole());
+        KeptResults last = first.done();
+
+        KeptResults.Walk same = new KeptResults.Walk(last);
+        same.unchanged(3, record(3, 0));
+        same.unchanged(7, record(7, 1));
+        assertTrue(same.allUnchanged(2));
+        same.repeat();
+        assertSame(last, same.done(), "a repeated walk keeps the last");
+
+        KeptResults.Walk changed = new KeptResults.Walk(last);
+        changed.unchanged(3, record(3, 0));
+        changed.unchanged(7, record(7, 9));
+        assertFalse(changed.allUnchanged(2), "one record changed");
+
+        KeptResults.Walk grown = new KeptResults.Walk(last);
+        grown.unchanged(3, record(3, 0));
+        grown.unchanged(5, record(5, 0));
+        grown.unchanged(7, record(7, 1));
+        assertFalse(grown.allUnchanged(3), "one more listed");
+
+        KeptResults.Walk shrunk = new KeptResults.Walk(last);
+        shrunk.unchanged(7, record(7, 1));
+        assertFalse(shrunk.allUnchanged(1), "one gone");
+
+        KeptResults.Walk twice = new KeptResults.Walk(last);
+        twice.unchanged(3, record(3, 0));
+        twice.unchanged(3, record(3, 0));
+        assertFalse(twice.allUnchanged(2), "a lookup out of walk order does not count");
+    }
+
+    @Test
+    void aWalkWithAResultNotKeptIsNotWhole() {
+        KeptResults.Walk unrecorded = new KeptResults.Walk(KeptResults.NONE);
+        unrecorded.add(3, record(3, 0), "three");
+        unrecorded.add(4, null, "four");
+        assertFalse(unrecorded.whole(), "a result without a record");
+        KeptResults.Walk small = new KeptResults.Walk(KeptResults.NONE, KeptResults.PER_RESULT + 4);
+        small.add(3, record(3, 0), "three");
+        assertTrue(small.whole());
+        small.add(4, record(4, 0), "four");
+        assertFalse(small.whole(), "a result past the budget");
     }
 
     @Test

@@ -149,8 +149,9 @@ public final class MapsCollector implements Collector {
         if (countEntries) { // a count is read every scrape, so no row is kept
             ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
                     map -> Row.read(map, MapEntries.count(map, budget, kernelCounts)), series, scrape.readers());
-        } else {
-            ObjectWalk.forEach(scrape, ObjectKind.MAPS, map -> Row.read(map, null), series);
+        } else { // with no owner or pin series to add, the series are the rows' alone: an unchanged walk repeats them
+            Family[] fed = references.none() ? new Family[] {info, maxEntries, memlock, frozen, entries, truncated} : new Family[0];
+            ObjectWalk.forEach(scrape, ObjectKind.MAPS, map -> Row.read(map, null), series, fed);
         }
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated));
         out.addAll(references.snapshots());
