@@ -162,18 +162,18 @@ public final class Family {
      * change, gives that very snapshot: the server writes an unchanged snapshot's text once.
      */
     public MetricSnapshot snapshot() {
-        if (repeated) {
-            return last.snapshot();
+        if (repeated || sameAsLast()) {
+            return repeat();
         }
-        if (sameAsLast()) {
-            if (last.basis() != basis) {
-                scrape.memory().keep(reuseKey, new CollectorMemory.Kept(last.labels(), last.values(), last.snapshot(), basis));
-            }
-            return last.snapshot();
+        return keep(build());
+    }
+
+    /** The last snapshot (null for none), kept with this scrape's basis. */
+    private MetricSnapshot repeat() {
+        if (last.basis() != basis) {
+            scrape.memory().keep(reuseKey, new CollectorMemory.Kept(last.labels(), last.values(), last.snapshot(), basis));
         }
-        MetricSnapshot made = build();
-        keep(made);
-        return made;
+        return last.snapshot();
     }
 
     private boolean sameAsLast() {
@@ -221,19 +221,19 @@ public final class Family {
     }
 
     /** Keeps copies: other scrapes read them. A family without labels has one series: nothing to reuse. */
-    private void keep(MetricSnapshot snapshot) {
+    private MetricSnapshot keep(MetricSnapshot snapshot) {
         scrape.memory().keep(reuseKey, labelNames.length == 0 ? CollectorMemory.Kept.NONE
                 : new CollectorMemory.Kept(labels.toArray(new Labels[0]), Arrays.copyOf(values, labels.size()), snapshot, basis));
+        return snapshot;
     }
 
     /** The snapshots of the families that have at least one series, for {@link Collector#collect}. */
     public static List<MetricSnapshot> snapshots(Family... families) {
         List<MetricSnapshot> out = new ArrayList<>(families.length);
         for (Family f : families) {
-            if (!f.isEmpty()) {
-                out.add(f.snapshot());
-            } else if (!f.repeated) {
-                f.keep(null);
+            MetricSnapshot snapshot = f.repeated ? f.repeat() : f.isEmpty() ? f.keep(null) : f.snapshot();
+            if (snapshot != null) {
+                out.add(snapshot);
             }
         }
         return out;

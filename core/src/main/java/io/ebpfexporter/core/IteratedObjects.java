@@ -176,7 +176,8 @@ public final class IteratedObjects implements ObjectSource {
     }
 
     /**
-     * Runs {@code kind}'s iterator and keeps its records, for the walk that listed them. A kept program
+     * Runs {@code kind}'s iterator and keeps its records, for the walk that listed them; records the same
+     * as the latest listing's give that listing itself (see {@link Reader#listing}). A kept program
      * stays loaded after a failed read: the next scrape reads it again, and no concurrent reader's link
      * can be closed under it.
      */
@@ -186,7 +187,9 @@ public final class IteratedObjects implements ObjectSource {
         if (plan != null) {
             IterProgram program = loaded.computeIfAbsent(kind,
                     k -> IterProgram.kept(plan.program(), "ebpf_exp_list", plan.iterFunc()));
-            listing = Listing.of(program.read(), plan.recordSize());
+            ByteBuffer records = program.read();
+            Listing last = latest(kind);
+            listing = last.records().equals(records) ? last : Listing.of(records, plan.recordSize());
         }
         latest.put(kind, listing);
         return listing;
@@ -306,7 +309,7 @@ public final class IteratedObjects implements ObjectSource {
         private int listed;
 
         /** The walk's own listing; a reader thread that lists nothing reads the latest. */
-        private Listing listing(ObjectKind<?> kind) {
+        private Listing current(ObjectKind<?> kind) {
             return kind == listedKind ? listing : latest(kind);
         }
 
@@ -316,19 +319,24 @@ public final class IteratedObjects implements ObjectSource {
                 listing = refresh(kind);
                 listedKind = kind;
             }
-            Listing current = listing(kind);
+            Listing current = current(kind);
             listed = current.indexAfter(after, after == 0 ? 0 : listed + 1);
             return listed < current.ids().length ? current.ids()[listed] : 0;
         }
 
         @Override
         public ByteBuffer record(ObjectKind<?> kind, int id) {
-            return listing(kind).record(id, listed);
+            return current(kind).record(id, listed);
+        }
+
+        @Override
+        public Object listing(ObjectKind<?> kind) {
+            return kind == listedKind ? listing : null;
         }
 
         @Override
         public int open(ObjectKind<?> kind, int id) {
-            ByteBuffer record = listing(kind).record(id, listed);
+            ByteBuffer record = current(kind).record(id, listed);
             if (record == null) {
                 throw new BpfException("iterator record", Errno.ENOENT);
             }

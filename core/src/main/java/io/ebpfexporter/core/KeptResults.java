@@ -14,7 +14,7 @@ import java.util.Arrays;
  * scrapes may read it.
  */
 final class KeptResults {
-    static final KeptResults NONE = new KeptResults(new int[0], new byte[0][], new Object[0]);
+    static final KeptResults NONE = new KeptResults(new int[0], new byte[0][], new Object[0], null);
     /** Bytes the results of one walk may hold: a sixteenth of the heap, as the kept family texts. */
     static final long BUDGET = Runtime.getRuntime().maxMemory() / 16;
     /** What a kept result holds besides its record, estimated: the row, its decoded info and label values. */
@@ -24,11 +24,30 @@ final class KeptResults {
     private final int[] ids;
     private final byte[][] records;
     private final Object[] results;
+    /**
+     * What the walk listed and hid (see {@link ObjectSource.Reader#listing}, {@link OwnObjects#hidden})
+     * when these are the results of every object it listed, else null: a walk with the same listing and
+     * the same hidden objects has these results, in this order, without looking at a record.
+     */
+    private final Listed listed;
 
-    private KeptResults(int[] ids, byte[][] records, Object[] results) {
+    /** A walk's listing and hidden objects, compared by identity. */
+    record Listed(Object listing, Object hidden) {
+        boolean same(Listed other) {
+            return other != null && listing == other.listing && hidden == other.hidden;
+        }
+    }
+
+    private KeptResults(int[] ids, byte[][] records, Object[] results, Listed listed) {
         this.ids = ids;
         this.records = records;
         this.results = results;
+        this.listed = listed;
+    }
+
+    /** The results, in walk order. */
+    Object[] results() {
+        return results;
     }
 
     /** Where {@code id} is, or a negative number; {@code hint}: where a walk in order expects it. */
@@ -63,6 +82,9 @@ final class KeptResults {
         /** How many ids looked up in walk order had their last result; whether every result added was kept. */
         private int found;
         private boolean whole = true;
+        /** What the walk listed, and how many objects. */
+        private Listed listing;
+        private int count = -1;
 
         Walk(KeptResults last) {
             this(last, BUDGET);
@@ -89,16 +111,27 @@ final class KeptResults {
         }
 
         /**
-         * True when the walk listed {@code listed} objects, each unchanged, and the last walk no others:
-         * its results are the last walk's, in the same order.
+         * The walk listed {@code listed} objects; true when each was unchanged and the last walk listed no
+         * others: its results are the last walk's, in the same order.
          */
         boolean allUnchanged(int listed) {
+            count = listed;
             return listed == found && found == last.ids.length;
         }
 
-        /** The last walk's results are this walk's, unread and not consumed again. */
+        /** The last walk's objects are this walk's, and its results too. */
         void repeat() {
             size = last.ids.length;
+            count = size;
+        }
+
+        /**
+         * The walk lists what {@code listed} says (null parts where the source cannot say); true when that
+         * is what the last walk listed, so that the last walk's results are this walk's.
+         */
+        boolean sameListing(Listed listed) {
+            listing = listed.listing() == null ? null : listed;
+            return listing != null && listing.same(last.listed);
         }
 
         /** The results of the last walk, what {@link #done} gives when this walk is the same. */
@@ -154,14 +187,16 @@ final class KeptResults {
 
         /** What the next walk looks up. */
         KeptResults done() {
+            Listed as = whole && size == count ? listing : null;
             if (ids == null && size == last.ids.length) {
-                return last;
+                return as == last.listed || as != null && as.same(last.listed) ? last
+                        : new KeptResults(last.ids, last.records, last.results, as);
             }
             if (ids == null) { // the last walk's first entries only: objects at its end are gone
-                return size == 0 ? NONE : new KeptResults(Arrays.copyOf(last.ids, size), Arrays.copyOf(last.records, size),
-                        Arrays.copyOf(last.results, size));
+                return size == 0 && as == null ? NONE : new KeptResults(Arrays.copyOf(last.ids, size),
+                        Arrays.copyOf(last.records, size), Arrays.copyOf(last.results, size), as);
             }
-            return new KeptResults(Arrays.copyOf(ids, size), Arrays.copyOf(records, size), Arrays.copyOf(results, size));
+            return new KeptResults(Arrays.copyOf(ids, size), Arrays.copyOf(records, size), Arrays.copyOf(results, size), as);
         }
     }
 }

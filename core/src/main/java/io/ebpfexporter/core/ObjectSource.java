@@ -41,6 +41,14 @@ public interface ObjectSource extends AutoCloseable {
             return null;
         }
 
+        /**
+         * What this reader's walk of {@code kind} listed, as an identity: the very same object only for a
+         * listing of the same objects with the same {@link #record records}; null where the source has none.
+         */
+        default Object listing(ObjectKind<?> kind) {
+            return null;
+        }
+
         /** The object's fdinfo text, empty where there is none. */
         byte[] fdinfo(int handle);
 

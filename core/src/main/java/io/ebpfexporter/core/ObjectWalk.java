@@ -67,7 +67,7 @@ public final class ObjectWalk<T> {
      */
     public static <T> void forEach(ObjectSource source, ObjectKind<T> kind, Consumer<? super OpenObject<T>> visitor) {
         ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
-        walk.listIds(id -> walk.visit(id, visitor));
+        walk.listIds(walk.calls.nextId(kind, 0), id -> walk.visit(id, visitor));
     }
 
     /**
@@ -89,8 +89,10 @@ public final class ObjectWalk<T> {
      * As {@link #forEach(ObjectSource, ObjectKind, Function, Consumer, int)} on the scrape's host with its
      * readers, for a {@code reader} that reads nothing but the object: where the source's record is all it
      * reports of an object (iterators), an object whose record is the same as at this collector's last walk
-     * is not read again, and its last result goes to the consumer. A host whose objects do not change then
-     * costs a comparison of records per object.
+     * is not read again, and its last result goes to the consumer. A listing the same as the last walk's
+     * (the source's very listing, the same objects of the exporter's hidden) is not even looked at: the
+     * last walk's results are this walk's. A host whose objects do not change then costs a comparison of
+     * its listing's bytes.
      * <p>
      * {@code fed}: families whose series the consumer makes from the results alone, and the only ones it
      * adds to. When every object is unchanged and no other is listed, and each of these families was last
@@ -111,6 +113,13 @@ public final class ObjectWalk<T> {
     private static <T, R> void forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
                                        Consumer<? super R> consumer, int threads, KeptResults.Walk kept, Family... fed) {
         ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
+        Object hidden = OwnObjects.hidden(); // before listing: a change while listing is then seen next time
+        int first = walk.calls.nextId(kind, 0);
+        if (kept != null && kept.sameListing(new KeptResults.Listed(walk.calls.listing(kind), hidden))) {
+            kept.repeat();
+            consume(kept.last(), consumer, fed);
+            return;
+        }
         List<Batch> batches = new ArrayList<>();
         BlockingQueue<Batch> handedOut = new LinkedBlockingQueue<>();
         List<Thread> helpers = new ArrayList<>();
@@ -118,7 +127,7 @@ public final class ObjectWalk<T> {
         int[] listed = {0};
         try {
             Batch[] filling = {new Batch()};
-            walk.listIds(id -> {
+            walk.listIds(first, id -> {
                 listed[0]++;
                 Batch batch = filling[0];
                 int at = batch.size++;
@@ -161,9 +170,9 @@ public final class ObjectWalk<T> {
         if (!failures.isEmpty()) {
             throw failures.get(0) instanceof RuntimeException r ? r : new IllegalStateException(failures.get(0));
         }
-        if (fed.length > 0 && kept.allUnchanged(listed[0]) && Arrays.stream(fed).allMatch(f -> f.madeFrom(kept.last()))) {
+        if (kept != null && kept.allUnchanged(listed[0])) {
             kept.repeat();
-            Arrays.stream(fed).forEach(Family::repeatLast);
+            consume(kept.last(), consumer, fed);
             return;
         }
         for (Batch batch : batches) {
@@ -178,6 +187,22 @@ public final class ObjectWalk<T> {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Gives the last walk's results, this walk's too, to the consumer; or none, where each family the
+     * consumer feeds was made from them: the families repeat their last snapshots.
+     */
+    private static <R> void consume(KeptResults last, Consumer<? super R> consumer, Family... fed) {
+        if (fed.length > 0 && Arrays.stream(fed).allMatch(f -> f.madeFrom(last))) {
+            Arrays.stream(fed).forEach(Family::repeatLast);
+            return;
+        }
+        for (Object result : last.results()) {
+            @SuppressWarnings("unchecked")
+            R r = (R) result;
+            consumer.accept(r);
         }
     }
 
@@ -196,9 +221,9 @@ public final class ObjectWalk<T> {
         }
     }
 
-    /** Passes every id of this kind, in order, without the exporter's own objects. */
-    private void listIds(IntConsumer each) {
-        for (int id = calls.nextId(kind, 0); id != 0; id = calls.nextId(kind, id)) {
+    /** Passes every id of this kind from {@code first}, in order, without the exporter's own objects. */
+    private void listIds(int first, IntConsumer each) {
+        for (int id = first; id != 0; id = calls.nextId(kind, id)) {
             if (!OwnObjects.isOwn(kind, id)) {
                 each.accept(id);
             }

@@ -100,6 +100,11 @@ public final class OwnObjects {
         }
     }
 
+    /** The objects hidden now, as an identity that changes whenever they do. */
+    static Object hidden() {
+        return hidden;
+    }
+
     private static boolean hides(ObjectKind<?> kind, int id) {
         int[] ids = hidden.get(kind);
         return ids != null && Arrays.binarySearch(ids, id) >= 0; // ids below 2^31: signed order is unsigned order

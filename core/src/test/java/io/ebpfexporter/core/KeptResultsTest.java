@@ -81,6 +81,40 @@ class KeptResultsTest {
     }
 
     @Test
+    void aWalkListedAsTheLastWasHasItsResultsWithoutLookingAtRecords() {
+        Object listing = new Object();
+        Object hidden = new Object();
+        KeptResults.Walk first = new KeptResults.Walk(KeptResults.NONE);
+        assertFalse(first.sameListing(new KeptResults.Listed(listing, hidden)), "nothing listed before");
+        first.unchanged(3, record(3, 0));
+        first.allUnchanged(1);
+        first.add(3, record(3, 0), "three");
+        KeptResults last = first.done();
+        assertTrue(new KeptResults.Walk(last).sameListing(new KeptResults.Listed(listing, hidden)));
+        assertFalse(new KeptResults.Walk(last).sameListing(new KeptResults.Listed(new Object(), hidden)), "another listing");
+        assertFalse(new KeptResults.Walk(last).sameListing(new KeptResults.Listed(listing, new Object())), "others hidden");
+        assertFalse(new KeptResults.Walk(last).sameListing(new KeptResults.Listed(null, hidden)), "a source without listings");
+
+        KeptResults.Walk vanished = new KeptResults.Walk(KeptResults.NONE);
+        vanished.sameListing(new KeptResults.Listed(listing, hidden));
+        vanished.allUnchanged(2);
+        vanished.add(3, record(3, 0), "three");
+        assertFalse(new KeptResults.Walk(vanished.done()).sameListing(new KeptResults.Listed(listing, hidden)),
+                "a listed object without a result: the listing is not its results'");
+
+        Object relisting = new Object();
+        KeptResults.Walk relisted = new KeptResults.Walk(last);
+        assertFalse(relisted.sameListing(new KeptResults.Listed(relisting, hidden)));
+        relisted.unchanged(3, record(3, 0));
+        assertTrue(relisted.allUnchanged(1));
+        relisted.repeat();
+        KeptResults again = relisted.done();
+        assertTrue(new KeptResults.Walk(again).sameListing(new KeptResults.Listed(relisting, hidden)),
+                "unchanged objects under a new listing: the new listing is theirs");
+        assertSame(last.results(), again.results());
+    }
+
+    @Test
     void aWalkWithAResultNotKeptIsNotWhole() {
         KeptResults.Walk unrecorded = new KeptResults.Walk(KeptResults.NONE);
         unrecorded.add(3, record(3, 0), "three");
