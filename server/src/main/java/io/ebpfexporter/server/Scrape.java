@@ -104,22 +104,27 @@ final class Scrape {
 
     /**
      * Runs the collectors longest first (by their last run), each once it holds a walk permit, so that
-     * the one a scrape waits for most starts first rather than behind small ones, and the exporter's own
-     * families beside them; the answer lists them in their usual order.
+     * the one a scrape waits for most starts first rather than behind small ones; the answer lists them in
+     * their usual order. The exporter's own families are collected on this thread while it waits for a
+     * permit (or once every collector has one): a thread of their own would start after the first
+     * collectors, as threads start late here, and delay them.
      */
     private MetricSnapshots collectNow(Set<String> names) {
         List<Collector> chosen = collectors.stream().filter(c -> names.contains(c.name())).toList();
         Map<Collector, Future<Outcome>> running = new IdentityHashMap<>();
         HostScans scans = new HostScans(host);
-        Future<List<MetricSnapshot>> own;
+        List<MetricSnapshot> own = null;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            own = executor.submit(health::collect);
             for (Collector c : chosen.stream().sorted(Comparator.comparingLong(this::lastNanos).reversed()).toList()) {
-                walks.acquireUninterruptibly(); // released as the collectors end: a bounded wait
+                if (!walks.tryAcquire()) {
+                    own = own == null ? health.collect() : own;
+                    walks.acquireUninterruptibly(); // released as the collectors end: a bounded wait
+                }
                 running.put(c, executor.submit(() -> run(c, scans)));
             }
+            own = own == null ? health.collect() : own;
         } // close() waits for every collector
-        return snapshots(own.resultNow(), chosen.stream().map(c -> running.get(c).resultNow()).toList());
+        return snapshots(own, chosen.stream().map(c -> running.get(c).resultNow()).toList());
     }
 
     private long lastNanos(Collector collector) {
