@@ -18,16 +18,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Writes a scrape's text with client_java's writers, one family at a time, on a platform thread: the JDK
- * starts a BufferedWriter made on a virtual thread (as Helidon's handlers are) at 512 chars and grows it
- * by a copy per write. A family unchanged since the last scrape is written from its kept text
- * ({@link FamilyTexts}): the writers take the BufferedWriter's lock for every character of a label value,
- * and on a host with 10,000 maps nearly every family is unchanged from one scrape to the next.
+ * Writes a scrape's text with client_java's writers, one family at a time, on a platform thread where
+ * there is much to write: the JDK starts a BufferedWriter made on a virtual thread (as Helidon's handlers
+ * are) at 512 chars and grows it by a copy per write. A family unchanged since the last scrape is written
+ * from its kept text ({@link FamilyTexts}): the writers take the BufferedWriter's lock for every character
+ * of a label value, and on a host with 10,000 maps nearly every family is unchanged from one scrape to the
+ * next.
  * <p>
  * The writers make each family's text on its own and end with a fixed trailer (OpenMetrics' {@code # EOF}),
  * so the text of all families is each family's text without the trailer, then the trailer.
  */
 final class ExpositionText {
+    /**
+     * Series of families without kept text written on the scrape's own thread: a few KiB of text, which
+     * the growing BufferedWriter handles at no cost, where a writer thread costs two hand-offs.
+     */
+    private static final int INLINE_SERIES = 256;
     /** Writers' platform threads, reused for 60 s after a write: starting one costs half a millisecond. */
     private static final ExecutorService WRITERS = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("metrics-writer-", 1).daemon().factory());
@@ -52,16 +58,32 @@ final class ExpositionText {
         return writer;
     }
 
-    /** Writes {@code snapshots} to {@code out}, which it leaves open. */
+    /**
+     * Writes {@code snapshots} to {@code out}, which it leaves open: on this thread when the families
+     * without kept text have at most {@link #INLINE_SERIES} series, else on a writer thread.
+     */
     void write(MetricSnapshots snapshots, OutputStream out) throws IOException {
         texts.beginWrite();
-        await(WRITERS.submit(() -> {
-            for (MetricSnapshot family : TextFormatUtil.mergeDuplicates(snapshots)) {
-                write(family, out);
-            }
-            out.write(trailer);
-            return null;
-        }));
+        MetricSnapshots families = TextFormatUtil.mergeDuplicates(snapshots);
+        int unkept = 0;
+        for (MetricSnapshot family : families) {
+            unkept += texts.has(family) ? 0 : family.getDataPoints().size();
+        }
+        if (unkept <= INLINE_SERIES) {
+            writeAll(families, out);
+        } else {
+            await(WRITERS.submit(() -> {
+                writeAll(families, out);
+                return null;
+            }));
+        }
+    }
+
+    private void writeAll(MetricSnapshots families, OutputStream out) throws IOException {
+        for (MetricSnapshot family : families) {
+            write(family, out);
+        }
+        out.write(trailer);
     }
 
     private void write(MetricSnapshot family, OutputStream out) throws IOException {
