@@ -24,19 +24,26 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * One scrape: every enabled collector runs at once, each on its own virtual thread, and is timed.
+ * One scrape: every enabled collector runs at once, each on a platform thread of a shared pool, and is
+ * timed. Platform, as collectors wait in the kernel through JNA, which holds a virtual thread's carrier:
+ * two walks would leave no carrier for the server's other virtual threads. Pooled, as starting a thread
+ * costs half a millisecond here.
  * A collector that throws costs only its own families and reports {@code success 0}. Threads follow
  * one {@link ScrapeThreads} policy; each collector keeps its {@link CollectorMemory} from scrape to scrape.
  * Concurrent scrapes share collections ({@link SharedCollection}).
  */
 final class Scrape {
     private static final System.Logger LOG = System.getLogger(Scrape.class.getName());
+    /** Threads of collector runs and of the exporter's own families, reused for 60 s after a run. */
+    private static final ExecutorService RUNNERS = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("collector-", 1).daemon().factory());
 
     private final Host host;
     private final ScrapeThreads threads;
@@ -104,27 +111,42 @@ final class Scrape {
 
     /**
      * Runs the collectors longest first (by their last run), each once it holds a walk permit, so that
-     * the one a scrape waits for most starts first rather than behind small ones; the answer lists them in
-     * their usual order. The exporter's own families are collected on this thread while it waits for a
-     * permit (or once every collector has one): a thread of their own would start after the first
-     * collectors, as threads start late here, and delay them.
+     * the one a scrape waits for most starts first rather than behind small ones, and the exporter's own
+     * families beside them; the answer lists them in their usual order.
      */
     private MetricSnapshots collectNow(Set<String> names) {
         List<Collector> chosen = collectors.stream().filter(c -> names.contains(c.name())).toList();
         Map<Collector, Future<Outcome>> running = new IdentityHashMap<>();
         HostScans scans = new HostScans(host);
-        List<MetricSnapshot> own = null;
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Collector c : chosen.stream().sorted(Comparator.comparingLong(this::lastNanos).reversed()).toList()) {
-                if (!walks.tryAcquire()) {
-                    own = own == null ? health.collect() : own;
-                    walks.acquireUninterruptibly(); // released as the collectors end: a bounded wait
+        Future<List<MetricSnapshot>> own = RUNNERS.submit(health::collect);
+        for (Collector c : chosen.stream().sorted(Comparator.comparingLong(this::lastNanos).reversed()).toList()) {
+            walks.acquireUninterruptibly(); // released as the collectors end: a bounded wait
+            running.put(c, RUNNERS.submit(() -> run(c, scans)));
+        }
+        return snapshots(joined(own), chosen.stream().map(c -> joined(running.get(c))).toList());
+    }
+
+    /** The task's result once it ends, however long that is: an interrupt is kept for the caller. */
+    private static <T> T joined(Future<T> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) { // run() catches what a collector throws: this is an Error
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(e.getCause());
                 }
-                running.put(c, executor.submit(() -> run(c, scans)));
             }
-            own = own == null ? health.collect() : own;
-        } // close() waits for every collector
-        return snapshots(own, chosen.stream().map(c -> running.get(c).resultNow()).toList());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private long lastNanos(Collector collector) {
