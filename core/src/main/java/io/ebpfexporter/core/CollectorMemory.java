@@ -16,10 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CollectorMemory {
     /**
      * A family's last snapshot, null when it had no series; {@code values[i]} is the value of the series
-     * with {@code labels[i]}. {@code basis}: the walk results it was made from alone (see
+     * with {@code labels[i]}. {@code basis}: the walk results and inputs it was made from alone (see
      * {@link ObjectWalk}), or null.
      */
-    record Kept(Labels[] labels, double[] values, MetricSnapshot snapshot, KeptResults basis) {
+    record Kept(Labels[] labels, double[] values, MetricSnapshot snapshot, ObjectWalk.Basis basis) {
         static final Kept NONE = new Kept(new Labels[0], new double[0], null, null);
     }
 

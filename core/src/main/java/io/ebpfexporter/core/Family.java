@@ -46,8 +46,8 @@ public final class Family {
     /** values[i] belongs to labels.get(i); unboxed, as a scrape of a large host adds 100,000 of them. */
     private double[] values;
     private Unit unit;
-    /** The walk results this scrape's series were made from alone, set by {@link ObjectWalk}; or null. */
-    private KeptResults basis;
+    /** What this scrape's series were made from alone, set by {@link ObjectWalk}; or null. */
+    private ObjectWalk.Basis basis;
     /** Set when this scrape's series are those of the last snapshot, made from the same walk results. */
     private boolean repeated;
 
@@ -141,9 +141,9 @@ public final class Family {
         return repeated ? last.snapshot() == null : labels.isEmpty();
     }
 
-    /** True when the last snapshot's series were made from {@code results} alone. */
-    boolean madeFrom(KeptResults results) {
-        return last.basis() == results;
+    /** True when the last snapshot's series were made from {@code basis} alone. */
+    boolean madeFrom(ObjectWalk.Basis basis) {
+        return basis.equals(last.basis());
     }
 
     /** This scrape's series are the last snapshot's: a walk found the results it was made from unchanged. */
@@ -151,9 +151,9 @@ public final class Family {
         repeated = true;
     }
 
-    /** This scrape's series are made from {@code results} alone (all of them, in their order). */
-    void basis(KeptResults results) {
-        basis = results;
+    /** This scrape's series are made from {@code basis} alone (all its results, in their order). */
+    void basis(ObjectWalk.Basis basis) {
+        this.basis = basis;
     }
 
     /**
@@ -170,7 +170,7 @@ public final class Family {
 
     /** The last snapshot (null for none), kept with this scrape's basis. */
     private MetricSnapshot repeat() {
-        if (last.basis() != basis) {
+        if (!java.util.Objects.equals(last.basis(), basis)) {
             scrape.memory().keep(reuseKey, new CollectorMemory.Kept(last.labels(), last.values(), last.snapshot(), basis));
         }
         return last.snapshot();

@@ -82,7 +82,20 @@ public final class ObjectWalk<T> {
      */
     public static <T, R> void forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
                                       Consumer<? super R> consumer, int threads) {
-        forEach(source, kind, reader, consumer, threads, null);
+        forEach(source, kind, reader, consumer, threads, null, Fed.NONE);
+    }
+
+    /**
+     * Every family a walk's consumer adds to, when it makes their series from the walk's results and
+     * {@code inputs} alone (compared by identity: the same object, the same series); {@link #NONE} where
+     * it adds to others or reads anything else.
+     */
+    public record Fed(Object inputs, Family... families) {
+        public static final Fed NONE = new Fed(null);
+    }
+
+    /** What a family's series were made from: a walk's results and the collector's other inputs. */
+    record Basis(KeptResults results, Object inputs) {
     }
 
     /**
@@ -94,31 +107,30 @@ public final class ObjectWalk<T> {
      * last walk's results are this walk's. A host whose objects do not change then costs a comparison of
      * its listing's bytes.
      * <p>
-     * {@code fed}: families whose series the consumer makes from the results alone, and the only ones it
-     * adds to. When every object is unchanged and no other is listed, and each of these families was last
-     * made from the last walk's results, the consumer is not called: the families repeat their last
-     * snapshots.
+     * When every object is unchanged and no other is listed, and each of the {@code fed} families was last
+     * made from the last walk's results and the same inputs, the consumer is not called: the families
+     * repeat their last snapshots. Returns true then.
      */
-    public static <T, R> void forEach(ScrapeContext scrape, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
-                                      Consumer<? super R> consumer, Family... fed) {
+    public static <T, R> boolean forEach(ScrapeContext scrape, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
+                                         Consumer<? super R> consumer, Fed fed) {
         KeptResults.Walk kept = new KeptResults.Walk(scrape.memory().lastWalk(kind));
-        forEach(scrape.host().objects(), kind, reader, consumer, scrape.readers(), kept, fed);
+        boolean repeated = forEach(scrape.host().objects(), kind, reader, consumer, scrape.readers(), kept, fed);
         KeptResults done = kept.done();
         scrape.memory().keepWalk(kind, done);
-        for (Family family : fed) {
-            family.basis(kept.whole() ? done : null);
+        for (Family family : fed.families()) {
+            family.basis(kept.whole() ? new Basis(done, fed.inputs()) : null);
         }
+        return repeated;
     }
 
-    private static <T, R> void forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
-                                       Consumer<? super R> consumer, int threads, KeptResults.Walk kept, Family... fed) {
+    private static <T, R> boolean forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
+                                          Consumer<? super R> consumer, int threads, KeptResults.Walk kept, Fed fed) {
         ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
         Object hidden = OwnObjects.hidden(); // before listing: a change while listing is then seen next time
         int first = walk.calls.nextId(kind, 0);
         if (kept != null && kept.sameListing(new KeptResults.Listed(walk.calls.listing(kind), hidden))) {
             kept.repeat();
-            consume(kept.last(), consumer, fed);
-            return;
+            return consume(kept.last(), consumer, fed);
         }
         List<Batch> batches = new ArrayList<>();
         BlockingQueue<Batch> handedOut = new LinkedBlockingQueue<>();
@@ -172,8 +184,7 @@ public final class ObjectWalk<T> {
         }
         if (kept != null && kept.allUnchanged(listed[0])) {
             kept.repeat();
-            consume(kept.last(), consumer, fed);
-            return;
+            return consume(kept.last(), consumer, fed);
         }
         for (Batch batch : batches) {
             for (int i = 0; i < batch.size; i++) {
@@ -188,22 +199,26 @@ public final class ObjectWalk<T> {
                 }
             }
         }
+        return false;
     }
 
     /**
      * Gives the last walk's results, this walk's too, to the consumer; or none, where each family the
-     * consumer feeds was made from them: the families repeat their last snapshots.
+     * consumer feeds was made from them and the same inputs: the families repeat their last snapshots,
+     * and it returns true.
      */
-    private static <R> void consume(KeptResults last, Consumer<? super R> consumer, Family... fed) {
-        if (fed.length > 0 && Arrays.stream(fed).allMatch(f -> f.madeFrom(last))) {
-            Arrays.stream(fed).forEach(Family::repeatLast);
-            return;
+    private static <R> boolean consume(KeptResults last, Consumer<? super R> consumer, Fed fed) {
+        Basis basis = new Basis(last, fed.inputs());
+        if (fed.families().length > 0 && Arrays.stream(fed.families()).allMatch(f -> f.madeFrom(basis))) {
+            Arrays.stream(fed.families()).forEach(Family::repeatLast);
+            return true;
         }
         for (Object result : last.results()) {
             @SuppressWarnings("unchecked")
             R r = (R) result;
             consumer.accept(r);
         }
+        return false;
     }
 
     /** A helper thread: reads the batches handed out that the calling thread has not claimed, until END. */

@@ -47,7 +47,7 @@ class IteratedObjectsTest {
     private static Map<Integer, MapRead> collectorWalk(ScrapeContext scrape) {
         Map<Integer, MapRead> out = new HashMap<>();
         ObjectWalk.forEach(scrape, ObjectKind.MAPS, o -> new MapRead(o.info(), o.fdinfo().number("frozen")),
-                r -> out.put(r.info().id(), r));
+                r -> out.put(r.info().id(), r), ObjectWalk.Fed.NONE);
         return out;
     }
 
@@ -90,14 +90,22 @@ class IteratedObjectsTest {
         }
     }
 
+    /** The collector's other inputs to the walk's family (as the programs collector's boot clock). */
+    private static final Object INPUTS = new Object();
+
     private static FedWalk fedWalk(IteratedObjects source, CollectorMemory memory, boolean fed) {
+        return fedWalk(source, memory, fed, INPUTS);
+    }
+
+    /** {@code fed}: the family declared fed from the results and {@code inputs}. */
+    private static FedWalk fedWalk(IteratedObjects source, CollectorMemory memory, boolean fed, Object inputs) {
         ScrapeContext scrape = new ScrapeContext(2, memory, Host.live(source));
         Family ids = scrape.info("test_map_info", "the maps", "map_id");
         int[] consumed = {0};
         ObjectWalk.forEach(scrape, ObjectKind.MAPS, o -> Integer.toUnsignedString(o.info().id()), id -> {
             consumed[0]++;
             ids.add(id);
-        }, fed ? new Family[] {ids} : new Family[0]);
+        }, fed ? new ObjectWalk.Fed(inputs, ids) : ObjectWalk.Fed.NONE);
         List<MetricSnapshot> out = Family.snapshots(ids);
         return new FedWalk(consumed[0], out.isEmpty() ? null : out.get(0));
     }
@@ -140,6 +148,9 @@ class IteratedObjectsTest {
             assertFalse(shrunk.mapIds().contains(Integer.toString(first.id())), "a closed map leaves the family");
             assertTrue(shrunk.mapIds().contains(Integer.toString(second.id())));
 
+            repeatedWalk(iterated, memory);
+            FedWalk otherInputs = fedWalk(iterated, memory, true, new Object());
+            assertTrue(otherInputs.consumed() > 0, "the same objects under other inputs: the walk is consumed");
             repeatedWalk(iterated, memory);
             FedWalk unfed = fedWalk(iterated, memory, false);
             assertTrue(unfed.consumed() > 0, "a walk not declaring the family consumes");

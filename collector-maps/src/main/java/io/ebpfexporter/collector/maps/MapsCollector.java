@@ -150,8 +150,8 @@ public final class MapsCollector implements Collector {
             ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
                     map -> Row.read(map, MapEntries.count(map, budget, kernelCounts)), series, scrape.readers());
         } else { // with no owner or pin series to add, the series are the rows' alone: an unchanged walk repeats them
-            Family[] fed = references.none() ? new Family[] {info, maxEntries, memlock, frozen, entries, truncated} : new Family[0];
-            ObjectWalk.forEach(scrape, ObjectKind.MAPS, map -> Row.read(map, null), series, fed);
+            ObjectWalk.forEach(scrape, ObjectKind.MAPS, map -> Row.read(map, null), series, references.none()
+                    ? new ObjectWalk.Fed(null, info, maxEntries, memlock, frozen, entries, truncated) : ObjectWalk.Fed.NONE);
         }
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated));
         out.addAll(references.snapshots());
