@@ -231,7 +231,7 @@ public final class Family {
     public static List<MetricSnapshot> snapshots(Family... families) {
         List<MetricSnapshot> out = new ArrayList<>(families.length);
         for (Family f : families) {
-            MetricSnapshot snapshot = f.repeated ? f.repeat() : f.isEmpty() ? f.keep(null) : f.snapshot();
+            MetricSnapshot snapshot = f.isEmpty() ? f.keep(null) : f.snapshot();
             if (snapshot != null) {
                 out.add(snapshot);
             }

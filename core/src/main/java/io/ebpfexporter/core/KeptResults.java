@@ -33,8 +33,9 @@ final class KeptResults {
 
     /** A walk's listing and hidden objects, compared by identity. */
     record Listed(Object listing, Object hidden) {
-        boolean same(Listed other) {
-            return other != null && listing == other.listing && hidden == other.hidden;
+        /** True when both are null or list the very same listing and hidden objects. */
+        static boolean same(Listed a, Listed b) {
+            return a == b || a != null && b != null && a.listing == b.listing && a.hidden == b.hidden;
         }
     }
 
@@ -131,7 +132,7 @@ final class KeptResults {
          */
         boolean sameListing(Listed listed) {
             listing = listed.listing() == null ? null : listed;
-            return listing != null && listing.same(last.listed);
+            return listing != null && Listed.same(listing, last.listed);
         }
 
         /** The results of the last walk, what {@link #done} gives when this walk is the same. */
@@ -189,8 +190,7 @@ final class KeptResults {
         KeptResults done() {
             Listed as = whole && size == count ? listing : null;
             if (ids == null && size == last.ids.length) {
-                return as == last.listed || as != null && as.same(last.listed) ? last
-                        : new KeptResults(last.ids, last.records, last.results, as);
+                return Listed.same(as, last.listed) ? last : new KeptResults(last.ids, last.records, last.results, as);
             }
             if (ids == null) { // the last walk's first entries only: objects at its end are gone
                 return size == 0 && as == null ? NONE : new KeptResults(Arrays.copyOf(last.ids, size),

@@ -129,8 +129,7 @@ public final class ObjectWalk<T> {
         Object hidden = OwnObjects.hidden(); // before listing: a change while listing is then seen next time
         int first = walk.calls.nextId(kind, 0);
         if (kept != null && kept.sameListing(new KeptResults.Listed(walk.calls.listing(kind), hidden))) {
-            kept.repeat();
-            return consume(kept.last(), consumer, fed);
+            return repeat(kept, consumer, fed);
         }
         List<Batch> batches = new ArrayList<>();
         BlockingQueue<Batch> handedOut = new LinkedBlockingQueue<>();
@@ -183,8 +182,7 @@ public final class ObjectWalk<T> {
             throw failures.get(0) instanceof RuntimeException r ? r : new IllegalStateException(failures.get(0));
         }
         if (kept != null && kept.allUnchanged(listed[0])) {
-            kept.repeat();
-            return consume(kept.last(), consumer, fed);
+            return repeat(kept, consumer, fed);
         }
         for (Batch batch : batches) {
             for (int i = 0; i < batch.size; i++) {
@@ -203,11 +201,13 @@ public final class ObjectWalk<T> {
     }
 
     /**
-     * Gives the last walk's results, this walk's too, to the consumer; or none, where each family the
-     * consumer feeds was made from them and the same inputs: the families repeat their last snapshots,
+     * This walk is the last one: gives the last walk's results to the consumer; or none, where each family
+     * the consumer feeds was made from them and the same inputs: the families repeat their last snapshots,
      * and it returns true.
      */
-    private static <R> boolean consume(KeptResults last, Consumer<? super R> consumer, Fed fed) {
+    private static <R> boolean repeat(KeptResults.Walk kept, Consumer<? super R> consumer, Fed fed) {
+        kept.repeat();
+        KeptResults last = kept.last();
         Basis basis = new Basis(last, fed.inputs());
         if (fed.families().length > 0 && Arrays.stream(fed.families()).allMatch(f -> f.madeFrom(basis))) {
             Arrays.stream(fed.families()).forEach(Family::repeatLast);

@@ -65,29 +65,31 @@ final class ExpositionText {
     void write(MetricSnapshots snapshots, OutputStream out) throws IOException {
         texts.beginWrite();
         MetricSnapshots families = TextFormatUtil.mergeDuplicates(snapshots);
+        byte[][][] kept = new byte[families.size()][][];
         int unkept = 0;
-        for (MetricSnapshot family : families) {
-            unkept += texts.has(family) ? 0 : family.getDataPoints().size();
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = texts.kept(families.get(i));
+            unkept += kept[i] == null ? families.get(i).getDataPoints().size() : 0;
         }
         if (unkept <= INLINE_SERIES) {
-            writeAll(families, out);
+            writeAll(families, kept, out);
         } else {
             await(WRITERS.submit(() -> {
-                writeAll(families, out);
+                writeAll(families, kept, out);
                 return null;
             }));
         }
     }
 
-    private void writeAll(MetricSnapshots families, OutputStream out) throws IOException {
-        for (MetricSnapshot family : families) {
-            write(family, out);
+    /** Writes each family, from {@code kept[i]}, its kept text, where it has one. */
+    private void writeAll(MetricSnapshots families, byte[][][] kept, OutputStream out) throws IOException {
+        for (int i = 0; i < kept.length; i++) {
+            write(families.get(i), kept[i], out);
         }
         out.write(trailer);
     }
 
-    private void write(MetricSnapshot family, OutputStream out) throws IOException {
-        byte[][] kept = texts.kept(family);
+    private void write(MetricSnapshot family, byte[][] kept, OutputStream out) throws IOException {
         if (kept != null) {
             for (byte[] chunk : kept) {
                 out.write(chunk);

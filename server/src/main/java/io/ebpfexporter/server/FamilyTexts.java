@@ -50,12 +50,6 @@ final class FamilyTexts {
         writes++;
     }
 
-    /** True when {@code family}'s text is kept. */
-    synchronized boolean has(MetricSnapshot family) {
-        Text text = texts.get(family);
-        return text != null && text.chunks != null;
-    }
-
     /** The kept text of {@code family}, in chunks, or null. */
     synchronized byte[][] kept(MetricSnapshot family) {
         Text text = texts.get(family);
