@@ -67,7 +67,7 @@ class OperatorKitTest {
                 assertTrue(server.query(pressure).contains("\"0.95\"]"), server.query(pressure));
 
                 String rules = server.get("/api/v1/rules");
-                assertEquals(18, count(rules, "\"health\":\"ok\""), "every rule healthy: " + rules);
+                assertEquals(19, count(rules, "\"health\":\"ok\""), "every rule healthy: " + rules);
                 assertEquals(0, count(rules, "\"lastError\":\"") - count(rules, "\"lastError\":\"\""), rules);
 
                 List<String> expressions = dashboardExpressions();
