@@ -54,7 +54,7 @@ class DeployFilesTest {
         Files.writeString(dropIns.resolve("least-privilege.conf"), dropIn);
         // by name, on SYSTEMD_UNIT_PATH: the way systemd-analyze reads a unit's drop-ins
         assertEquals("", runWith(Map.of("SYSTEMD_UNIT_PATH", dir + ":"), analyze, "verify", "ebpf-exporter.service").strip());
-        assertTrue(dropIn.contains("\nAmbientCapabilities=CAP_BPF CAP_PERFMON\n"), dropIn);
+        assertTrue(dropIn.contains("\nAmbientCapabilities=CAP_BPF CAP_PERFMON CAP_DAC_READ_SEARCH\n"), dropIn);
     }
 
     @Test
