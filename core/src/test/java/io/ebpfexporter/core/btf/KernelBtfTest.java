@@ -1,4 +1,4 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.core.btf;
 
 import io.ebpfexporter.testkit.Kernel;
 import org.junit.jupiter.api.Test;
