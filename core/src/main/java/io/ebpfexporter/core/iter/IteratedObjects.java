@@ -223,7 +223,7 @@ public final class IteratedObjects implements ObjectSource {
             int[] ids = new int[count];
             boolean sorted = true;
             for (int i = 0; i < count; i++) {
-                ids[i] = records.getInt(i * size);
+                ids[i] = records.getInt(i * size); // the id starts every record (ListingRecords)
                 sorted &= i == 0 || Integer.compareUnsigned(ids[i - 1], ids[i]) < 0;
             }
             return sorted ? new Listing(ids, records, size) : sortedCopy(ids, records, size);

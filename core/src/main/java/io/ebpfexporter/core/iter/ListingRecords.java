@@ -4,7 +4,8 @@ import io.ebpfexporter.core.iter.RecordLayout.Slot;
 
 /**
  * The records the listing iterators write ({@link IteratedObjects}), one per object: each field copies
- * the member of the iterated struct it is named after.
+ * the member of the iterated struct it is named after. Each record starts with its object's id, by which
+ * a listing orders and finds the records.
  */
 final class ListingRecords {
     private ListingRecords() {

@@ -108,8 +108,7 @@ public final class TaskFileIterator {
 
     /**
      * For each file: read its dentry's name (8 bytes) and, by it, the id of the map, program (through
-     * its aux), link or BTF in {@code private_data}; then {@code seq_write(&record, 12)}. Stack: the
-     * name at -8, the record at -24, a pointer at -32.
+     * its aux), link or BTF in {@code private_data}; then {@code seq_write(&record, sizeof(record))}.
      */
     static byte[] program(Plan p) {
         Assembler a = new Assembler();
