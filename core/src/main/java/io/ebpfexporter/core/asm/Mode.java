@@ -1,8 +1,8 @@
 package io.ebpfexporter.core.asm;
 
-/** How a load or store addresses its operand: bits 5-7 of its opcode. */
-public enum Mode {
-    IMM(0x00), ABS(0x20), IND(0x40), MEM(0x60), MEMSX(0x80), ATOMIC(0xc0);
+/** How a load or store addresses its operand: bits 5-7 of its opcode (the two modes the factories make). */
+enum Mode {
+    IMM(0x00), MEM(0x60);
 
     final int bits;
 

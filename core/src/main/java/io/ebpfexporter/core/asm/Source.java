@@ -1,7 +1,7 @@
 package io.ebpfexporter.core.asm;
 
 /** Where an ALU or jump instruction's second operand comes from: bit 3 of its opcode. */
-public enum Source {
+enum Source {
     /** The instruction's 32-bit immediate. */
     K(0x00),
     /** The src register. */
