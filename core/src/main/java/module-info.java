@@ -9,4 +9,8 @@ module io.ebpfexporter.core {
 
     exports io.ebpfexporter.core;
     exports io.ebpfexporter.core.bpf;
+    exports io.ebpfexporter.core.asm to io.ebpfexporter.collector.maps;
+    exports io.ebpfexporter.core.btf to io.ebpfexporter.collector.programs, io.ebpfexporter.collector.maps,
+            io.ebpfexporter.collector.links;
+    exports io.ebpfexporter.core.iter to io.ebpfexporter.collector.maps, io.ebpfexporter.server;
 }

@@ -1,5 +1,7 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.iter.TaskFileIterator;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

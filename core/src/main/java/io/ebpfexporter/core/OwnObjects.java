@@ -44,7 +44,7 @@ public final class OwnObjects {
     }
 
     /** As {@link #create(ObjectKind, IntSupplier)}; a {@code kept} object is hidden until {@link #close} closes it. */
-    static int create(ObjectKind<?> kind, IntSupplier create, boolean kept) {
+    public static int create(ObjectKind<?> kind, IntSupplier create, boolean kept) {
         long stamp = LOCK.writeLock();
         try {
             int fd = create.getAsInt();
@@ -67,7 +67,7 @@ public final class OwnObjects {
     }
 
     /** Closes one of ours; a kept one is then remembered like the others, as it may stay listed for a moment. */
-    static void close(ObjectKind<?> kind, int fd, boolean kept) {
+    public static void close(ObjectKind<?> kind, int fd, boolean kept) {
         try {
             if (kept) {
                 Own own = new Own(kind, new Bpf().idOf(fd));

@@ -1,6 +1,7 @@
 package io.ebpfexporter.core;
 
 import io.ebpfexporter.core.bpf.Field;
+import io.ebpfexporter.core.btf.KernelBtf;
 import io.ebpfexporter.core.bpf.StructView;
 import org.junit.jupiter.api.Test;
 

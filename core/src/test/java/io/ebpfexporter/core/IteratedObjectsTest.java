@@ -1,5 +1,6 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.iter.IteratedObjects;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.KernelFeatures;

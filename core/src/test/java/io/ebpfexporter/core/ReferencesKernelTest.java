@@ -1,5 +1,6 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.iter.TaskFileIterator;
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HolderProcess;

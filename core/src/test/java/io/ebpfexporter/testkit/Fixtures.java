@@ -1,5 +1,8 @@
 package io.ebpfexporter.testkit;
 
+import io.ebpfexporter.core.asm.AluOp;
+import io.ebpfexporter.core.asm.Assembler;
+import io.ebpfexporter.core.asm.Instruction;
 import io.ebpfexporter.core.bpf.Attr;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.BpfAttr;
@@ -16,6 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+
+import static io.ebpfexporter.core.asm.Register.R0;
+import static io.ebpfexporter.core.asm.Register.R1;
 /**
  * Real kernel objects for tests, made through the same JNA core the exporter uses. Every fd it
  * opens is closed by {@link #close()}, which destroys the objects (nothing is pinned).
@@ -56,10 +62,12 @@ public final class Fixtures implements AutoCloseable {
 
     /** Loads {@code r0 = returnValue; exit} attached to BTF type {@code attachBtfId} of vmlinux (tracing, iter). */
     public Made program(int type, String name, int expectedAttachType, int returnValue, int attachBtfId) {
-        ByteBuffer insns = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
-        insns.put(0, (byte) 0xb7).putInt(4, returnValue);   // BPF_ALU64 | BPF_MOV | BPF_K, r0 = imm
-        insns.put(8, (byte) 0x95);                          // BPF_JMP | BPF_EXIT
-        return own(bpf.progLoad(type, NativeBuffer.of(insns.array()), name, expectedAttachType, attachBtfId));
+        return own(bpf.progLoad(type, NativeBuffer.of(returning(returnValue)), name, expectedAttachType, attachBtfId));
+    }
+
+    /** The program {@code r0 = value; exit}. */
+    static byte[] returning(int value) {
+        return new Assembler().add(AluOp.MOV.imm(R0, value), Instruction.exit()).bytes();
     }
 
     public Made program(int type, String name) {
@@ -68,11 +76,8 @@ public final class Fixtures implements AutoCloseable {
 
     /** Loads a socket filter that references {@code map} ({@code r1 = map; r0 = 0; exit}), so it uses it. */
     public Made programUsing(Made map, String name) {
-        ByteBuffer insns = ByteBuffer.allocate(32).order(ByteOrder.nativeOrder());
-        insns.put(0, (byte) 0x18).put(1, (byte) 0x11).putInt(4, map.fd()); // ld_imm64 r1, BPF_PSEUDO_MAP_FD
-        insns.put(16, (byte) 0xb7);                                          // r0 = 0
-        insns.put(24, (byte) 0x95);                                          // exit
-        return own(bpf.progLoad(PROG_SOCKET_FILTER, NativeBuffer.of(insns.array()), name, 0, 0));
+        byte[] code = new Assembler().add(Instruction.loadMapFd(R1, map.fd()), AluOp.MOV.imm(R0, 0), Instruction.exit()).bytes();
+        return own(bpf.progLoad(PROG_SOCKET_FILTER, NativeBuffer.of(code), name, 0, 0));
     }
 
     /** Runs a socket filter or XDP program {@code repeat} times on a 64-byte packet (BPF_PROG_TEST_RUN). */
@@ -139,10 +144,7 @@ public final class Fixtures implements AutoCloseable {
         NativeBuffer data = NativeBuffer.of(blob.array());
         int btf = bpf.call(Command.BTF_LOAD, a -> a.putPointer(BpfAttr.BtfLoad.BTF, data).put(BpfAttr.BtfLoad.BTF_SIZE, data.size()));
         fds.add(btf);
-        ByteBuffer insns = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
-        insns.put(0, (byte) 0xb7);                     // r0 = 0
-        insns.put(8, (byte) 0x95);                     // exit
-        NativeBuffer code = NativeBuffer.of(insns.array());
+        NativeBuffer code = NativeBuffer.of(returning(0));
         NativeBuffer funcInfo = new NativeBuffer(8);
         funcInfo.view().putInt(0, 0).putInt(4, 3);     // insn_off 0, type_id [3]
         NativeBuffer license = NativeBuffer.of("GPL\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,9 +33,10 @@ public final class HolderProcess implements AutoCloseable {
             def name(comm):
                 libc.prctl(15, ctypes.c_char_p(comm), 0, 0, 0)
             m, _ = bpf(0, struct.pack("IIII", 2, 4, 8, 4))
-            insns = ctypes.create_string_buffer(struct.pack("<BBhiBBhi", 0xb7, 0, 0, 0, 0x95, 0, 0, 0))
+            code = bytes.fromhex(sys.argv[2])
+            insns = ctypes.create_string_buffer(code)
             lic = ctypes.create_string_buffer(b"GPL")
-            p, _ = bpf(5, struct.pack("IIQQ", 17, 2, ctypes.addressof(insns), ctypes.addressof(lic)))
+            p, _ = bpf(5, struct.pack("IIQQ", 17, len(code) // 8, ctypes.addressof(insns), ctypes.addressof(lic)))
             tp = ctypes.create_string_buffer(b"sched_process_exec")
             l, _ = bpf(17, struct.pack("QI", ctypes.addressof(tp), p))
             soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -64,7 +66,8 @@ public final class HolderProcess implements AutoCloseable {
     public HolderProcess(int fds) throws IOException {
         Path script = Files.createTempFile("holder", ".py");
         Files.writeString(script, SCRIPT);
-        process = new ProcessBuilder(Kernel.requireTool("python3"), script.toString(), Integer.toString(fds))
+        process = new ProcessBuilder(Kernel.requireTool("python3"), script.toString(), Integer.toString(fds),
+                HexFormat.of().formatHex(Fixtures.returning(0)))
                 .redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();

@@ -1,7 +1,7 @@
 package io.ebpfexporter.testkit;
 
 import com.sun.jna.Memory;
-import io.ebpfexporter.core.KernelBtf;
+import io.ebpfexporter.core.btf.KernelBtf;
 import io.ebpfexporter.core.bpf.BpfAttr.LinkCreate;
 import io.ebpfexporter.core.bpf.NativeBuffer;
 

@@ -1,7 +1,7 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.IteratedObjects;
+import io.ebpfexporter.core.iter.IteratedObjects;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.core.bpf.BpfException;

@@ -3,7 +3,7 @@ package io.ebpfexporter.server;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.HostScans;
-import io.ebpfexporter.core.IteratedObjects;
+import io.ebpfexporter.core.iter.IteratedObjects;
 import io.ebpfexporter.core.CollectorMemory;
 import io.ebpfexporter.core.ScrapeContext;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;

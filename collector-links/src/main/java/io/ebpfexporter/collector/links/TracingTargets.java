@@ -2,40 +2,28 @@ package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.BtfInfo;
 import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.KernelBtf;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
+import io.ebpfexporter.core.btf.KernelBtf;
 
-import java.lang.ref.SoftReference;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Names of tracing link targets from vmlinux BTF. A target is named only when its object is the
  * vmlinux BTF object (module BTF is split BTF and a program target has no vmlinux name). Both ids are
- * fixed until reboot, so names are cached by the collector; vmlinux BTF (about 5 MB) is read only when
- * an unseen id appears, and held softly, so a scrape meeting many new targets parses it once and the GC
- * may drop it.
+ * fixed until reboot, so names are cached by the collector; vmlinux BTF is read only when an unseen id
+ * appears, and its parse is shared ({@link KernelBtf#vmlinux(java.nio.file.Path)}).
  */
 final class TracingTargets {
     private final Map<Integer, String> names = new HashMap<>();
     private int vmlinuxId = -1;
-    private SoftReference<KernelBtf> vmlinuxBtf = new SoftReference<>(null);
 
     synchronized String name(Host host, int targetObjId, int targetBtfId) {
         if (targetObjId == 0 || targetObjId != vmlinuxId(host)) {
             return "";
         }
-        return names.computeIfAbsent(targetBtfId, id -> vmlinuxBtf(host).name(id));
-    }
-
-    private KernelBtf vmlinuxBtf(Host host) {
-        KernelBtf btf = vmlinuxBtf.get();
-        if (btf == null) {
-            btf = KernelBtf.vmlinux(host);
-            vmlinuxBtf = new SoftReference<>(btf);
-        }
-        return btf;
+        return names.computeIfAbsent(targetBtfId, id -> KernelBtf.vmlinux(host.root()).name(id));
     }
 
     private int vmlinuxId(Host host) {

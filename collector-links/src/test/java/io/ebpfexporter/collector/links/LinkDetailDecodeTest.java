@@ -5,7 +5,7 @@ import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.BtfInfo;
 import io.ebpfexporter.core.Family;
-import io.ebpfexporter.core.KernelBtf;
+import io.ebpfexporter.core.btf.KernelBtf;
 import io.ebpfexporter.core.LinkInfo;
 import io.ebpfexporter.testkit.Scrapes;
 import io.ebpfexporter.core.ObjectKind;

@@ -3,7 +3,7 @@ package io.ebpfexporter.collector.links;
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
-import io.ebpfexporter.core.KernelBtf;
+import io.ebpfexporter.core.btf.KernelBtf;
 import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.ObjectWalk;

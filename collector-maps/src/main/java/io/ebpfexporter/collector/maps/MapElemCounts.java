@@ -1,30 +1,42 @@
 package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.KernelBtf;
 import io.ebpfexporter.core.KernelLimits;
-import io.ebpfexporter.core.IterProgram;
+import io.ebpfexporter.core.asm.AluOp;
+import io.ebpfexporter.core.asm.Assembler;
+import io.ebpfexporter.core.asm.Instruction;
+import io.ebpfexporter.core.asm.JumpOp;
+import io.ebpfexporter.core.asm.Size;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.Errno;
+import io.ebpfexporter.core.btf.KernelBtf;
+import io.ebpfexporter.core.iter.IterCalls;
+import io.ebpfexporter.core.iter.IterProgram;
+import io.ebpfexporter.core.iter.RecordLayout;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import static io.ebpfexporter.core.asm.Register.FP;
+import static io.ebpfexporter.core.asm.Register.R0;
+import static io.ebpfexporter.core.asm.Register.R1;
+import static io.ebpfexporter.core.asm.Register.R6;
+import static io.ebpfexporter.core.asm.Register.R7;
+
 /**
  * The element counts the kernel keeps for hash-family maps, for every map in one pass: an
- * {@code iter/bpf_map} program (15 instructions, assembled here) calls the kfunc
- * {@code bpf_map_sum_elem_count} and writes {@code {u64 map_id, u64 count}} per map into the iterator's
- * seq file, which one read() drains (about 250 ns per map here, whatever the maps hold). The program
+ * {@code iter/bpf_map} program (15 instructions) calls the kfunc {@code bpf_map_sum_elem_count} and
+ * writes {@code {u64 map_id, u64 count}} per map into the iterator's seq file, which one read() drains (about 250 ns per map here, whatever the maps hold). The program
  * and its link live only for the call and are hidden from the collectors ({@link IterProgram}). Kernels
  * without the kfunc (before 6.6) or refusing the program make this unavailable, once, with a warning.
  */
 final class MapElemCounts {
-    private static final int HELPER_SEQ_WRITE = 127;
-    private static final int PSEUDO_KFUNC_CALL = 2;
-    private static final int RECORD = 16;
+    /** A record per map: its id and element count, written from the stack at {@link #RECORD_AT}. */
+    private static final RecordLayout RECORD = new RecordLayout("map count record", 16);
+    private static final RecordLayout.Slot MAP_ID = RECORD.u64("map id", 0);
+    private static final RecordLayout.Slot COUNT = RECORD.u64("count", 8);
+    private static final int RECORD_AT = -RECORD.size();
 
     /** The BTF ids and offsets the program needs, from vmlinux BTF, found once. */
     private record Plan(int iterFunc, int kfunc, int ctxMeta, int ctxMap, int metaSeq, int mapId) {
@@ -97,33 +109,26 @@ final class MapElemCounts {
 
     /** The program: for each map, {@code seq_write(meta->seq, &{map->id, sum_elem_count(map)}, 16)}. */
     static byte[] program(int kfunc, int ctxMeta, int ctxMap, int metaSeq, int mapId) {
-        ByteBuffer p = ByteBuffer.allocate(15 * 8).order(ByteOrder.nativeOrder());
-        insn(p, 0x79, 6, 1, ctxMeta, 0);             // r6 = ctx->meta
-        insn(p, 0x79, 7, 1, ctxMap, 0);              // r7 = ctx->map
-        insn(p, 0x15, 7, 0, 10, 0);                  // if r7 == 0 goto exit (the end-of-iteration call)
-        insn(p, 0xbf, 1, 7, 0, 0);                   // r1 = r7
-        insn(p, 0x85, 0, PSEUDO_KFUNC_CALL, 0, kfunc); // r0 = bpf_map_sum_elem_count(map)
-        insn(p, 0x7b, 10, 0, -8, 0);                 // *(u64 *)(r10 - 8) = r0
-        insn(p, 0x61, 1, 7, mapId, 0);               // r1 = map->id
-        insn(p, 0x7b, 10, 1, -16, 0);                // *(u64 *)(r10 - 16) = r1
-        insn(p, 0x79, 1, 6, metaSeq, 0);             // r1 = meta->seq
-        insn(p, 0xbf, 2, 10, 0, 0);                  // r2 = r10
-        insn(p, 0x07, 2, 0, 0, -RECORD);             // r2 -= 16
-        insn(p, 0xb7, 3, 0, 0, RECORD);              // r3 = 16
-        insn(p, 0x85, 0, 0, 0, HELPER_SEQ_WRITE);    // bpf_seq_write(r1, r2, r3)
-        insn(p, 0xb7, 0, 0, 0, 0);                   // r0 = 0
-        insn(p, 0x95, 0, 0, 0, 0);                   // exit
-        return p.array();
-    }
-
-    private static void insn(ByteBuffer p, int code, int dst, int src, int off, int imm) {
-        p.put((byte) code).put((byte) (src << 4 | dst)).putShort((short) off).putInt(imm);
+        Assembler a = new Assembler();
+        a.add(Instruction.loadMem(R6, R1, ctxMeta, Size.DW),
+                Instruction.loadMem(R7, R1, ctxMap, Size.DW),
+                JumpOp.JEQ.imm(R7, 0, "exit"), // no map: the end-of-iteration call
+                AluOp.MOV.reg(R1, R7),
+                Instruction.callKfunc(kfunc),
+                Instruction.storeMem(FP, RECORD_AT + COUNT.offset(), R0, Size.DW),
+                Instruction.loadMem(R1, R7, mapId, Size.W),
+                Instruction.storeMem(FP, RECORD_AT + MAP_ID.offset(), R1, Size.DW));
+        a.add(IterCalls.seqWrite(R6, metaSeq, RECORD_AT, RECORD.size()));
+        a.label("exit");
+        a.add(AluOp.MOV.imm(R0, 0), Instruction.exit());
+        return a.bytes();
     }
 
     private static Map<Integer, Long> run(Plan plan) {
         Map<Integer, Long> counts = new HashMap<>();
         IterProgram.run(program(plan.kfunc, plan.ctxMeta, plan.ctxMap, plan.metaSeq, plan.mapId), "ebpf_exp_count",
-                plan.iterFunc, RECORD, (chunk, at) -> counts.put((int) chunk.getLong(at), chunk.getLong(at + 8)));
+                plan.iterFunc, RECORD.size(),
+                (chunk, at) -> counts.put((int) chunk.getLong(at + MAP_ID.offset()), chunk.getLong(at + COUNT.offset())));
         return counts;
     }
 }

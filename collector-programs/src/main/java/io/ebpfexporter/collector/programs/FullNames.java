@@ -1,6 +1,6 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.KernelBtf;
+import io.ebpfexporter.core.btf.KernelBtf;
 import io.ebpfexporter.core.OpenObject;
 import io.ebpfexporter.core.ProgInfo;
 import io.ebpfexporter.core.bpf.Bpf;

@@ -1,5 +1,8 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.core.iter;
 
+import io.ebpfexporter.core.Host;
+import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.BpfLinkInfo;
 import io.ebpfexporter.core.bpf.BpfMapInfo;
@@ -7,6 +10,11 @@ import io.ebpfexporter.core.bpf.BpfProgInfo;
 import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.bpf.Field;
 import io.ebpfexporter.core.bpf.NativeBuffer;
+import io.ebpfexporter.core.btf.KernelBtf;
+import io.ebpfexporter.core.iter.ListingRecords.LinkRecord;
+import io.ebpfexporter.core.iter.ListingRecords.MapRecord;
+import io.ebpfexporter.core.iter.ListingRecords.ProgramRecord;
+import io.ebpfexporter.core.iter.RecordLayout.Slot;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,10 +40,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * and no fds. So an object's record is all this source reports of it ({@link Reader#record}).
  */
 public final class IteratedObjects implements ObjectSource {
-    private static final int PROGRAM_RECORD = 328;
-    private static final int MAP_RECORD = 48;
-    private static final int LINK_RECORD = 16;
-    private static final int MAX_MAP_IDS = 64;
     private static final byte[] FROZEN = "frozen:\t1\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NOT_FROZEN = "frozen:\t0\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -133,46 +137,45 @@ public final class IteratedObjects implements ObjectSource {
         }
     }
 
-    /**
-     * Program record: aux->id 0, type 4, len 8, jited_len 12, pages 16, aux->verified_insns 20,
-     * aux->user->uid.val 24, aux->used_map_cnt 28, aux->btf->id 32, aux->load_time 40, tag 48, aux->name 56,
-     * the used maps' ids from 72.
-     */
+    /** The programs' plan ({@link ProgramRecord}). */
     private Plan programPlan(KernelBtf btf, int[] ctx) {
-        RecordProgram p = new RecordProgram(btf, "bpf_prog", PROGRAM_RECORD);
-        boolean required = p.read("aux->id", 4, 0) & p.read("type", 4, 4) & p.read("len", 4, 8)
-                & p.read("jited_len", 4, 12) & p.read("tag", 8, 48) & p.read("aux->name", 16, 56)
-                & p.read("aux->load_time", 8, 40);
+        RecordProgram p = new RecordProgram(btf, "bpf_prog", ProgramRecord.LAYOUT);
+        boolean required = p.read(ProgramRecord.ID) & p.read(ProgramRecord.TYPE) & p.read(ProgramRecord.LEN)
+                & p.read(ProgramRecord.JITED_LEN) & p.read(ProgramRecord.TAG) & p.read(ProgramRecord.NAME)
+                & p.read(ProgramRecord.LOAD_TIME);
         Set<Field> unreported = new HashSet<>(Set.of(BpfProgInfo.RUN_TIME_NS, BpfProgInfo.RUN_CNT, BpfProgInfo.RECURSION_MISSES));
-        if (!p.read("aux->verified_insns", 4, 20)) {
+        if (!p.read(ProgramRecord.VERIFIED_INSNS)) {
             unreported.add(BpfProgInfo.VERIFIED_INSNS);
         }
-        p.read("pages", 4, 16);
-        p.read("aux->user->uid.val", 4, 24);
-        p.read("aux->btf->id", 4, 32);
-        if (p.read("aux->used_map_cnt", 4, 28)) {
-            p.ids("aux->used_maps", "bpf_map", "id", 28, 72, MAX_MAP_IDS);
+        p.read(ProgramRecord.PAGES);
+        p.read(ProgramRecord.UID);
+        p.read(ProgramRecord.BTF_ID);
+        if (p.read(ProgramRecord.USED_MAP_CNT)) {
+            p.ids(ProgramRecord.MAP_IDS, "bpf_map", "id", ProgramRecord.USED_MAP_CNT);
         }
-        return required ? new Plan(p.assemble(ctx[1], ctx[2], ctx[3]), ctx[0], PROGRAM_RECORD, Set.copyOf(unreported), p.missing())
-                : null;
+        return required ? plan(p, ctx, ProgramRecord.LAYOUT, Set.copyOf(unreported)) : null;
     }
 
-    /** Map record: id 0, map_type 4, key_size 8, value_size 12, max_entries 16, map_flags 20, frozen 24, name 32. */
+    /** The maps' plan ({@link MapRecord}). */
     private Plan mapPlan(KernelBtf btf, int[] ctx) {
-        RecordProgram p = new RecordProgram(btf, "bpf_map", MAP_RECORD);
-        boolean required = p.read("id", 4, 0) & p.read("map_type", 4, 4) & p.read("key_size", 4, 8)
-                & p.read("value_size", 4, 12) & p.read("max_entries", 4, 16) & p.read("map_flags", 4, 20)
-                & p.read("name", 16, 32);
-        p.read("frozen", 4, 24);
-        return required ? new Plan(p.assemble(ctx[1], ctx[2], ctx[3]), ctx[0], MAP_RECORD, Set.of(), p.missing()) : null;
+        RecordProgram p = new RecordProgram(btf, "bpf_map", MapRecord.LAYOUT);
+        boolean required = p.read(MapRecord.ID) & p.read(MapRecord.TYPE) & p.read(MapRecord.KEY_SIZE)
+                & p.read(MapRecord.VALUE_SIZE) & p.read(MapRecord.MAX_ENTRIES) & p.read(MapRecord.FLAGS)
+                & p.read(MapRecord.NAME);
+        p.read(MapRecord.FROZEN);
+        return required ? plan(p, ctx, MapRecord.LAYOUT, Set.of()) : null;
     }
 
-    /** Link record: id 0, type 4, prog->aux->id 8. */
+    /** The links' plan ({@link LinkRecord}). */
     private Plan linkPlan(KernelBtf btf, int[] ctx) {
-        RecordProgram p = new RecordProgram(btf, "bpf_link", LINK_RECORD);
-        boolean required = p.read("id", 4, 0) & p.read("type", 4, 4);
-        p.read("prog->aux->id", 4, 8);
-        return required ? new Plan(p.assemble(ctx[1], ctx[2], ctx[3]), ctx[0], LINK_RECORD, Set.of(), p.missing()) : null;
+        RecordProgram p = new RecordProgram(btf, "bpf_link", LinkRecord.LAYOUT);
+        boolean required = p.read(LinkRecord.ID) & p.read(LinkRecord.TYPE);
+        p.read(LinkRecord.PROG_ID);
+        return required ? plan(p, ctx, LinkRecord.LAYOUT, Set.of()) : null;
+    }
+
+    private static Plan plan(RecordProgram p, int[] ctx, RecordLayout layout, Set<Field> unreported) {
+        return new Plan(p.assemble(ctx[1], ctx[2], ctx[3]), ctx[0], layout.size(), unreported, p.missing());
     }
 
     /**
@@ -220,7 +223,7 @@ public final class IteratedObjects implements ObjectSource {
             int[] ids = new int[count];
             boolean sorted = true;
             for (int i = 0; i < count; i++) {
-                ids[i] = records.getInt(i * size);
+                ids[i] = records.getInt(i * size); // the id starts every record (ListingRecords)
                 sorted &= i == 0 || Integer.compareUnsigned(ids[i - 1], ids[i]) < 0;
             }
             return sorted ? new Listing(ids, records, size) : sortedCopy(ids, records, size);
@@ -281,9 +284,14 @@ public final class IteratedObjects implements ObjectSource {
         return 4096;
     }
 
-    private boolean missing(ObjectKind<?> kind, String member) {
+    private boolean missing(ObjectKind<?> kind, Slot member) {
         Plan plan = plans.get(kind);
-        return plan == null || plan.missing().contains(member);
+        return plan == null || plan.missing().contains(member.name());
+    }
+
+    /** A record's field into the info struct's field of the same width. */
+    private static void copy(ByteBuffer record, Slot from, ByteBuffer info, Field to) {
+        info.put(to.offset(), record, from.offset(), from.size());
     }
 
     @Override
@@ -349,34 +357,34 @@ public final class IteratedObjects implements ObjectSource {
             ByteBuffer r = open.get(handle).record();
             ByteBuffer out = info.view();
             if (kind == ObjectKind.PROGRAMS) {
-                out.putInt(BpfProgInfo.ID.offset(), r.getInt(0));
-                out.putInt(BpfProgInfo.TYPE.offset(), r.getInt(4));
-                out.putInt(BpfProgInfo.XLATED_PROG_LEN.offset(), r.getInt(8) * 8);
-                out.putInt(BpfProgInfo.JITED_PROG_LEN.offset(), r.getInt(12));
-                out.putInt(BpfProgInfo.VERIFIED_INSNS.offset(), r.getInt(20));
-                out.putInt(BpfProgInfo.CREATED_BY_UID.offset(), r.getInt(24));
-                int maps = Math.min(MAX_MAP_IDS, r.getInt(28));
+                copy(r, ProgramRecord.ID, out, BpfProgInfo.ID);
+                copy(r, ProgramRecord.TYPE, out, BpfProgInfo.TYPE);
+                out.putInt(BpfProgInfo.XLATED_PROG_LEN.offset(), r.getInt(ProgramRecord.LEN.offset()) * 8);
+                copy(r, ProgramRecord.JITED_LEN, out, BpfProgInfo.JITED_PROG_LEN);
+                copy(r, ProgramRecord.VERIFIED_INSNS, out, BpfProgInfo.VERIFIED_INSNS);
+                copy(r, ProgramRecord.UID, out, BpfProgInfo.CREATED_BY_UID);
+                int maps = Math.min(ProgramRecord.MAX_MAP_IDS, r.getInt(ProgramRecord.USED_MAP_CNT.offset()));
                 out.putInt(BpfProgInfo.NR_MAP_IDS.offset(), maps);
-                out.putInt(BpfProgInfo.BTF_ID.offset(), r.getInt(32));
-                out.putLong(BpfProgInfo.LOAD_TIME.offset(), r.getLong(40));
-                out.put(BpfProgInfo.TAG.offset(), r, 48, 8);
-                out.put(BpfProgInfo.NAME.offset(), r, 56, 16);
-                side.view().put(0, r, 72, Math.min(side.size(), 4 * maps));
+                copy(r, ProgramRecord.BTF_ID, out, BpfProgInfo.BTF_ID);
+                copy(r, ProgramRecord.LOAD_TIME, out, BpfProgInfo.LOAD_TIME);
+                copy(r, ProgramRecord.TAG, out, BpfProgInfo.TAG);
+                copy(r, ProgramRecord.NAME, out, BpfProgInfo.NAME);
+                side.view().put(0, r, ProgramRecord.MAP_IDS.offset(), Math.min(side.size(), 4 * maps));
                 return BpfProgInfo.SIZE;
             }
             if (kind == ObjectKind.MAPS) {
-                out.putInt(BpfMapInfo.ID.offset(), r.getInt(0));
-                out.putInt(BpfMapInfo.TYPE.offset(), r.getInt(4));
-                out.putInt(BpfMapInfo.KEY_SIZE.offset(), r.getInt(8));
-                out.putInt(BpfMapInfo.VALUE_SIZE.offset(), r.getInt(12));
-                out.putInt(BpfMapInfo.MAX_ENTRIES.offset(), r.getInt(16));
-                out.putInt(BpfMapInfo.MAP_FLAGS.offset(), r.getInt(20));
-                out.put(BpfMapInfo.NAME.offset(), r, 32, 16);
+                copy(r, MapRecord.ID, out, BpfMapInfo.ID);
+                copy(r, MapRecord.TYPE, out, BpfMapInfo.TYPE);
+                copy(r, MapRecord.KEY_SIZE, out, BpfMapInfo.KEY_SIZE);
+                copy(r, MapRecord.VALUE_SIZE, out, BpfMapInfo.VALUE_SIZE);
+                copy(r, MapRecord.MAX_ENTRIES, out, BpfMapInfo.MAX_ENTRIES);
+                copy(r, MapRecord.FLAGS, out, BpfMapInfo.MAP_FLAGS);
+                copy(r, MapRecord.NAME, out, BpfMapInfo.NAME);
                 return BpfMapInfo.SIZE;
             }
-            out.putInt(BpfLinkInfo.ID.offset(), r.getInt(0));
-            out.putInt(BpfLinkInfo.TYPE.offset(), r.getInt(4));
-            out.putInt(BpfLinkInfo.PROG_ID.offset(), r.getInt(8));
+            copy(r, LinkRecord.ID, out, BpfLinkInfo.ID);
+            copy(r, LinkRecord.TYPE, out, BpfLinkInfo.TYPE);
+            copy(r, LinkRecord.PROG_ID, out, BpfLinkInfo.PROG_ID);
             return BpfLinkInfo.UNION; // the header only: link details are not read
         }
 
@@ -390,12 +398,13 @@ public final class IteratedObjects implements ObjectSource {
         public byte[] fdinfo(int handle) {
             Open o = open.get(handle);
             ByteBuffer r = o.record();
-            if (o.kind() == ObjectKind.PROGRAMS && !missing(ObjectKind.PROGRAMS, "pages")) {
-                String memlock = "memlock:\t" + Integer.toUnsignedLong(r.getInt(16)) * pageSize + "\n"; // fdinfo's pages << PAGE_SHIFT
+            if (o.kind() == ObjectKind.PROGRAMS && !missing(ObjectKind.PROGRAMS, ProgramRecord.PAGES)) {
+                long pages = Integer.toUnsignedLong(r.getInt(ProgramRecord.PAGES.offset()));
+                String memlock = "memlock:\t" + pages * pageSize + "\n"; // fdinfo's pages << PAGE_SHIFT
                 return memlock.getBytes(StandardCharsets.US_ASCII);
             }
-            if (o.kind() == ObjectKind.MAPS && !missing(ObjectKind.MAPS, "frozen")) {
-                return r.get(24) != 0 ? FROZEN : NOT_FROZEN;
+            if (o.kind() == ObjectKind.MAPS && !missing(ObjectKind.MAPS, MapRecord.FROZEN)) {
+                return r.get(MapRecord.FROZEN.offset()) != 0 ? FROZEN : NOT_FROZEN;
             }
             return new byte[0];
         }

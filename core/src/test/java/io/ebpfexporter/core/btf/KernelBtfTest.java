@@ -1,4 +1,4 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.core.btf;
 
 import io.ebpfexporter.testkit.Kernel;
 import org.junit.jupiter.api.Test;
@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,6 +89,14 @@ class KernelBtfTest {
         assertEquals(8, btf.member("bpf_prog_aux", "load_time").orElseThrow().size());
         assertEquals(4, btf.member("bpf_map", "id").orElseThrow().size());
         assertEquals(4, btf.member("user_struct", "uid.val").orElseThrow().size());
+    }
+
+    /** Every user of the running kernel's BTF shares one parse of its 5 MB. */
+    @Test
+    void vmlinuxIsParsedOncePerRoot() {
+        Kernel.requireBpf();
+        assertSame(KernelBtf.vmlinux(), KernelBtf.vmlinux());
+        assertSame(KernelBtf.vmlinux(), KernelBtf.vmlinux(java.nio.file.Path.of("/")));
     }
 
     @Test

@@ -1,8 +1,25 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.core.iter;
+
+import io.ebpfexporter.core.asm.AluOp;
+import io.ebpfexporter.core.asm.Assembler;
+import io.ebpfexporter.core.asm.Instruction;
+import io.ebpfexporter.core.asm.JumpOp;
+import io.ebpfexporter.core.asm.Register;
+import io.ebpfexporter.core.asm.Size;
+import io.ebpfexporter.core.btf.KernelBtf;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+
+import static io.ebpfexporter.core.asm.Register.FP;
+import static io.ebpfexporter.core.asm.Register.R0;
+import static io.ebpfexporter.core.asm.Register.R1;
+import static io.ebpfexporter.core.asm.Register.R3;
+import static io.ebpfexporter.core.asm.Register.R4;
+import static io.ebpfexporter.core.asm.Register.R6;
+import static io.ebpfexporter.core.asm.Register.R7;
+import static io.ebpfexporter.core.asm.Register.R9;
 
 /**
  * An iterator program that copies kernel struct members into one fixed-size record per object and writes
@@ -18,11 +35,6 @@ final class RecordProgram {
     /** Two 8-byte slots under the frame pointer for pointers being followed. */
     private static final int POINTER = -8;
     private static final int ARRAY = -16;
-    private static final int LOAD = 0x61; // BPF_LDX | BPF_MEM, with a size code
-    private static final int STORE = 0x63; // BPF_STX | BPF_MEM, with a size code
-    private static final int DW = 0x18;
-    /** BPF size codes of loads and stores of 1, 2, 4 and 8 bytes, less BPF_W (0). */
-    private static final int[] SIZE_CODES = {0x10, 0x08, 0x00, DW};
 
     /** One member read: the offsets from the object (all but the last name a pointer followed), size, record offset. */
     record Read(int[] chain, int size, int at) {
@@ -34,37 +46,40 @@ final class RecordProgram {
 
     private final KernelBtf btf;
     private final String objectStruct;
-    private final int recordSize;
+    private final RecordLayout layout;
     private final List<Read> reads = new ArrayList<>();
     private final List<String> missing = new ArrayList<>();
     private IdArray ids;
 
-    /** A program for objects of struct {@code objectStruct} (bpf_prog, bpf_map, bpf_link). */
-    RecordProgram(KernelBtf btf, String objectStruct, int recordSize) {
+    /** A program for objects of struct {@code objectStruct} (bpf_prog, bpf_map, bpf_link), writing records laid out as {@code layout}. */
+    RecordProgram(KernelBtf btf, String objectStruct, RecordLayout layout) {
         this.btf = btf;
         this.objectStruct = objectStruct;
-        this.recordSize = recordSize;
+        this.layout = layout;
     }
 
     /**
-     * Copies member {@code path} into {@code size} bytes at record offset {@code at}; false (and the member
-     * noted missing) when this kernel has no such member, or one larger than {@code size}.
+     * Copies the member {@code slot} names into the slot; false (and the member noted missing) when this
+     * kernel has no such member, or one larger than the slot.
      */
-    boolean read(String path, int size, int at) {
-        Optional<Read> read = resolve(path, size, at);
-        read.ifPresentOrElse(reads::add, () -> missing.add(path));
+    boolean read(RecordLayout.Slot slot) {
+        Optional<Read> read = resolve(slot.name(), slot.size(), slot.offset());
+        read.ifPresentOrElse(reads::add, () -> missing.add(slot.name()));
         return read.isPresent();
     }
 
-    /** Copies the ids ({@code idMember} of each pointee) of the pointer array {@code arrayPath}, counted by the u32 at {@code countAt}. */
-    boolean ids(String arrayPath, String pointeeStruct, String idMember, int countAt, int at, int max) {
-        Optional<Read> array = resolve(arrayPath, 8, 0);
+    /**
+     * Copies into {@code ids}, 4 bytes each, the ids ({@code idMember}) of the structs the pointer array
+     * that slot names points at, as many as the slot holds and {@code count} says.
+     */
+    boolean ids(RecordLayout.Slot ids, String pointeeStruct, String idMember, RecordLayout.Slot count) {
+        Optional<Read> array = resolve(ids.name(), 8, 0);
         Optional<KernelBtf.Member> id = btf.member(pointeeStruct, idMember);
         if (array.isEmpty() || id.isEmpty() || id.get().size() != 4) {
-            missing.add(arrayPath);
+            missing.add(ids.name());
             return false;
         }
-        ids = new IdArray(array.get().chain(), id.get().offset(), countAt, at, max);
+        this.ids = new IdArray(array.get().chain(), id.get().offset(), count.offset(), ids.offset(), ids.size() / 4);
         return true;
     }
 
@@ -100,32 +115,32 @@ final class RecordProgram {
      * at {@code metaSeq}. Stack: the two pointer slots, then the record below them.
      */
     byte[] assemble(int ctxMeta, int ctxObject, int metaSeq) {
-        int base = ARRAY - (recordSize + 7) / 8 * 8;
-        BpfAsm a = new BpfAsm();
-        a.op(0x79, 6, 1, ctxMeta, 0);               // r6 = ctx->meta
-        a.op(0x79, 7, 1, ctxObject, 0);             // r7 = ctx->object
-        a.jump(0x15, 7, 0, 0, "exit");              // none: the end-of-iteration call
+        int base = ARRAY - (layout.size() + 7) / 8 * 8;
+        Assembler a = new Assembler();
+        a.add(Instruction.loadMem(R6, R1, ctxMeta, Size.DW),
+                Instruction.loadMem(R7, R1, ctxObject, Size.DW),
+                JumpOp.JEQ.imm(R7, 0, "exit")); // no object: the end-of-iteration call
         for (int at = base; at < ARRAY; at += 8) {
-            a.op(0x7a, 10, 0, at, 0);               // the record starts as zeros
+            a.add(Instruction.storeImm(FP, at, 0, Size.DW)); // the record starts as zeros
         }
         for (Read r : reads) {
             follow(a, r.chain(), base + r.at(), r.size());
         }
         if (ids != null) {
-            follow(a, ids.arrayChain(), ARRAY, 8);  // the array's address
-            a.op(0x61, 9, 10, base + ids.countAt(), 0); // r9 = how many
+            follow(a, ids.arrayChain(), ARRAY, 8);
+            a.add(Instruction.loadMem(R9, FP, base + ids.countAt(), Size.W));
             for (int i = 0; i < ids.max(); i++) {
-                a.jump(0xb5, 9, 0, i, "ids_done");  // if r9 <= i
-                a.op(0x79, 3, 10, ARRAY, 0).op(0x07, 3, 0, 0, 8 * i);
-                a.probeRead(POINTER, 8);           // the i-th pointer
-                a.op(0x79, 3, 10, POINTER, 0).op(0x07, 3, 0, 0, ids.idOffset());
-                a.probeRead(base + ids.at() + 4 * i, 4);
+                a.add(JumpOp.JLE.imm(R9, i, "ids_done"));
+                a.add(Instruction.loadMem(R3, FP, ARRAY, Size.DW), AluOp.ADD.imm(R3, 8 * i));
+                a.add(IterCalls.probeRead(POINTER, 8)); // the i-th pointer
+                a.add(Instruction.loadMem(R3, FP, POINTER, Size.DW), AluOp.ADD.imm(R3, ids.idOffset()));
+                a.add(IterCalls.probeRead(base + ids.at() + 4 * i, 4));
             }
             a.label("ids_done");
         }
-        a.seqWrite(6, metaSeq, base, recordSize);
+        a.add(IterCalls.seqWrite(R6, metaSeq, base, layout.size()));
         a.label("exit");
-        a.op(0xb7, 0, 0, 0, 0).op(0x95, 0, 0, 0, 0);
+        a.add(AluOp.MOV.imm(R0, 0), Instruction.exit());
         return a.bytes();
     }
 
@@ -134,11 +149,11 @@ final class RecordProgram {
      * each pointer on the way loaded as the next struct's address, the member in the widest loads the stack's
      * alignment allows.
      */
-    private static void follow(BpfAsm a, int[] chain, int dest, int size) {
-        int from = 7;
+    private static void follow(Assembler a, int[] chain, int dest, int size) {
+        Register from = R7;
         for (int i = 0; i < chain.length - 1; i++) {
-            a.op(LOAD | DW, 3, from, chain[i], 0);
-            from = 3;
+            a.add(Instruction.loadMem(R3, from, chain[i], Size.DW));
+            from = R3;
         }
         int member = chain[chain.length - 1];
         for (int done = 0; done < size; ) {
@@ -146,9 +161,8 @@ final class RecordProgram {
             while (width > size - done || Math.floorMod(dest + done, width) != 0) {
                 width /= 2;
             }
-            int code = SIZE_CODES[Integer.numberOfTrailingZeros(width)];
-            a.op(LOAD | code, 4, from, member + done, 0);
-            a.op(STORE | code, 10, 4, dest + done, 0);
+            Size load = Size.ofBytes(width);
+            a.add(Instruction.loadMem(R4, from, member + done, load), Instruction.storeMem(FP, dest + done, R4, load));
             done += width;
         }
     }

@@ -1,5 +1,7 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.core.iter;
 
+import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.OwnObjects;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.NativeBuffer;
 

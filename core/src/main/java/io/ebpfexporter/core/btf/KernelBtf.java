@@ -1,19 +1,23 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.core.btf;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
  * A small reader of raw BTF (the format of {@code /sys/kernel/btf/vmlinux}): type names, lookup by kind
  * and name, struct member offsets. It reads what the exporter needs to address kernel functions and
- * structs and nothing more; vmlinux BTF is about 5 MB, so callers load it, take their ids and drop it.
+ * structs and nothing more. The kernel's BTF is parsed once and shared ({@link #vmlinux()}); a parsed
+ * instance is only read, so threads share it.
  */
 public final class KernelBtf {
     private static final int KIND_INT = 1;
@@ -28,7 +32,14 @@ public final class KernelBtf {
     private static final int KIND_CONST = 10;
     private static final int KIND_RESTRICT = 11;
 
-    private static final String VMLINUX = "/sys/kernel/btf/vmlinux";
+    private static final String VMLINUX = "sys/kernel/btf/vmlinux";
+    private static final Path LIVE_ROOT = Path.of("/");
+    /**
+     * Each host root's kernel BTF, parsed at its first use. Held softly: the iterator programs take their
+     * ids from it at startup, and afterwards only an unseen tracing target reads it, so the GC may take
+     * back its 5 MB rather than keep them for the process's life.
+     */
+    private static final Map<Path, SoftReference<KernelBtf>> PARSED = new HashMap<>();
     private static final int MAGIC = 0xeb9f;
 
     /**
@@ -52,12 +63,21 @@ public final class KernelBtf {
 
     /** The running kernel's BTF; fails with a message when the kernel has none (CONFIG_DEBUG_INFO_BTF=n). */
     public static KernelBtf vmlinux() {
-        return vmlinux(Host.LIVE);
+        return vmlinux(LIVE_ROOT);
     }
 
-    /** {@code host}'s kernel BTF. */
-    public static KernelBtf vmlinux(Host host) {
-        Path file = host.path(VMLINUX);
+    /** The kernel BTF of the host whose files are under {@code root} (a recording's, or "/"). */
+    public static synchronized KernelBtf vmlinux(Path root) {
+        SoftReference<KernelBtf> parsed = PARSED.get(root);
+        KernelBtf btf = parsed == null ? null : parsed.get();
+        if (btf == null) {
+            btf = read(root.resolve(VMLINUX));
+            PARSED.put(root, new SoftReference<>(btf));
+        }
+        return btf;
+    }
+
+    private static KernelBtf read(Path file) {
         try {
             return parse(Files.readAllBytes(file));
         } catch (IOException e) {
@@ -111,7 +131,7 @@ public final class KernelBtf {
     }
 
     /** Number of type ids, counting the void type 0. */
-    int typeCount() {
+    public int typeCount() {
         return typeStarts.length;
     }
 

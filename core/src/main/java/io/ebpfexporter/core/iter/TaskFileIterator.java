@@ -1,0 +1,154 @@
+package io.ebpfexporter.core.iter;
+
+import io.ebpfexporter.core.BpfFd;
+import io.ebpfexporter.core.asm.AluOp;
+import io.ebpfexporter.core.asm.Assembler;
+import io.ebpfexporter.core.asm.Instruction;
+import io.ebpfexporter.core.asm.JumpOp;
+import io.ebpfexporter.core.asm.Size;
+import io.ebpfexporter.core.bpf.BpfException;
+import io.ebpfexporter.core.btf.KernelBtf;
+import io.ebpfexporter.core.iter.RecordLayout.Slot;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Arrays;
+import java.util.OptionalInt;
+
+import static io.ebpfexporter.core.asm.Register.FP;
+import static io.ebpfexporter.core.asm.Register.R0;
+import static io.ebpfexporter.core.asm.Register.R1;
+import static io.ebpfexporter.core.asm.Register.R2;
+import static io.ebpfexporter.core.asm.Register.R3;
+import static io.ebpfexporter.core.asm.Register.R6;
+import static io.ebpfexporter.core.asm.Register.R7;
+import static io.ebpfexporter.core.asm.Register.R8;
+import static io.ebpfexporter.core.asm.Register.R9;
+
+/**
+ * Every fd of a BPF object on the host in one read, as bpftool finds its {@code pids}: an
+ * {@code iter/task_file} program (assembled here with the offsets of this kernel's BTF) writes
+ * {@code {tgid, kind, id}} for each file whose anonymous inode is named {@code bpf-map}, {@code bpf-prog},
+ * {@code bpf_link} or {@code btf}. About 20 times cheaper than reading every /proc/<pid>/fd link; where
+ * the kernel lacks what it needs (BTF, the iterator) {@code ObjectOwners} reads /proc instead.
+ */
+public final class TaskFileIterator {
+    /** A record per file of a BPF object: the process, the object's kind (an index in {@link #KINDS}) and id. */
+    private static final RecordLayout RECORD = new RecordLayout("task_file record", 12);
+    private static final Slot TGID = RECORD.u32("tgid", 0);
+    private static final Slot KIND = RECORD.u32("kind", 4);
+    private static final Slot ID = RECORD.u32("id", 8);
+    private static final List<BpfFd.Kind> KINDS =
+            Arrays.asList(null, BpfFd.Kind.MAP, BpfFd.Kind.PROGRAM, BpfFd.Kind.LINK, BpfFd.Kind.BTF);
+    /** The program's stack: the name read, the record, a pointer followed. */
+    private static final int NAME = -8;
+    private static final int RECORD_AT = -24;
+    private static final int POINTER = -32;
+
+    /** The BTF ids and offsets the program needs, from vmlinux BTF. */
+    public record Plan(int iterFunc, int ctxMeta, int ctxTask, int ctxFile, int metaSeq, int taskTgid, int fileDentry,
+                int dentryName, int filePrivate, int mapId, int progAux, int auxId, int linkId, int btfId) {
+    }
+
+    /** A record: the process (tgid), the object's kind and id. */
+    public record Held(int tgid, BpfFd.Kind kind, int id) {
+    }
+
+    private TaskFileIterator() {
+    }
+
+    /** The plan for this kernel, or empty when its BTF lacks something the program needs. */
+    public static java.util.Optional<Plan> plan() {
+        try {
+            KernelBtf btf = KernelBtf.vmlinux();
+            return java.util.Optional.of(new Plan(
+                    need(btf.find(KernelBtf.KIND_FUNC, "bpf_iter_task_file")),
+                    need(btf.memberOffset("bpf_iter__task_file", "meta")),
+                    need(btf.memberOffset("bpf_iter__task_file", "task")),
+                    need(btf.memberOffset("bpf_iter__task_file", "file")),
+                    need(btf.memberOffset("bpf_iter_meta", "seq")),
+                    need(btf.memberOffset("task_struct", "tgid")),
+                    need(btf.memberOffset("file", "f_path.dentry")),
+                    need(btf.memberOffset("dentry", "d_name.name")),
+                    need(btf.memberOffset("file", "private_data")),
+                    need(btf.memberOffset("bpf_map", "id")),
+                    need(btf.memberOffset("bpf_prog", "aux")),
+                    need(btf.memberOffset("bpf_prog_aux", "id")),
+                    need(btf.memberOffset("bpf_link", "id")),
+                    need(btf.memberOffset("btf", "id"))));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static int need(OptionalInt value) {
+        return value.orElseThrow(() -> new IllegalStateException("not in this kernel's BTF"));
+    }
+
+    /** Runs the iterator once; a kernel that refuses the program throws {@link BpfException}. */
+    public static List<Held> read(Plan plan) {
+        List<Held> held = new ArrayList<>();
+        IterProgram.run(program(plan), "ebpf_exp_owners", plan.iterFunc(), RECORD.size(), (chunk, at) -> {
+            int kind = chunk.getInt(at + KIND.offset());
+            if (kind > 0 && kind < KINDS.size()) {
+                held.add(new Held(chunk.getInt(at + TGID.offset()), KINDS.get(kind), chunk.getInt(at + ID.offset())));
+            }
+        });
+        return held;
+    }
+
+    /** The first 8 bytes of an inode name, as the program compares them (a shorter name padded with NULs). */
+    private static long word(String name) {
+        byte[] bytes = Arrays.copyOf(name.getBytes(StandardCharsets.US_ASCII), 8);
+        return ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).getLong();
+    }
+
+    /**
+     * For each file: read its dentry's name (8 bytes) and, by it, the id of the map, program (through
+     * its aux), link or BTF in {@code private_data}; then {@code seq_write(&record, sizeof(record))}.
+     */
+    static byte[] program(Plan p) {
+        Assembler a = new Assembler();
+        a.add(Instruction.loadMem(R6, R1, p.ctxMeta(), Size.DW),
+                Instruction.loadMem(R7, R1, p.ctxTask(), Size.DW),
+                Instruction.loadMem(R8, R1, p.ctxFile(), Size.DW),
+                JumpOp.JEQ.imm(R7, 0, "exit"), // no task: the end-of-iteration call
+                JumpOp.JEQ.imm(R8, 0, "exit"),
+                Instruction.loadMem(R1, R8, p.fileDentry(), Size.DW),
+                Instruction.loadMem(R3, R1, p.dentryName(), Size.DW));
+        a.add(IterCalls.probeRead(NAME, 8));
+        a.add(Instruction.loadMem(R9, FP, NAME, Size.DW),
+                Instruction.loadMem(R1, R8, p.filePrivate(), Size.DW));
+        a.add(Instruction.loadImm64(R2, word("bpf-map")), JumpOp.JNE.reg(R9, R2, "prog"));
+        a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.mapId()), kind(BpfFd.Kind.MAP), Instruction.jumpTo("id"));
+        a.label("prog");
+        a.add(Instruction.loadImm64(R2, word("bpf-prog")), JumpOp.JNE.reg(R9, R2, "link"));
+        a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.progAux()));
+        a.add(IterCalls.probeRead(POINTER, 8)); // prog->aux
+        a.add(Instruction.loadMem(R3, FP, POINTER, Size.DW), AluOp.ADD.imm(R3, p.auxId()),
+                kind(BpfFd.Kind.PROGRAM), Instruction.jumpTo("id"));
+        a.label("link");
+        a.add(Instruction.loadImm64(R2, word("bpf_link")), JumpOp.JNE.reg(R9, R2, "btf"));
+        a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.linkId()), kind(BpfFd.Kind.LINK), Instruction.jumpTo("id"));
+        a.label("btf");
+        a.add(AluOp.MOV.reg32(R2, R9), // the name's first 4 bytes: "btf" and its NUL
+                JumpOp.JNE.imm32(R2, (int) word("btf"), "exit"));
+        a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.btfId()), kind(BpfFd.Kind.BTF));
+        a.label("id");
+        a.add(IterCalls.probeRead(RECORD_AT + ID.offset(), ID.size()));
+        a.add(Instruction.loadMem(R1, R7, p.taskTgid(), Size.W),
+                Instruction.storeMem(FP, RECORD_AT + TGID.offset(), R1, Size.W));
+        a.add(IterCalls.seqWrite(R6, p.metaSeq(), RECORD_AT, RECORD.size()));
+        a.label("exit");
+        a.add(AluOp.MOV.imm(R0, 0), Instruction.exit());
+        return a.bytes();
+    }
+
+    /** Stores the record's kind. */
+    private static Instruction kind(BpfFd.Kind kind) {
+        return Instruction.storeImm(FP, RECORD_AT + KIND.offset(), KINDS.indexOf(kind), Size.W);
+    }
+}
