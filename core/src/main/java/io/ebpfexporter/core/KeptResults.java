@@ -12,6 +12,14 @@ import java.util.Arrays;
  * leaves nothing new to keep. A walk keeps results within {@link #BUDGET}; objects past it are read every
  * scrape, so a host of any size costs no more heap than this. Immutable once built, as concurrent
  * scrapes may read it.
+ * <p>
+ * Invariant: a result is kept only where it is a function of the object's record alone. The source
+ * gives a record only when the record is everything it reports of the object (otherwise null, and
+ * nothing is kept), and gives the same listing object again only when every record in it is byte for
+ * byte the same; the reader passed to {@link ObjectWalk#forEach(ScrapeContext, ObjectKind,
+ * java.util.function.Function, java.util.function.Consumer)} reads nothing but the open object (no
+ * clock, no file, no setting that can change); the consumer never changes a result, beyond caching
+ * what it derives from the result and the collector's configuration.
  */
 final class KeptResults {
     static final KeptResults NONE = new KeptResults(new int[0], new byte[0][], new Object[0], null);
@@ -46,11 +54,6 @@ final class KeptResults {
         this.listed = listed;
     }
 
-    /** The results, in walk order. */
-    Object[] results() {
-        return results;
-    }
-
     /** Where {@code id} is, or a negative number; {@code hint}: where a walk in order expects it. */
     private int index(int id, int hint) {
         return hint < ids.length && ids[hint] == id ? hint : Arrays.binarySearch(ids, id);
@@ -80,8 +83,7 @@ final class KeptResults {
         private Object[] results;
         private int size;
         private long bytes;
-        /** How many ids looked up in walk order had their last result; whether every result added was kept. */
-        private int found;
+        /** Whether every result added was kept. */
         private boolean whole = true;
         /** What the walk listed, and how many objects. */
         private Listed listing;
@@ -102,28 +104,20 @@ final class KeptResults {
             if (i < 0) {
                 return null;
             }
-            boolean inOrder = i >= lookedUp;
             lookedUp = i + 1;
-            if (!same(last.records[i], record)) {
-                return null;
-            }
-            found += inOrder ? 1 : 0; // a lookup out of walk order is not counted: no repeat then
-            return last.results[i];
+            return same(last.records[i], record) ? last.results[i] : null;
         }
 
-        /**
-         * The walk listed {@code listed} objects; true when each was unchanged and the last walk listed no
-         * others: its results are the last walk's, in the same order.
-         */
-        boolean allUnchanged(int listed) {
+        /** The walk listed {@code listed} objects. */
+        void listed(int listed) {
             count = listed;
-            return listed == found && found == last.ids.length;
         }
 
-        /** The last walk's objects are this walk's, and its results too. */
-        void repeat() {
+        /** The last walk's objects are this walk's: returns its results, in walk order. */
+        Object[] repeat() {
             size = last.ids.length;
             count = size;
+            return last.results;
         }
 
         /**
@@ -133,19 +127,6 @@ final class KeptResults {
         boolean sameListing(Listed listed) {
             listing = listed.listing() == null ? null : listed;
             return listing != null && Listed.same(listing, last.listed);
-        }
-
-        /** The results of the last walk, what {@link #done} gives when this walk is the same. */
-        KeptResults last() {
-            return last;
-        }
-
-        /**
-         * True when {@link #done} holds every result this walk added: none past the budget, none without a
-         * record.
-         */
-        boolean whole() {
-            return whole;
         }
 
         /**

@@ -8,7 +8,6 @@ import io.ebpfexporter.core.bpf.NativeBuffer;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -82,54 +81,37 @@ public final class ObjectWalk<T> {
      */
     public static <T, R> void forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
                                       Consumer<? super R> consumer, int threads) {
-        forEach(source, kind, reader, consumer, threads, null, Fed.NONE);
-    }
-
-    /**
-     * Every family a walk's consumer adds to, when it makes their series from the walk's results and
-     * {@code inputs} alone (compared by identity: the same object, the same series); {@link #NONE} where
-     * it adds to others or reads anything else.
-     */
-    public record Fed(Object inputs, Family... families) {
-        public static final Fed NONE = new Fed(null);
-    }
-
-    /** What a family's series were made from: a walk's results and the collector's other inputs. */
-    record Basis(KeptResults results, Object inputs) {
+        forEach(source, kind, reader, consumer, threads, null);
     }
 
     /**
      * As {@link #forEach(ObjectSource, ObjectKind, Function, Consumer, int)} on the scrape's host with its
-     * readers, for a {@code reader} that reads nothing but the object: where the source's record is all it
-     * reports of an object (iterators), an object whose record is the same as at this collector's last walk
-     * is not read again, and its last result goes to the consumer. A listing the same as the last walk's
-     * (the source's very listing, the same objects of the exporter's hidden) is not even looked at: the
-     * last walk's results are this walk's. A host whose objects do not change then costs a comparison of
-     * its listing's bytes.
-     * <p>
-     * When every object is unchanged and no other is listed, and each of the {@code fed} families was last
-     * made from the last walk's results and the same inputs, the consumer is not called: the families
-     * repeat their last snapshots. Returns true then.
+     * readers, for a {@code reader} whose result depends on nothing but the object: where the source's
+     * record is all it reports of an object (iterators), an object whose record is the same as at this
+     * collector's last walk is not read again, and its last result goes to the consumer (see
+     * {@link KeptResults} for what that asks of the reader and the consumer). A listing the same as the
+     * last walk's (the source's very listing, the same objects of the exporter's hidden) gives the last
+     * walk's results without a record being looked at.
      */
-    public static <T, R> boolean forEach(ScrapeContext scrape, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
-                                         Consumer<? super R> consumer, Fed fed) {
+    public static <T, R> void forEach(ScrapeContext scrape, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
+                                      Consumer<? super R> consumer) {
         KeptResults.Walk kept = new KeptResults.Walk(scrape.memory().lastWalk(kind));
-        boolean repeated = forEach(scrape.host().objects(), kind, reader, consumer, scrape.readers(), kept, fed);
-        KeptResults done = kept.done();
-        scrape.memory().keepWalk(kind, done);
-        for (Family family : fed.families()) {
-            family.basis(kept.whole() ? new Basis(done, fed.inputs()) : null);
-        }
-        return repeated;
+        forEach(scrape.host().objects(), kind, reader, consumer, scrape.readers(), kept);
+        scrape.memory().keepWalk(kind, kept.done());
     }
 
-    private static <T, R> boolean forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
-                                          Consumer<? super R> consumer, int threads, KeptResults.Walk kept, Fed fed) {
+    private static <T, R> void forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
+                                       Consumer<? super R> consumer, int threads, KeptResults.Walk kept) {
         ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
         Object hidden = OwnObjects.hidden(); // before listing: a change while listing is then seen next time
         int first = walk.calls.nextId(kind, 0);
         if (kept != null && kept.sameListing(new KeptResults.Listed(walk.calls.listing(kind), hidden))) {
-            return repeat(kept, consumer, fed);
+            for (Object result : kept.repeat()) {
+                @SuppressWarnings("unchecked")
+                R r = (R) result;
+                consumer.accept(r);
+            }
+            return;
         }
         List<Batch> batches = new ArrayList<>();
         BlockingQueue<Batch> handedOut = new LinkedBlockingQueue<>();
@@ -181,8 +163,8 @@ public final class ObjectWalk<T> {
         if (!failures.isEmpty()) {
             throw failures.get(0) instanceof RuntimeException r ? r : new IllegalStateException(failures.get(0));
         }
-        if (kept != null && kept.allUnchanged(listed[0])) {
-            return repeat(kept, consumer, fed);
+        if (kept != null) {
+            kept.listed(listed[0]);
         }
         for (Batch batch : batches) {
             for (int i = 0; i < batch.size; i++) {
@@ -197,28 +179,6 @@ public final class ObjectWalk<T> {
                 }
             }
         }
-        return false;
-    }
-
-    /**
-     * This walk is the last one: gives the last walk's results to the consumer; or none, where each family
-     * the consumer feeds was made from them and the same inputs: the families repeat their last snapshots,
-     * and it returns true.
-     */
-    private static <R> boolean repeat(KeptResults.Walk kept, Consumer<? super R> consumer, Fed fed) {
-        kept.repeat();
-        KeptResults last = kept.last();
-        Basis basis = new Basis(last, fed.inputs());
-        if (fed.families().length > 0 && Arrays.stream(fed.families()).allMatch(f -> f.madeFrom(basis))) {
-            Arrays.stream(fed.families()).forEach(Family::repeatLast);
-            return true;
-        }
-        for (Object result : last.results()) {
-            @SuppressWarnings("unchecked")
-            R r = (R) result;
-            consumer.accept(r);
-        }
-        return false;
     }
 
     /** A helper thread: reads the batches handed out that the calling thread has not claimed, until END. */

@@ -40,11 +40,6 @@ public final class ReferenceFamilies {
         }
     }
 
-    /** True when {@link #add} adds nothing this scrape: no owners asked for or found, no pins found. */
-    public boolean none() {
-        return ownerScan.isEmpty() && pinScan.isEmpty();
-    }
-
     /** The series of object {@code id}, whose id label value is {@code idLabel}. */
     public void add(int id, String idValue) {
         if (!ownerScan.isEmpty()) {

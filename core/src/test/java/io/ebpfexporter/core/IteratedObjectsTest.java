@@ -4,14 +4,11 @@ import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.KernelFeatures;
 import io.ebpfexporter.testkit.LinkRecipes;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,8 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The iterator source against the syscall walk on the running kernel: every fixture program, map and
  * link reads the same through both, wherever the iterator can read a field; the exporter's own iterator
  * programs never appear; an object closed between two walks is gone from the second; a collector's walk
- * reads again only the objects whose record changed, and does not consume again a walk that did not change;
- * closing the source gives back every fd.
+ * reads again only the objects whose record changed; closing the source gives back every fd.
  */
 class IteratedObjectsTest {
 
@@ -47,7 +43,7 @@ class IteratedObjectsTest {
     private static Map<Integer, MapRead> collectorWalk(ScrapeContext scrape) {
         Map<Integer, MapRead> out = new HashMap<>();
         ObjectWalk.forEach(scrape, ObjectKind.MAPS, o -> new MapRead(o.info(), o.fdinfo().number("frozen")),
-                r -> out.put(r.info().id(), r), ObjectWalk.Fed.NONE);
+                r -> out.put(r.info().id(), r));
         return out;
     }
 
@@ -80,84 +76,6 @@ class IteratedObjectsTest {
             assertSame(second.get(late.id()), third.get(late.id()));
         }
         assertEquals(fdsBefore, Kernel.openFds(), "the kept iterator programs and links closed with the source");
-    }
-
-    /** One scrape's walk feeding one family with the maps' ids; how many results the consumer took. */
-    private record FedWalk(int consumed, MetricSnapshot snapshot) {
-        Set<String> mapIds() {
-            return snapshot == null ? Set.of() : snapshot.getDataPoints().stream()
-                    .map(p -> p.getLabels().get("map_id")).collect(Collectors.toSet());
-        }
-    }
-
-    /** The collector's other inputs to the walk's family (as the programs collector's boot clock). */
-    private static final Object INPUTS = new Object();
-
-    private static FedWalk fedWalk(IteratedObjects source, CollectorMemory memory, boolean fed) {
-        return fedWalk(source, memory, fed, INPUTS);
-    }
-
-    /** {@code fed}: the family declared fed from the results and {@code inputs}. */
-    private static FedWalk fedWalk(IteratedObjects source, CollectorMemory memory, boolean fed, Object inputs) {
-        ScrapeContext scrape = new ScrapeContext(2, memory, Host.live(source));
-        Family ids = scrape.info("test_map_info", "the maps", "map_id");
-        int[] consumed = {0};
-        ObjectWalk.forEach(scrape, ObjectKind.MAPS, o -> Integer.toUnsignedString(o.info().id()), id -> {
-            consumed[0]++;
-            ids.add(id);
-        }, fed ? new ObjectWalk.Fed(inputs, ids) : ObjectWalk.Fed.NONE);
-        List<MetricSnapshot> out = Family.snapshots(ids);
-        return new FedWalk(consumed[0], out.isEmpty() ? null : out.get(0));
-    }
-
-    /** Walks until one repeats its family (another process may change the host's maps meanwhile). */
-    private static FedWalk repeatedWalk(IteratedObjects source, CollectorMemory memory) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        FedWalk walk = fedWalk(source, memory, true);
-        while (walk.consumed() > 0 && System.nanoTime() < deadline) {
-            walk = fedWalk(source, memory, true);
-        }
-        return walk;
-    }
-
-    @Test
-    void anUnchangedWalkRepeatsTheFamiliesItFedAndAChangedOneMakesThemAgain() throws Exception {
-        Kernel.requireBpf();
-        KernelFeatures.require(KernelFeatures.member("bpf_iter__bpf_map", "map"), "iter/bpf_map", "5.8");
-        try (Fixtures fx = new Fixtures(); IteratedObjects iterated = IteratedObjects.forThisKernel()) {
-            Fixtures.Made first = fx.map(Fixtures.MAP_HASH, 4, 8, 64, 0, "fw_first");
-            CollectorMemory memory = new CollectorMemory();
-            FedWalk made = fedWalk(iterated, memory, true);
-            assertTrue(made.consumed() > 0 && made.mapIds().contains(Integer.toString(first.id())));
-
-            FedWalk repeated = repeatedWalk(iterated, memory);
-            assertEquals(0, repeated.consumed(), "an unchanged host's walk consumes nothing within 5 s");
-            assertTrue(repeated.mapIds().contains(Integer.toString(first.id())), "the repeated snapshot has the map");
-
-            Fixtures.Made second = fx.map(Fixtures.MAP_ARRAY, 4, 4, 2, 0, "fw_second");
-            FedWalk grown = fedWalk(iterated, memory, true);
-            assertTrue(grown.consumed() > 0, "a new map: the walk is consumed");
-            assertTrue(grown.mapIds().containsAll(Set.of(Integer.toString(first.id()), Integer.toString(second.id()))));
-
-            fx.close(first);
-            long deadline = System.nanoTime() + 5_000_000_000L; // the kernel frees a closed map's id soon after
-            FedWalk shrunk = fedWalk(iterated, memory, true);
-            while (shrunk.mapIds().contains(Integer.toString(first.id())) && System.nanoTime() < deadline) {
-                shrunk = fedWalk(iterated, memory, true);
-            }
-            assertFalse(shrunk.mapIds().contains(Integer.toString(first.id())), "a closed map leaves the family");
-            assertTrue(shrunk.mapIds().contains(Integer.toString(second.id())));
-
-            repeatedWalk(iterated, memory);
-            FedWalk otherInputs = fedWalk(iterated, memory, true, new Object());
-            assertTrue(otherInputs.consumed() > 0, "the same objects under other inputs: the walk is consumed");
-            repeatedWalk(iterated, memory);
-            FedWalk unfed = fedWalk(iterated, memory, false);
-            assertTrue(unfed.consumed() > 0, "a walk not declaring the family consumes");
-            FedWalk afterUnfed = fedWalk(iterated, memory, true);
-            assertTrue(afterUnfed.consumed() > 0, "a family last made otherwise is made again, not repeated");
-            assertTrue(afterUnfed.mapIds().contains(Integer.toString(second.id())));
-        }
     }
 
     @Test

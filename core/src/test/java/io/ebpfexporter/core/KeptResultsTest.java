@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A kept result is given back only for the same id read from the same bytes, in walk order or not; a walk
- * that matches the last one keeps the last one itself; a walk is all unchanged only when it lists exactly
- * the last walk's objects, each unchanged; records are kept as copies; a walk keeps no more than its budget.
+ * that matches the last one keeps the last one itself; a listing the same as the last walk's gives its
+ * results only when that walk kept a result for every object; records are kept as copies; a walk keeps no
+ * more than its budget.
  */
 class KeptResultsTest {
     private static ByteBuffer record(int... bytes) {
@@ -45,49 +47,13 @@ class KeptResultsTest {
     }
 
     @Test
-    void aWalkIsAllUnchangedOnlyWhenItListsTheLastWalksObjectsEachUnchanged() {
-        KeptResults.Walk first = new KeptResults.Walk(KeptResults.NONE);
-        first.add(3, record(3, 0), "three");
-        first.add(7, record(7, 1), "seven");
-        assertTrue(first.whole());
-        KeptResults last = first.done();
-
-        KeptResults.Walk same = new KeptResults.Walk(last);
-        same.unchanged(3, record(3, 0));
-        same.unchanged(7, record(7, 1));
-        assertTrue(same.allUnchanged(2));
-        same.repeat();
-        assertSame(last, same.done(), "a repeated walk keeps the last");
-
-        KeptResults.Walk changed = new KeptResults.Walk(last);
-        changed.unchanged(3, record(3, 0));
-        changed.unchanged(7, record(7, 9));
-        assertFalse(changed.allUnchanged(2), "one record changed");
-
-        KeptResults.Walk grown = new KeptResults.Walk(last);
-        grown.unchanged(3, record(3, 0));
-        grown.unchanged(5, record(5, 0));
-        grown.unchanged(7, record(7, 1));
-        assertFalse(grown.allUnchanged(3), "one more listed");
-
-        KeptResults.Walk shrunk = new KeptResults.Walk(last);
-        shrunk.unchanged(7, record(7, 1));
-        assertFalse(shrunk.allUnchanged(1), "one gone");
-
-        KeptResults.Walk twice = new KeptResults.Walk(last);
-        twice.unchanged(3, record(3, 0));
-        twice.unchanged(3, record(3, 0));
-        assertFalse(twice.allUnchanged(2), "a lookup out of walk order does not count");
-    }
-
-    @Test
     void aWalkListedAsTheLastWasHasItsResultsWithoutLookingAtRecords() {
         Object listing = new Object();
         Object hidden = new Object();
         KeptResults.Walk first = new KeptResults.Walk(KeptResults.NONE);
         assertFalse(first.sameListing(new KeptResults.Listed(listing, hidden)), "nothing listed before");
         first.unchanged(3, record(3, 0));
-        first.allUnchanged(1);
+        first.listed(1);
         first.add(3, record(3, 0), "three");
         KeptResults last = first.done();
         assertTrue(new KeptResults.Walk(last).sameListing(new KeptResults.Listed(listing, hidden)));
@@ -95,9 +61,14 @@ class KeptResultsTest {
         assertFalse(new KeptResults.Walk(last).sameListing(new KeptResults.Listed(listing, new Object())), "others hidden");
         assertFalse(new KeptResults.Walk(last).sameListing(new KeptResults.Listed(null, hidden)), "a source without listings");
 
+        KeptResults.Walk same = new KeptResults.Walk(last);
+        assertTrue(same.sameListing(new KeptResults.Listed(listing, hidden)));
+        assertArrayEquals(new Object[] {"three"}, same.repeat(), "the last walk's results, unread");
+        assertSame(last, same.done(), "a repeated walk keeps the last");
+
         KeptResults.Walk vanished = new KeptResults.Walk(KeptResults.NONE);
         vanished.sameListing(new KeptResults.Listed(listing, hidden));
-        vanished.allUnchanged(2);
+        vanished.listed(2);
         vanished.add(3, record(3, 0), "three");
         assertFalse(new KeptResults.Walk(vanished.done()).sameListing(new KeptResults.Listed(listing, hidden)),
                 "a listed object without a result: the listing is not its results'");
@@ -105,26 +76,32 @@ class KeptResultsTest {
         Object relisting = new Object();
         KeptResults.Walk relisted = new KeptResults.Walk(last);
         assertFalse(relisted.sameListing(new KeptResults.Listed(relisting, hidden)));
-        relisted.unchanged(3, record(3, 0));
-        assertTrue(relisted.allUnchanged(1));
-        relisted.repeat();
+        relisted.listed(1);
+        relisted.add(3, record(3, 0), relisted.unchanged(3, record(3, 0)));
         KeptResults again = relisted.done();
-        assertTrue(new KeptResults.Walk(again).sameListing(new KeptResults.Listed(relisting, hidden)),
+        KeptResults.Walk afterRelisting = new KeptResults.Walk(again);
+        assertTrue(afterRelisting.sameListing(new KeptResults.Listed(relisting, hidden)),
                 "unchanged objects under a new listing: the new listing is theirs");
-        assertSame(last.results(), again.results());
+        assertArrayEquals(new Object[] {"three"}, afterRelisting.repeat());
     }
 
     @Test
-    void aWalkWithAResultNotKeptIsNotWhole() {
+    void aWalkWithAResultNotKeptDoesNotKeepItsListing() {
+        Object listing = new Object();
+        KeptResults.Listed listed = new KeptResults.Listed(listing, null);
         KeptResults.Walk unrecorded = new KeptResults.Walk(KeptResults.NONE);
+        unrecorded.sameListing(listed);
+        unrecorded.listed(2);
         unrecorded.add(3, record(3, 0), "three");
         unrecorded.add(4, null, "four");
-        assertFalse(unrecorded.whole(), "a result without a record");
+        assertFalse(new KeptResults.Walk(unrecorded.done()).sameListing(listed), "a result without a record");
+
         KeptResults.Walk small = new KeptResults.Walk(KeptResults.NONE, KeptResults.PER_RESULT + 4);
+        small.sameListing(listed);
+        small.listed(2);
         small.add(3, record(3, 0), "three");
-        assertTrue(small.whole());
         small.add(4, record(4, 0), "four");
-        assertFalse(small.whole(), "a result past the budget");
+        assertFalse(new KeptResults.Walk(small.done()).sameListing(listed), "a result past the budget");
     }
 
     @Test

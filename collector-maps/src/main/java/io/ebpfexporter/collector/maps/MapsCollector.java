@@ -149,9 +149,8 @@ public final class MapsCollector implements Collector {
         if (countEntries) { // a count is read every scrape, so no row is kept
             ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
                     map -> Row.read(map, MapEntries.count(map, budget, kernelCounts)), series, scrape.readers());
-        } else { // with no owner or pin series to add, the series are the rows' alone: an unchanged walk repeats them
-            ObjectWalk.forEach(scrape, ObjectKind.MAPS, map -> Row.read(map, null), series, references.none()
-                    ? new ObjectWalk.Fed(null, info, maxEntries, memlock, frozen, entries, truncated) : ObjectWalk.Fed.NONE);
+        } else {
+            ObjectWalk.forEach(scrape, ObjectKind.MAPS, map -> Row.read(map, null), series);
         }
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated));
         out.addAll(references.snapshots());

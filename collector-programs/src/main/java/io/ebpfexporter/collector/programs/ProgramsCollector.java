@@ -141,11 +141,7 @@ public final class ProgramsCollector implements Collector {
         Family fullName = scrape.info("ebpf_program_full_name_info", "The whole name of a program whose name the"
                 + " kernel cut at 15 characters: its first function's name in its BTF func info", "prog_id", "full_name");
         Set<Integer> seen = new HashSet<>();
-        // with no run counts, owners or pins to add, the series are the rows' and the boot clock's alone:
-        // an unchanged walk under the same clock repeats them
-        ObjectWalk.Fed fed = runs == null && references.none() ? new ObjectWalk.Fed(clock, info, fullName, verified,
-                jited, translated, memlock, loaded, recursionMisses, usesMap) : ObjectWalk.Fed.NONE;
-        boolean repeated = ObjectWalk.forEach(scrape, ObjectKind.PROGRAMS,
+        ObjectWalk.forEach(scrape, ObjectKind.PROGRAMS,
                 program -> new Row(program.info(), program.fdinfo().number("memlock"), fullNames.of(program)),
                 row -> {
                     ProgInfo p = row.info;
@@ -173,10 +169,8 @@ public final class ProgramsCollector implements Collector {
                     if (runs != null && p.runCnt() != StructView.ABSENT) {
                         runs.add(id, p);
                     }
-                }, fed);
-        if (!repeated) { // a repeated walk saw the programs of the last one
-            fullNames.retain(seen);
-        }
+                });
+        fullNames.retain(seen);
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(
                 info, fullName, verified, jited, translated, memlock, loaded, recursionMisses, usesMap));
         if (runs != null) {
