@@ -8,6 +8,8 @@ import io.ebpfexporter.core.bpf.Command;
 import io.ebpfexporter.core.bpf.NativeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One kind of kernel object the exporter enumerates: how to list it, open it and decode its info. */
@@ -17,18 +19,20 @@ public final class ObjectKind<T> {
     /** Module BTF names are at most MODULE_NAME_LEN (56) bytes; a longer name is truncated by the kernel. */
     private static final int BTF_NAME_CAPACITY = 64;
 
-    public static final ObjectKind<ProgInfo> PROGRAMS = new ObjectKind<>("program",
+    public static final ObjectKind<ProgInfo> PROGRAMS = new ObjectKind<>("program", "prog_id", "anon_inode:bpf-prog",
             Command.PROG_GET_NEXT_ID, Command.PROG_GET_FD_BY_ID, 0, BpfProgInfo.SIZE,
             ProgInfo.MAX_MAP_IDS * Integer.BYTES, ProgInfo::pointAtMapIds, ProgInfo::decode, "map ids");
-    public static final ObjectKind<MapInfo> MAPS = new ObjectKind<>("map",
+    public static final ObjectKind<MapInfo> MAPS = new ObjectKind<>("map", "map_id", "anon_inode:bpf-map",
             Command.MAP_GET_NEXT_ID, Command.MAP_GET_FD_BY_ID, MAP_OPEN_READ_ONLY, BpfMapInfo.SIZE, 0,
             (info, side) -> { }, (info, len, side, unreported) -> MapInfo.decode(info, len), "");
-    public static final ObjectKind<LinkInfo> LINKS = new ObjectKind<>("link",
+    public static final ObjectKind<LinkInfo> LINKS = new ObjectKind<>("link", "link_id", "anon_inode:bpf_link",
             Command.LINK_GET_NEXT_ID, Command.LINK_GET_FD_BY_ID, 0, BpfLinkInfo.SIZE, 0,
             (info, side) -> { }, (info, len, side, unreported) -> LinkInfo.decode(info, len), "");
-    public static final ObjectKind<BtfInfo> BTFS = new ObjectKind<>("btf",
+    public static final ObjectKind<BtfInfo> BTFS = new ObjectKind<>("btf", "btf_id", "anon_inode:btf",
             Command.BTF_GET_NEXT_ID, Command.BTF_GET_FD_BY_ID, 0, BpfBtfInfo.SIZE, BTF_NAME_CAPACITY,
             BtfInfo::pointAtName, (info, len, side, unreported) -> BtfInfo.decode(info, len, side), "names (bpf_btf_info.name, Linux 5.11): btf_name and is_kernel are empty");
+
+    public static final List<ObjectKind<?>> ALL = List.of(PROGRAMS, MAPS, LINKS, BTFS);
 
     /** Points an info struct's user-pointer field at the side buffer before the call. */
     @FunctionalInterface
@@ -43,6 +47,10 @@ public final class ObjectKind<T> {
     }
 
     final String name;
+    /** The key fdinfo gives the object's id under, which is also its id label in the exposition. */
+    private final String idLabel;
+    /** What a /proc fd link of such an object points at: the kernel's name of its anonymous inode. */
+    private final String inode;
     final Command nextId;
     final Command fdById;
     final int openFlags;
@@ -54,9 +62,11 @@ public final class ObjectKind<T> {
     private final String sideBrings;
     private final AtomicBoolean shorterInfoLogged = new AtomicBoolean();
 
-    private ObjectKind(String name, Command nextId, Command fdById, int openFlags, int infoSize, int sideSize,
+    private ObjectKind(String name, String idLabel, String inode, Command nextId, Command fdById, int openFlags, int infoSize, int sideSize,
                        Preparer preparer, Decoder<T> decoder, String sideBrings) {
         this.name = name;
+        this.idLabel = idLabel;
+        this.inode = inode;
         this.nextId = nextId;
         this.fdById = fdById;
         this.openFlags = openFlags;
@@ -65,6 +75,16 @@ public final class ObjectKind<T> {
         this.preparer = preparer;
         this.decoder = decoder;
         this.sideBrings = sideBrings;
+    }
+
+    /** The kind whose fds link to {@code target} ({@code anon_inode:bpf-map} and the like), if any. */
+    public static Optional<ObjectKind<?>> ofInode(String target) {
+        return ALL.stream().filter(kind -> kind.inode.equals(target)).findFirst();
+    }
+
+    /** {@code prog_id}, {@code map_id}, {@code link_id} or {@code btf_id}: in fdinfo and in the exposition. */
+    public String idLabel() {
+        return idLabel;
     }
 
     /** Logs, once, that this kernel's info struct ends before the side buffer's fields. */

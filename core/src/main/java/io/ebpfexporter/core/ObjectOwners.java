@@ -29,10 +29,10 @@ public final class ObjectOwners {
     public static final Duration BUDGET = Duration.ofSeconds(2);
     private static final ObjectOwners NONE = new ObjectOwners(Map.of(), false);
 
-    private final Map<BpfFd.Kind, Map<Integer, Set<Owner>>> owners;
+    private final Map<ObjectKind<?>, Map<Integer, Set<Owner>>> owners;
     private final boolean truncated;
 
-    private ObjectOwners(Map<BpfFd.Kind, Map<Integer, Set<Owner>>> owners, boolean truncated) {
+    private ObjectOwners(Map<ObjectKind<?>, Map<Integer, Set<Owner>>> owners, boolean truncated) {
         this.owners = owners;
         this.truncated = truncated;
     }
@@ -84,7 +84,7 @@ public final class ObjectOwners {
     private static ObjectOwners fromIterator(List<TaskFileIterator.Held> held, Host host) {
         long self = ProcessHandle.current().pid();
         Map<Integer, Owner> processes = new HashMap<>();
-        Map<BpfFd.Kind, Map<Integer, Set<Owner>>> found = new HashMap<>();
+        Map<ObjectKind<?>, Map<Integer, Set<Owner>>> found = new HashMap<>();
         for (TaskFileIterator.Held h : held) {
             if (h.tgid() == self) {
                 continue;
@@ -100,7 +100,7 @@ public final class ObjectOwners {
     /** Reads every /proc/<pid>/fd link within {@link #BUDGET}. */
     static ObjectOwners scanProc(Host host) {
         long deadline = System.nanoTime() + BUDGET.toNanos();
-        Map<BpfFd.Kind, Map<Integer, Set<Owner>>> found = new HashMap<>();
+        Map<ObjectKind<?>, Map<Integer, Set<Owner>>> found = new HashMap<>();
         long self = ProcessHandle.current().pid();
         Path proc = host.path("/proc");
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(proc, ObjectOwners::isPid)) {
@@ -124,7 +124,7 @@ public final class ObjectOwners {
         return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
     }
 
-    private static void scanProcess(Path process, int pid, Map<BpfFd.Kind, Map<Integer, Set<Owner>>> found) {
+    private static void scanProcess(Path process, int pid, Map<ObjectKind<?>, Map<Integer, Set<Owner>>> found) {
         Owner owner = null;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
             for (Path fd : fds) {
@@ -157,7 +157,7 @@ public final class ObjectOwners {
         return owners.isEmpty();
     }
 
-    public List<Owner> of(BpfFd.Kind kind, int id) {
+    public List<Owner> of(ObjectKind<?> kind, int id) {
         Set<Owner> set = owners.getOrDefault(kind, Map.of()).get(id);
         if (set == null) {
             return List.of();

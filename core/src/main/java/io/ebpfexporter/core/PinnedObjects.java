@@ -132,7 +132,7 @@ public final class PinnedObjects {
         return paths.isEmpty();
     }
 
-    public List<String> of(BpfFd.Kind kind, int id) {
+    public List<String> of(ObjectKind<?> kind, int id) {
         TreeSet<String> set = paths.get(new BpfFd(kind, id));
         return set == null ? List.of() : List.copyOf(set);
     }

@@ -18,7 +18,7 @@ import java.util.OptionalInt;
  */
 final class TaskFileIterator {
     private static final int RECORD = 12;
-    private static final BpfFd.Kind[] KINDS = {null, BpfFd.Kind.MAP, BpfFd.Kind.PROGRAM, BpfFd.Kind.LINK, BpfFd.Kind.BTF};
+    private static final ObjectKind<?>[] KINDS = {null, ObjectKind.MAPS, ObjectKind.PROGRAMS, ObjectKind.LINKS, ObjectKind.BTFS};
 
     /** The BTF ids and offsets the program needs, from vmlinux BTF. */
     record Plan(int iterFunc, int ctxMeta, int ctxTask, int ctxFile, int metaSeq, int taskTgid, int fileDentry,
@@ -26,7 +26,7 @@ final class TaskFileIterator {
     }
 
     /** A record: the process (tgid), the object's kind and id. */
-    record Held(int tgid, BpfFd.Kind kind, int id) {
+    record Held(int tgid, ObjectKind<?> kind, int id) {
     }
 
     private TaskFileIterator() {

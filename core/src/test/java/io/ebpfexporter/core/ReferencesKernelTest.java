@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,16 +32,16 @@ class ReferencesKernelTest {
             assertFalse(owners.truncated(), "a scan past " + holder.extraFds() + " fds of one process within its budget: "
                     + ms + " ms");
             assertEquals(List.of(new ObjectOwners.Owner(holder.pid(), "tn_holder"),
-                    new ObjectOwners.Owner(holder.heirPid(), "tn_heir")), owners.of(BpfFd.Kind.MAP, holder.mapId()));
-            assertEquals(List.of(holder.pid()), pids(owners.of(BpfFd.Kind.PROGRAM, holder.progId())));
-            assertEquals(List.of(holder.pid()), pids(owners.of(BpfFd.Kind.LINK, holder.linkId())));
+                    new ObjectOwners.Owner(holder.heirPid(), "tn_heir")), owners.of(ObjectKind.MAPS, holder.mapId()));
+            assertEquals(List.of(holder.pid()), pids(owners.of(ObjectKind.PROGRAMS, holder.progId())));
+            assertEquals(List.of(holder.pid()), pids(owners.of(ObjectKind.LINKS, holder.linkId())));
             String bpftool = Bpftool.show("map", holder.mapId());
             if (bpftool.contains("\"pids\"")) { // Debian's bpftool shows pids where it was built with skeletons
                 assertTrue(bpftool.contains("\"pid\":" + holder.pid()) && bpftool.contains("\"pid\":" + holder.heirPid()),
                         bpftool);
             }
             holder.endHeir();
-            assertEquals(List.of(holder.pid()), pids(ObjectOwners.scan(Host.LIVE).of(BpfFd.Kind.MAP, holder.mapId())),
+            assertEquals(List.of(holder.pid()), pids(ObjectOwners.scan(Host.LIVE).of(ObjectKind.MAPS, holder.mapId())),
                     "the heir's series goes with it");
         }
     }
@@ -58,12 +59,10 @@ class ReferencesKernelTest {
         try (HolderProcess holder = new HolderProcess(100)) {
             List<TaskFileIterator.Held> held = TaskFileIterator.read(plan.get());
             ObjectOwners proc = ObjectOwners.scanProc(Host.LIVE);
-            for (BpfFd.Kind kind : new BpfFd.Kind[] {BpfFd.Kind.MAP, BpfFd.Kind.PROGRAM, BpfFd.Kind.LINK}) {
-                int id = switch (kind) {
-                    case MAP -> holder.mapId();
-                    case PROGRAM -> holder.progId();
-                    default -> holder.linkId();
-                };
+            Map<ObjectKind<?>, Integer> ids = Map.of(ObjectKind.MAPS, holder.mapId(), ObjectKind.PROGRAMS, holder.progId(),
+                    ObjectKind.LINKS, holder.linkId());
+            for (ObjectKind<?> kind : ids.keySet()) {
+                int id = ids.get(kind);
                 List<Integer> fromIterator = held.stream().filter(h -> h.kind() == kind && h.id() == id)
                         .map(TaskFileIterator.Held::tgid).distinct().sorted().toList();
                 assertEquals(pids(proc.of(kind, id)), fromIterator, kind + " " + id);
@@ -76,7 +75,7 @@ class ReferencesKernelTest {
         Kernel.requireBpf();
         try (Fixtures fx = new Fixtures()) {
             var map = fx.map(Fixtures.MAP_HASH, 4, 8, 4, 0, "tn_own");
-            assertEquals(List.of(), ObjectOwners.scan(Host.LIVE).of(BpfFd.Kind.MAP, map.id()));
+            assertEquals(List.of(), ObjectOwners.scan(Host.LIVE).of(ObjectKind.MAPS, map.id()));
         }
     }
 
@@ -102,11 +101,11 @@ class ReferencesKernelTest {
             }
             PinnedObjects pins = PinnedObjects.scan(Host.LIVE);
             List<String> expected = sysfs ? List.of(sysPin.toString(), mapPin.toString()) : List.of(mapPin.toString());
-            assertEquals(expected.stream().sorted().toList(), pins.of(BpfFd.Kind.MAP, map.id()));
-            assertEquals(List.of(mount.resolve("tn_prog").toString()), pins.of(BpfFd.Kind.PROGRAM, prog.id()));
+            assertEquals(expected.stream().sorted().toList(), pins.of(ObjectKind.MAPS, map.id()));
+            assertEquals(List.of(mount.resolve("tn_prog").toString()), pins.of(ObjectKind.PROGRAMS, prog.id()));
             Files.delete(mapPin);
             Files.deleteIfExists(sysPin);
-            assertEquals(List.of(), PinnedObjects.scan(Host.LIVE).of(BpfFd.Kind.MAP, map.id()), "unpinned");
+            assertEquals(List.of(), PinnedObjects.scan(Host.LIVE).of(ObjectKind.MAPS, map.id()), "unpinned");
         } finally {
             Files.deleteIfExists(sysPin);
             HostSetup.run("umount", mount.toString());

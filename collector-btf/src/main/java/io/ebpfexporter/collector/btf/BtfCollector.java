@@ -1,7 +1,6 @@
 package io.ebpfexporter.collector.btf;
 
 import io.ebpfexporter.core.BtfInfo;
-import io.ebpfexporter.core.BpfFd;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.Setting;
@@ -48,7 +47,7 @@ public final class BtfCollector implements Collector {
                 "btf_id", "btf_name", "is_kernel");
         Family size = scrape.gauge("ebpf_btf_size_bytes", "Size of the BTF data (bpf_btf_info.btf_size)", "btf_id")
                 .unit(Unit.BYTES);
-        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.BTF, "btf", "btf_id", owners);
+        ReferenceFamilies references = new ReferenceFamilies(scrape, ObjectKind.BTFS, owners);
         ObjectWalk.forEach(scrape.host().objects(), ObjectKind.BTFS, btf -> {
             BtfInfo b = btf.info();
             String id = Integer.toUnsignedString(b.id());

@@ -1,6 +1,5 @@
 package io.ebpfexporter.collector.links;
 
-import io.ebpfexporter.core.BpfFd;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.Setting;
@@ -66,7 +65,7 @@ public final class LinksCollector implements Collector {
                 "link_id", "link_type", "prog_id");
         Map<Integer, List<Family>> perType = new HashMap<>();
         InterfaceNames interfaces = new InterfaceNames(scrape.host());
-        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.LINK, "link", "link_id", owners);
+        ReferenceFamilies references = new ReferenceFamilies(scrape, ObjectKind.LINKS, owners);
         ObjectWalk.forEach(scrape.host().objects(), ObjectKind.LINKS, object -> {
             LinkInfo l = object.info();
             LinkDetail detail = details.get(l.type());

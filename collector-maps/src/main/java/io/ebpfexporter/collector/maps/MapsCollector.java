@@ -1,6 +1,5 @@
 package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.BpfFd;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.Family;
@@ -124,7 +123,7 @@ public final class MapsCollector implements Collector {
                 "1 for a map whose entry count this scrape left out: the count budget ran out, or"
                         + " concurrent deletes disturbed the count twice",
                 "map_id");
-        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.MAP, "map", "map_id", owners);
+        ReferenceFamilies references = new ReferenceFamilies(scrape, ObjectKind.MAPS, owners);
         Map<Integer, Long> kernelCounts = countEntries && useIterator ? MapElemCounts.read().orElse(Map.of()) : Map.of();
         Consumer<Row> series = row -> {
             MapInfo m = row.info;

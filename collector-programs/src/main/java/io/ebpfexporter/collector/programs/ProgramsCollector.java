@@ -1,6 +1,5 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.BpfFd;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.Family;
@@ -137,7 +136,7 @@ public final class ProgramsCollector implements Collector {
         RunCounters runs = exportRunCounters(scrape.host()) ? new RunCounters(scrape, naming) : null;
         BootClock clock = BootClock.read(scrape.host(), bootClock);
         bootClock = clock;
-        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.PROGRAM, "program", "prog_id", owners);
+        ReferenceFamilies references = new ReferenceFamilies(scrape, ObjectKind.PROGRAMS, owners);
         Family fullName = scrape.info("ebpf_program_full_name_info", "The whole name of a program whose name the"
                 + " kernel cut at 15 characters: its first function's name in its BTF func info", "prog_id", "full_name");
         Set<Integer> seen = new HashSet<>();
