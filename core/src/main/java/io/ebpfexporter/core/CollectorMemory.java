@@ -1,5 +1,7 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.walk.KeptResults;
+import io.ebpfexporter.core.walk.ObjectKind;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 

@@ -1,5 +1,10 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.config.Setting;
+import io.ebpfexporter.core.refs.HostScans;
+import io.ebpfexporter.core.refs.ObjectOwners;
+import io.ebpfexporter.core.refs.PinnedObjects;
+import io.ebpfexporter.core.walk.ObjectKind;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.ebpfexporter.testkit;
 
-import io.ebpfexporter.core.KernelBtf;
+import io.ebpfexporter.core.btf.KernelBtf;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;

@@ -2,11 +2,11 @@ package io.ebpfexporter.testkit;
 
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.CollectorMemory;
-import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.IteratedObjects;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.ScrapeContext;
+import io.ebpfexporter.core.iter.IteratedObjects;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectSource;
 
 import java.util.ArrayList;
 import java.util.List;

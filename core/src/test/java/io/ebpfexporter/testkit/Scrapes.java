@@ -1,9 +1,9 @@
 package io.ebpfexporter.testkit;
 
-import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.CollectorMemory;
 import io.ebpfexporter.core.ScrapeContext;
+import io.ebpfexporter.core.walk.Host;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;

@@ -1,6 +1,6 @@
 package io.ebpfexporter.collector.btf;
 
-import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.MapSettings;
 import io.ebpfexporter.testkit.RepeatedScrapes;
@@ -17,7 +17,7 @@ import java.util.Map;
 class BtfRepeatTest {
     private static BtfCollector collector() {
         BtfCollector c = new BtfCollector();
-        c.configure(new MapSettings("btf", Map.of("owners", "true")));
+        c.configure(new MapSettings("btf", Map.of()));
         return c;
     }
 

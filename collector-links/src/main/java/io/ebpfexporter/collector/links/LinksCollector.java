@@ -1,15 +1,15 @@
 package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.ReferenceFamilies;
-import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.Family;
-import io.ebpfexporter.core.KernelNames;
-import io.ebpfexporter.core.Settings;
+import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.ScrapeContext;
-import io.ebpfexporter.core.LinkInfo;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
+import io.ebpfexporter.core.config.Setting;
+import io.ebpfexporter.core.config.Settings;
+import io.ebpfexporter.core.info.LinkInfo;
+import io.ebpfexporter.core.kernel.KernelNames;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectWalk;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.ebpfexporter.collector.links;
 
-import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.LinkRecipes;
 import io.ebpfexporter.testkit.MapSettings;
@@ -18,7 +18,7 @@ import java.util.Map;
 class LinksRepeatTest {
     private static LinksCollector collector() {
         LinksCollector c = new LinksCollector();
-        c.configure(new MapSettings("links", Map.of("owners", "true")));
+        c.configure(new MapSettings("links", Map.of()));
         return c;
     }
 

@@ -1,10 +1,10 @@
 package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.KernelBtf;
-import io.ebpfexporter.core.KernelLimits;
-import io.ebpfexporter.core.IterProgram;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.Errno;
+import io.ebpfexporter.core.btf.KernelBtf;
+import io.ebpfexporter.core.iter.IterProgram;
+import io.ebpfexporter.core.kernel.KernelLimits;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,17 +1,17 @@
 package io.ebpfexporter.collector.maps;
 
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.ScrapeContext;
-import io.ebpfexporter.core.FdInfo;
-import io.ebpfexporter.core.KernelNames;
-import io.ebpfexporter.core.MapInfo;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
-import io.ebpfexporter.core.OpenObject;
-import io.ebpfexporter.core.Setting;
-import io.ebpfexporter.core.Settings;
+import io.ebpfexporter.core.config.Setting;
+import io.ebpfexporter.core.config.Settings;
+import io.ebpfexporter.core.info.FdInfo;
+import io.ebpfexporter.core.info.MapInfo;
+import io.ebpfexporter.core.kernel.KernelNames;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectWalk;
+import io.ebpfexporter.core.walk.OpenObject;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
@@ -149,7 +149,7 @@ public final class MapsCollector implements Collector {
             ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
                     map -> Row.read(map, MapEntries.count(map, budget, kernelCounts)), series, scrape.readers());
         } else {
-            ObjectWalk.forEach(scrape, ObjectKind.MAPS, map -> Row.read(map, null), series);
+            scrape.walk(ObjectKind.MAPS, map -> Row.read(map, null), series);
         }
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated));
         out.addAll(references.snapshots());

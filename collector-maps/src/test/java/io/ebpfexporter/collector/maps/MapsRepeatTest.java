@@ -1,6 +1,6 @@
 package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.MapSettings;
 import io.ebpfexporter.testkit.RepeatedScrapes;
@@ -18,7 +18,7 @@ import java.util.function.Function;
 class MapsRepeatTest {
     private static MapsCollector collector() {
         MapsCollector c = new MapsCollector();
-        c.configure(new MapSettings("maps", Map.of("owners", "true")));
+        c.configure(new MapSettings("maps", Map.of()));
         return c;
     }
 

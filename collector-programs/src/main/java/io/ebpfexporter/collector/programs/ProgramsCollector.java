@@ -1,28 +1,28 @@
 package io.ebpfexporter.collector.programs;
 
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.ScrapeContext;
-import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.GoDuration;
-import io.ebpfexporter.core.KernelNames;
-import io.ebpfexporter.core.Naming;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
-import io.ebpfexporter.core.ProgInfo;
-import io.ebpfexporter.core.Setting;
-import io.ebpfexporter.core.Settings;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.StructView;
+import io.ebpfexporter.core.config.GoDuration;
+import io.ebpfexporter.core.config.Setting;
+import io.ebpfexporter.core.config.Settings;
+import io.ebpfexporter.core.info.ProgInfo;
+import io.ebpfexporter.core.kernel.KernelNames;
+import io.ebpfexporter.core.kernel.Naming;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectWalk;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** Every loaded eBPF program, from {@code struct bpf_prog_info}, and the run statistics modes. */
 public final class ProgramsCollector implements Collector {
@@ -140,7 +140,7 @@ public final class ProgramsCollector implements Collector {
         Family fullName = scrape.info("ebpf_program_full_name_info", "The whole name of a program whose name the"
                 + " kernel cut at 15 characters: its first function's name in its BTF func info", "prog_id", "full_name");
         Set<Integer> seen = new HashSet<>();
-        ObjectWalk.forEach(scrape, ObjectKind.PROGRAMS,
+        scrape.walk(ObjectKind.PROGRAMS,
                 program -> new Row(program.info(), program.fdinfo().number("memlock"), fullNames.of(program)),
                 row -> {
                     ProgInfo p = row.info;

@@ -1,6 +1,6 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.MapSettings;
 import io.ebpfexporter.testkit.RepeatedScrapes;
@@ -17,7 +17,7 @@ import java.util.Map;
 class ProgramsRepeatTest {
     private static ProgramsCollector collector() {
         ProgramsCollector c = new ProgramsCollector();
-        c.configure(new MapSettings("programs", Map.of("owners", "true")));
+        c.configure(new MapSettings("programs", Map.of()));
         return c;
     }
 

@@ -1,6 +1,6 @@
 package io.ebpfexporter.core.bpf;
 
-import io.ebpfexporter.core.KernelBtf;
+import io.ebpfexporter.core.btf.KernelBtf;
 import io.ebpfexporter.testkit.KernelFeatures;
 import org.junit.jupiter.api.Test;
 
