@@ -10,6 +10,7 @@ import io.ebpfexporter.core.walk.ObjectSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -37,14 +38,16 @@ public final class RepeatedScrapes {
 
     /**
      * Makes {@code objects} before the first scrape and again before the third (the host changes once in
-     * between), and compares every scrape of one instance of {@code collector} with a fresh instance's.
-     * Under {@link Mode#REDUCED}, a kind no iterator lists on this kernel has none of the objects' series.
+     * between), and compares every scrape of one instance of {@code collector} (of {@code kind}, in its
+     * default configuration) with a fresh instance's. Under {@link Mode#REDUCED}, a kind no iterator lists
+     * on this kernel has none of the objects' series.
      */
-    public static void assertRepeatsAsFresh(Mode mode, ObjectKind<?> kind, String idLabel, Supplier<Collector> collector,
+    public static void assertRepeatsAsFresh(Mode mode, ObjectKind<?> kind, Supplier<Collector> collector,
                                             Function<Fixtures, List<Fixtures.Made>> objects) {
         Kernel.requireBpf();
+        String idLabel = kind.idLabel();
         try (Fixtures fx = new Fixtures(); ObjectSource source = mode == Mode.FULL ? ObjectSource.KERNEL
-                : IteratedObjects.forThisKernel(); Collector kept = collector.get()) {
+                : IteratedObjects.forThisKernel(); Collector kept = configured(collector)) {
             boolean listed = !(source instanceof IteratedObjects iterated) || !iterated.unavailable().containsKey(kind);
             if (!listed) {
                 System.out.println("reduced mode lists no " + kind + ": "
@@ -59,7 +62,7 @@ public final class RepeatedScrapes {
                 }
                 String repeated = seriesOf(Scrapes.text(kept, new ScrapeContext(2, memory, host)), idLabel, ids);
                 String fresh;
-                try (Collector first = collector.get()) {
+                try (Collector first = configured(collector)) {
                     fresh = seriesOf(Scrapes.text(first, new ScrapeContext(2, new CollectorMemory(), host)), idLabel, ids);
                 }
                 assertEquals(fresh, repeated, mode + " " + kind + ", scrape " + (round + 1) + " of one instance");
@@ -73,6 +76,12 @@ public final class RepeatedScrapes {
                 }
             }
         }
+    }
+
+    private static Collector configured(Supplier<Collector> make) {
+        Collector collector = make.get();
+        collector.configure(new MapSettings(collector.name(), Map.of()));
+        return collector;
     }
 
     /** The series of {@code text} that name one of {@code ids} as {@code idLabel}, without clock readings. */

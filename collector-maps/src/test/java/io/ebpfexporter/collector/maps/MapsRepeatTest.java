@@ -2,13 +2,11 @@ package io.ebpfexporter.collector.maps;
 
 import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.testkit.Fixtures;
-import io.ebpfexporter.testkit.MapSettings;
 import io.ebpfexporter.testkit.RepeatedScrapes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -16,12 +14,6 @@ import java.util.function.Function;
  * collector exposes, under both privilege modes, before and after the host changes.
  */
 class MapsRepeatTest {
-    private static MapsCollector collector() {
-        MapsCollector c = new MapsCollector();
-        c.configure(new MapSettings("maps", Map.of()));
-        return c;
-    }
-
     /** Makes a map each time, and freezes the first one made (its record changes). */
     private static final class Recipe implements Function<Fixtures, List<Fixtures.Made>> {
         private Fixtures.Made first;
@@ -41,6 +33,6 @@ class MapsRepeatTest {
     @ParameterizedTest
     @EnumSource(RepeatedScrapes.Mode.class)
     void repeatedScrapesExposeWhatAFreshCollectorDoes(RepeatedScrapes.Mode mode) {
-        RepeatedScrapes.assertRepeatsAsFresh(mode, ObjectKind.MAPS, "map_id", MapsRepeatTest::collector, new Recipe());
+        RepeatedScrapes.assertRepeatsAsFresh(mode, ObjectKind.MAPS, MapsCollector::new, new Recipe());
     }
 }
