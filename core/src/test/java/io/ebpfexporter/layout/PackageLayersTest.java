@@ -1,10 +1,11 @@
-package io.ebpfexporter.core;
+package io.ebpfexporter.layout;
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.ebpfexporter.core.Collector;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Core's packages in layers, as module-info describes them: each package imports only those above it in
- * {@link #LAYERS} (so no two packages depend on each other), and {@code sys} is not exported.
+ * {@link #LAYERS} (so no two packages depend on each other), and {@code sys} is not exported. Outside
+ * core's packages: the kernel matrix's guests run those, on a class path without ArchUnit.
  */
 class PackageLayersTest {
     private static final String CORE = "io.ebpfexporter.core";
