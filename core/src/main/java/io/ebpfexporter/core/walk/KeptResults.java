@@ -16,10 +16,10 @@ import java.util.Arrays;
  * Invariant: a result is kept only where it is a function of the object's record alone. The source
  * gives a record only when the record is everything it reports of the object (otherwise null, and
  * nothing is kept), and gives the same listing object again only when every record in it is byte for
- * byte the same; the reader passed to {@link ObjectWalk#forEach(ObjectSource, ObjectKind,
- * java.util.function.Function, java.util.function.Consumer, int, KeptResults)} reads nothing but the open object (no
- * clock, no file, no setting that can change); the consumer never changes a result, beyond caching
- * what it derives from the result and the collector's configuration.
+ * byte the same; the reader of a walk that keeps results ({@link ObjectWalk#forEach(ObjectSource,
+ * ObjectKind, java.util.function.Function, java.util.function.Consumer, int, KeptResults)}) reads
+ * nothing but the open object (no clock, no file, no setting that can change); the consumer never
+ * changes a result, beyond caching what it derives from the result and the collector's configuration.
  */
 public final class KeptResults {
     public static final KeptResults NONE = new KeptResults(new int[0], new byte[0][], new Object[0], null);
