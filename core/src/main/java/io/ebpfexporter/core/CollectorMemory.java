@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * What a collector keeps from one scrape to the next: each family's last snapshot with its Labels and
  * values, so that an unchanged object's series reuse its Labels and an unchanged family its snapshot (see
  * {@link Family}), and each kind's last walk results, so that an unchanged object is not read again
- * (see {@link KeptResults}). The server keeps one
- * per collector; only the last scrape's are held, so objects that are gone are forgotten.
+ * (see {@link KeptResults}). The server keeps one per collector; only the last scrape's are held, so
+ * objects that are gone are forgotten.
  */
 public final class CollectorMemory {
     /**
