@@ -1,5 +1,7 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.config.Setting;
+import io.ebpfexporter.core.config.Settings;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.List;

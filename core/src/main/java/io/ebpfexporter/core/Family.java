@@ -21,6 +21,12 @@ import java.util.List;
  * declared with the name exactly as exposed ({@code ebpf_program_info}, {@code ..._total}), its help and
  * its label names, so a collector reads like the table of its metrics; each {@link #add} then gives one
  * series' values in that order.
+ * <p>
+ * Invariant: what a family keeps from its last scrape (in its collector's {@link CollectorMemory}, under
+ * its name and label names) never changes what it exposes. A series reuses a kept Labels only when every
+ * label value is equal, and the family gives its kept snapshot only when this scrape added the very same
+ * Labels in the same order with bit-for-bit the same values; otherwise it builds a new one. A collector's
+ * families therefore need distinct names or label names.
  */
 public final class Family {
     enum Type { INFO, GAUGE, COUNTER, UNTYPED }
@@ -46,10 +52,6 @@ public final class Family {
     /** values[i] belongs to labels.get(i); unboxed, as a scrape of a large host adds 100,000 of them. */
     private double[] values;
     private Unit unit;
-    /** What this scrape's series were made from alone, set by {@link ObjectWalk}; or null. */
-    private ObjectWalk.Basis basis;
-    /** Set when this scrape's series are those of the last snapshot, made from the same walk results. */
-    private boolean repeated;
 
     Family(Type type, String name, String suffix, String help, ScrapeContext scrape, String... labelNames) {
         if (!name.endsWith(suffix)) {
@@ -138,22 +140,7 @@ public final class Family {
     }
 
     public boolean isEmpty() {
-        return repeated ? last.snapshot() == null : labels.isEmpty();
-    }
-
-    /** True when the last snapshot's series were made from {@code basis} alone. */
-    boolean madeFrom(ObjectWalk.Basis basis) {
-        return basis.equals(last.basis());
-    }
-
-    /** This scrape's series are the last snapshot's: a walk found the results it was made from unchanged. */
-    void repeatLast() {
-        repeated = true;
-    }
-
-    /** This scrape's series are made from {@code basis} alone (all its results, in their order). */
-    void basis(ObjectWalk.Basis basis) {
-        this.basis = basis;
+        return labels.isEmpty();
     }
 
     /**
@@ -162,18 +149,7 @@ public final class Family {
      * change, gives that very snapshot: the server writes an unchanged snapshot's text once.
      */
     public MetricSnapshot snapshot() {
-        if (repeated || sameAsLast()) {
-            return repeat();
-        }
-        return keep(build());
-    }
-
-    /** The last snapshot (null for none), kept with this scrape's basis. */
-    private MetricSnapshot repeat() {
-        if (!java.util.Objects.equals(last.basis(), basis)) {
-            scrape.memory().keep(reuseKey, new CollectorMemory.Kept(last.labels(), last.values(), last.snapshot(), basis));
-        }
-        return last.snapshot();
+        return sameAsLast() ? last.snapshot() : keep(build());
     }
 
     private boolean sameAsLast() {
@@ -223,7 +199,7 @@ public final class Family {
     /** Keeps copies: other scrapes read them. A family without labels has one series: nothing to reuse. */
     private MetricSnapshot keep(MetricSnapshot snapshot) {
         scrape.memory().keep(reuseKey, labelNames.length == 0 ? CollectorMemory.Kept.NONE
-                : new CollectorMemory.Kept(labels.toArray(new Labels[0]), Arrays.copyOf(values, labels.size()), snapshot, basis));
+                : new CollectorMemory.Kept(labels.toArray(new Labels[0]), Arrays.copyOf(values, labels.size()), snapshot));
         return snapshot;
     }
 

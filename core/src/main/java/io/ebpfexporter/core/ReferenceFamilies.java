@@ -1,5 +1,10 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.config.Setting;
+import io.ebpfexporter.core.refs.HostScans;
+import io.ebpfexporter.core.refs.ObjectOwners;
+import io.ebpfexporter.core.refs.PinnedObjects;
+import io.ebpfexporter.core.walk.ObjectKind;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.List;
@@ -17,15 +22,17 @@ public final class ReferenceFamilies {
     public static final Setting OWNERS = Setting.bool("owners", false,
             "export ebpf_<kind>_owner_info: the processes holding each object (reads every /proc/<pid>/fd)");
 
-    private final BpfFd.Kind kind;
+    private final ObjectKind<?> kind;
     private final Family owners;
     private final Family pins;
     private final ObjectOwners ownerScan;
     private final PinnedObjects pinScan;
     private final Family truncated;
 
-    public ReferenceFamilies(ScrapeContext scrape, BpfFd.Kind kind, String noun, String idLabel, boolean withOwners) {
+    public ReferenceFamilies(ScrapeContext scrape, ObjectKind<?> kind, boolean withOwners) {
         this.kind = kind;
+        String noun = kind.toString();
+        String idLabel = kind.idLabel();
         this.owners = scrape.info("ebpf_" + noun + "_owner_info",
                 "A process holding an fd of the " + noun + ": host pid and its command name", idLabel, "pid", "comm");
         this.pins = scrape.info("ebpf_" + noun + "_pin_info", "A path in a bpffs mount the " + noun + " is pinned at",
@@ -38,11 +45,6 @@ public final class ReferenceFamilies {
         if (ownerScan.truncated() || pinScan.truncated()) {
             truncated.add(1);
         }
-    }
-
-    /** True when {@link #add} adds nothing this scrape: no owners asked for or found, no pins found. */
-    public boolean none() {
-        return ownerScan.isEmpty() && pinScan.isEmpty();
     }
 
     /** The series of object {@code id}, whose id label value is {@code idLabel}. */

@@ -1,6 +1,16 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.refs.HostScans;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.KeptResults;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectSource;
+import io.ebpfexporter.core.walk.ObjectWalk;
+import io.ebpfexporter.core.walk.OpenObject;
 import io.prometheus.metrics.model.snapshots.Labels;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What the server hands a collector for one scrape: the host to read, how many threads its walks may
@@ -40,6 +50,16 @@ public final class ScrapeContext {
     /** Threads a walk may read objects on. */
     public int readers() {
         return readers;
+    }
+
+    /**
+     * Walks the scrape's objects of {@code kind} as {@link ObjectWalk#forEach(ObjectSource, ObjectKind,
+     * Function, Consumer, int)} does, on the scrape's readers, for a {@code reader} whose result depends
+     * on nothing but the object: an object unchanged since this collector's last walk is not read again
+     * (see {@link KeptResults}).
+     */
+    public <T, R> void walk(ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader, Consumer<? super R> consumer) {
+        memory.keepWalk(kind, ObjectWalk.forEach(host.objects(), kind, reader, consumer, readers, memory.lastWalk(kind)));
     }
 
     /** An info family: each series has value 1; the name must end with {@code _info}. */

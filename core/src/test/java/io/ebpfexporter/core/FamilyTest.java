@@ -1,5 +1,6 @@
 package io.ebpfexporter.core;
 
+import io.ebpfexporter.core.walk.Host;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;

@@ -1,7 +1,7 @@
 package io.ebpfexporter.testkit;
 
 import io.ebpfexporter.core.bpf.BpfException;
-import io.ebpfexporter.core.ObjectWalk;
+import io.ebpfexporter.core.walk.ObjectWalk;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 

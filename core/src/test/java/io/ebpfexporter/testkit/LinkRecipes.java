@@ -1,9 +1,9 @@
 package io.ebpfexporter.testkit;
 
 import com.sun.jna.Memory;
-import io.ebpfexporter.core.btf.KernelBtf;
 import io.ebpfexporter.core.bpf.BpfAttr.LinkCreate;
 import io.ebpfexporter.core.bpf.NativeBuffer;
+import io.ebpfexporter.core.btf.KernelBtf;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.ebpfexporter.testkit;
 
-import io.ebpfexporter.core.Naming;
-import io.ebpfexporter.core.Settings;
+import io.ebpfexporter.core.config.Settings;
+import io.ebpfexporter.core.kernel.Naming;
 
 import java.util.Map;
 import java.util.Optional;

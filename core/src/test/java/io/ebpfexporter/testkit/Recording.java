@@ -1,11 +1,11 @@
 package io.ebpfexporter.testkit;
 
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.bpf.Field;
 import io.ebpfexporter.core.bpf.NativeBuffer;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectSource;
 
 import java.io.IOException;
 import java.nio.file.Files;

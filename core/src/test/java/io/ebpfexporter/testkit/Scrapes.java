@@ -1,9 +1,9 @@
 package io.ebpfexporter.testkit;
 
-import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.CollectorMemory;
 import io.ebpfexporter.core.ScrapeContext;
+import io.ebpfexporter.core.walk.Host;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -36,10 +36,14 @@ public final class Scrapes {
     }
 
     public static String text(Collector collector) {
+        return text(collector, context());
+    }
+
+    public static String text(Collector collector, ScrapeContext scrape) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             PrometheusTextFormatWriter.create().write(out,
-                    MetricSnapshots.of(collector.collect(context()).toArray(new MetricSnapshot[0])));
+                    MetricSnapshots.of(collector.collect(scrape).toArray(new MetricSnapshot[0])));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

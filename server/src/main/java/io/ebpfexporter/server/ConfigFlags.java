@@ -1,7 +1,7 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.Setting;
+import io.ebpfexporter.core.config.Setting;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,10 +1,10 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.ObjectSource;
-import io.ebpfexporter.core.KernelLimits;
-import io.ebpfexporter.core.MemlockLimit;
-import io.ebpfexporter.core.Setting;
+import io.ebpfexporter.core.config.Setting;
+import io.ebpfexporter.core.kernel.KernelLimits;
+import io.ebpfexporter.core.kernel.MemlockLimit;
+import io.ebpfexporter.core.walk.ObjectSource;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -15,9 +15,9 @@ import io.helidon.webserver.http1.Http1Config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.ebpfexporter.server;
 
-import io.ebpfexporter.core.GoDuration;
-import io.ebpfexporter.core.Naming;
-import io.ebpfexporter.core.Setting;
-import io.ebpfexporter.core.Settings;
+import io.ebpfexporter.core.config.GoDuration;
+import io.ebpfexporter.core.config.Setting;
+import io.ebpfexporter.core.config.Settings;
+import io.ebpfexporter.core.kernel.Naming;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;

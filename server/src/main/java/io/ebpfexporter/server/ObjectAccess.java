@@ -1,11 +1,11 @@
 package io.ebpfexporter.server;
 
-import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.iter.IteratedObjects;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.Errno;
+import io.ebpfexporter.core.iter.IteratedObjects;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectWalk;
 
 import java.util.ArrayList;
 import java.util.List;

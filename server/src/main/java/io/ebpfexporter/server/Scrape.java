@@ -1,15 +1,15 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.HostScans;
-import io.ebpfexporter.core.iter.IteratedObjects;
 import io.ebpfexporter.core.CollectorMemory;
 import io.ebpfexporter.core.ScrapeContext;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.ebpfexporter.core.iter.IteratedObjects;
+import io.ebpfexporter.core.refs.HostScans;
+import io.ebpfexporter.core.walk.Host;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;

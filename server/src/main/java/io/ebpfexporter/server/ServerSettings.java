@@ -1,6 +1,6 @@
 package io.ebpfexporter.server;
 
-import io.ebpfexporter.core.Setting;
+import io.ebpfexporter.core.config.Setting;
 
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.Naming;
-import io.ebpfexporter.core.ObjectSource;
+import io.ebpfexporter.core.kernel.Naming;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.ObjectSource;
 import io.ebpfexporter.testkit.MapSettings;
 import io.ebpfexporter.testkit.Providers;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;

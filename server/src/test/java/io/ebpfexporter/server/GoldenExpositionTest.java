@@ -1,6 +1,6 @@
 package io.ebpfexporter.server;
 
-import io.ebpfexporter.core.Naming;
+import io.ebpfexporter.core.kernel.Naming;
 import io.ebpfexporter.testkit.Recording;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,9 @@
 package io.ebpfexporter.server;
 
-import io.ebpfexporter.core.Naming;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.bpf.Bpf;
+import io.ebpfexporter.core.kernel.Naming;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectSource;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.LinkRecipes;

@@ -1,9 +1,9 @@
 package io.ebpfexporter.server;
 
-import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.ScrapeContext;
+import io.ebpfexporter.core.walk.Host;
 import io.ebpfexporter.testkit.Scrapes;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;

@@ -1,7 +1,7 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.Naming;
+import io.ebpfexporter.core.kernel.Naming;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;

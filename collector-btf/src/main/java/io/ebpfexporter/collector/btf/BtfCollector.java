@@ -1,15 +1,12 @@
 package io.ebpfexporter.collector.btf;
 
-import io.ebpfexporter.core.BtfInfo;
-import io.ebpfexporter.core.BpfFd;
-import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.ReferenceFamilies;
-import io.ebpfexporter.core.Setting;
-import io.ebpfexporter.core.Settings;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ObjectCollector;
+import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.ScrapeContext;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
+import io.ebpfexporter.core.info.BtfInfo;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectWalk;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
@@ -17,27 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Every BTF object, from {@code struct bpf_btf_info}. */
-public final class BtfCollector implements Collector {
-    private boolean owners;
-
-    @Override
-    public List<Setting> settings() {
-        return List.of(ReferenceFamilies.OWNERS);
-    }
-
-    @Override
-    public void configure(Settings settings) {
-        owners = settings.bool(ReferenceFamilies.OWNERS);
-    }
-
-    @Override
-    public String name() {
-        return "btf";
-    }
-
-    @Override
-    public List<String> enabledAliases() {
-        return List.of("--collector.btf");
+public final class BtfCollector extends ObjectCollector {
+    public BtfCollector() {
+        super("btf", ObjectKind.BTFS, "--collector.btf", List.of());
     }
 
     @Override
@@ -45,10 +24,10 @@ public final class BtfCollector implements Collector {
         Family info = scrape.info("ebpf_btf_info",
                 "Loaded BTF object (bpf_btf_info): name (empty for user BTF) and whether the kernel owns it"
                         + " (vmlinux or a module); both empty on kernels before 5.11, which report neither",
-                "btf_id", "btf_name", "is_kernel");
-        Family size = scrape.gauge("ebpf_btf_size_bytes", "Size of the BTF data (bpf_btf_info.btf_size)", "btf_id")
+                idLabel(), "btf_name", "is_kernel");
+        Family size = scrape.gauge("ebpf_btf_size_bytes", "Size of the BTF data (bpf_btf_info.btf_size)", idLabel())
                 .unit(Unit.BYTES);
-        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.BTF, "btf", "btf_id", owners);
+        ReferenceFamilies references = references(scrape);
         ObjectWalk.forEach(scrape.host().objects(), ObjectKind.BTFS, btf -> {
             BtfInfo b = btf.info();
             String id = Integer.toUnsignedString(b.id());

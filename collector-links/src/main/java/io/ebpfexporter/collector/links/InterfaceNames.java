@@ -1,6 +1,6 @@
 package io.ebpfexporter.collector.links;
 
-import io.ebpfexporter.core.Host;
+import io.ebpfexporter.core.walk.Host;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

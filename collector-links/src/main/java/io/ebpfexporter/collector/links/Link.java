@@ -1,8 +1,8 @@
 package io.ebpfexporter.collector.links;
 
-import io.ebpfexporter.core.KernelNames;
-import io.ebpfexporter.core.LinkInfo;
 import io.ebpfexporter.core.bpf.Field;
+import io.ebpfexporter.core.info.LinkInfo;
+import io.ebpfexporter.core.kernel.KernelNames;
 
 /**
  * One link as a {@link LinkDetail} sees it: its {@code bpf_link_info} fields, read through their

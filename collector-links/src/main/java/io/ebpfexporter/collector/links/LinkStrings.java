@@ -1,9 +1,9 @@
 package io.ebpfexporter.collector.links;
 
-import io.ebpfexporter.core.LinkInfo;
-import io.ebpfexporter.core.OpenObject;
 import io.ebpfexporter.core.bpf.Field;
 import io.ebpfexporter.core.bpf.StructView;
+import io.ebpfexporter.core.info.LinkInfo;
+import io.ebpfexporter.core.walk.OpenObject;
 
 import java.nio.ByteBuffer;
 

@@ -1,16 +1,13 @@
 package io.ebpfexporter.collector.links;
 
-import io.ebpfexporter.core.BpfFd;
-import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.ReferenceFamilies;
-import io.ebpfexporter.core.Setting;
 import io.ebpfexporter.core.Family;
-import io.ebpfexporter.core.KernelNames;
-import io.ebpfexporter.core.Settings;
+import io.ebpfexporter.core.ObjectCollector;
+import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.ScrapeContext;
-import io.ebpfexporter.core.LinkInfo;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
+import io.ebpfexporter.core.info.LinkInfo;
+import io.ebpfexporter.core.kernel.KernelNames;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectWalk;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.ArrayList;
@@ -21,37 +18,15 @@ import java.util.ServiceLoader;
 import java.util.Set;
 
 /** Every BPF link: {@code ebpf_link_info}, and each type's details from its {@link LinkDetail}. */
-public final class LinksCollector implements Collector {
+public final class LinksCollector extends ObjectCollector {
     private final Map<Integer, LinkDetail> details = new HashMap<>();
     private final TracingTargets targets = new TracingTargets();
-    private KernelNames names = KernelNames.STANDARD;
-    private boolean owners;
 
     public LinksCollector() {
+        super("links", ObjectKind.LINKS, "--collector.link", List.of());
         for (LinkDetail detail : ServiceLoader.load(LinkDetail.class, LinksCollector.class.getClassLoader())) {
             details.put(detail.linkType(), detail);
         }
-    }
-
-    @Override
-    public String name() {
-        return "links";
-    }
-
-    @Override
-    public List<String> enabledAliases() {
-        return List.of("--collector.link");
-    }
-
-    @Override
-    public List<Setting> settings() {
-        return List.of(ReferenceFamilies.OWNERS);
-    }
-
-    @Override
-    public void configure(Settings settings) {
-        names = KernelNames.of(settings.naming());
-        owners = settings.bool(ReferenceFamilies.OWNERS);
     }
 
     /** The link types this build describes beyond {@code ebpf_link_info}. */
@@ -63,10 +38,11 @@ public final class LinksCollector implements Collector {
     public List<MetricSnapshot> collect(ScrapeContext scrape) {
         Family info = scrape.info("ebpf_link_info",
                 "BPF link: its type as the kernel names it and the program it attaches (0 for struct_ops)",
-                "link_id", "link_type", "prog_id");
+                idLabel(), "link_type", "prog_id");
         Map<Integer, List<Family>> perType = new HashMap<>();
         InterfaceNames interfaces = new InterfaceNames(scrape.host());
-        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.LINK, "link", "link_id", owners);
+        ReferenceFamilies references = references(scrape);
+        KernelNames names = names();
         ObjectWalk.forEach(scrape.host().objects(), ObjectKind.LINKS, object -> {
             LinkInfo l = object.info();
             LinkDetail detail = details.get(l.type());

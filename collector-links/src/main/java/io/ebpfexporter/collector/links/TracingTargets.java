@@ -1,10 +1,10 @@
 package io.ebpfexporter.collector.links;
 
-import io.ebpfexporter.core.BtfInfo;
-import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.core.btf.KernelBtf;
+import io.ebpfexporter.core.info.BtfInfo;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectWalk;
 
 import java.util.HashMap;
 import java.util.Map;

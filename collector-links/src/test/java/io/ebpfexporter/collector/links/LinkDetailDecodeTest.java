@@ -1,17 +1,17 @@
 package io.ebpfexporter.collector.links;
 
-import io.ebpfexporter.core.KernelNames;
-import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.ObjectSource;
-import io.ebpfexporter.core.BtfInfo;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.btf.KernelBtf;
-import io.ebpfexporter.core.LinkInfo;
-import io.ebpfexporter.testkit.Scrapes;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
+import io.ebpfexporter.core.info.BtfInfo;
+import io.ebpfexporter.core.info.LinkInfo;
+import io.ebpfexporter.core.kernel.KernelNames;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectSource;
+import io.ebpfexporter.core.walk.ObjectWalk;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.KernelFeatures;
+import io.ebpfexporter.testkit.Scrapes;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.junit.jupiter.api.Test;

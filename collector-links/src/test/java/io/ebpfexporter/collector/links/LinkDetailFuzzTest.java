@@ -1,11 +1,11 @@
 package io.ebpfexporter.collector.links;
 
-import io.ebpfexporter.core.KernelNames;
-import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Family;
-import io.ebpfexporter.core.LinkInfo;
-import io.ebpfexporter.testkit.Scrapes;
 import io.ebpfexporter.core.bpf.BpfLinkInfo;
+import io.ebpfexporter.core.info.LinkInfo;
+import io.ebpfexporter.core.kernel.KernelNames;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.testkit.Scrapes;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

@@ -1,12 +1,12 @@
 package io.ebpfexporter.collector.links;
 
+import io.ebpfexporter.core.btf.KernelBtf;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectSource;
+import io.ebpfexporter.core.walk.ObjectWalk;
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
-import io.ebpfexporter.core.btf.KernelBtf;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectSource;
-import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.KernelFeatures;
 import io.ebpfexporter.testkit.LinkRecipes;

@@ -1,6 +1,5 @@
 package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.KernelLimits;
 import io.ebpfexporter.core.asm.AluOp;
 import io.ebpfexporter.core.asm.Assembler;
 import io.ebpfexporter.core.asm.Instruction;
@@ -12,6 +11,7 @@ import io.ebpfexporter.core.btf.KernelBtf;
 import io.ebpfexporter.core.iter.IterCalls;
 import io.ebpfexporter.core.iter.IterProgram;
 import io.ebpfexporter.core.iter.RecordLayout;
+import io.ebpfexporter.core.kernel.KernelLimits;
 
 import java.util.HashMap;
 import java.util.Map;

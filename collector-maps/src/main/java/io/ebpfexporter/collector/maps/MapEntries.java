@@ -1,12 +1,12 @@
 package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.MapInfo;
-import io.ebpfexporter.core.OpenObject;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.bpf.NativeBuffer;
 import io.ebpfexporter.core.bpf.PerCpu;
+import io.ebpfexporter.core.info.MapInfo;
+import io.ebpfexporter.core.walk.OpenObject;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,18 +1,18 @@
 package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.BpfFd;
-import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ObjectCollector;
+import io.ebpfexporter.core.ObjectRow;
+import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.ScrapeContext;
-import io.ebpfexporter.core.FdInfo;
-import io.ebpfexporter.core.KernelNames;
-import io.ebpfexporter.core.MapInfo;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
-import io.ebpfexporter.core.OpenObject;
-import io.ebpfexporter.core.Setting;
-import io.ebpfexporter.core.Settings;
+import io.ebpfexporter.core.config.Setting;
+import io.ebpfexporter.core.config.Settings;
+import io.ebpfexporter.core.info.FdInfo;
+import io.ebpfexporter.core.info.MapInfo;
+import io.ebpfexporter.core.kernel.KernelNames;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectWalk;
+import io.ebpfexporter.core.walk.OpenObject;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
@@ -23,23 +23,18 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /** Every eBPF map, from {@code struct bpf_map_info} and the map fd's fdinfo. */
-public final class MapsCollector implements Collector {
+public final class MapsCollector extends ObjectCollector {
     /**
      * What is read while a map is open, on the reader threads; the series are made from it after, on one
-     * thread. fdinfo fields are -1 where the kernel does not report them. Its label values are formatted
-     * at their first use and kept with it: a row kept for an unchanged map (see {@link ObjectWalk}) gives
-     * the families the very strings of its last series, which they compare by identity, while rows read
-     * anew are dropped one by one as their series are made.
+     * thread. fdinfo fields are -1 where the kernel does not report them.
      */
-    private static final class Row {
-        final MapInfo info;
+    private static final class Row extends ObjectRow<MapInfo, LabelValues> {
         final long memlockBytes;
         final long frozen;
         final EntryCount count;
-        private LabelValues labels;
 
         private Row(MapInfo info, long memlockBytes, long frozen, EntryCount count) {
-            this.info = info;
+            super(info);
             this.memlockBytes = memlockBytes;
             this.frozen = frozen;
             this.count = count;
@@ -50,12 +45,10 @@ public final class MapsCollector implements Collector {
             return new Row(map.info(), fdinfo.number("memlock"), fdinfo.number("frozen"), count);
         }
 
-        LabelValues labels(KernelNames names) {
-            if (labels == null) { // concurrent scrapes may both format it: equal values, either kept
-                labels = new LabelValues(Integer.toUnsignedString(info.id()), info.typeName(names),
-                        Long.toString(info.keySize()), Long.toString(info.valueSize()), Long.toString(info.mapFlags()));
-            }
-            return labels;
+        @Override
+        protected LabelValues format(MapInfo info, KernelNames names) {
+            return new LabelValues(Integer.toUnsignedString(info.id()), info.typeName(names),
+                    Long.toString(info.keySize()), Long.toString(info.valueSize()), Long.toString(info.mapFlags()));
         }
     }
 
@@ -72,29 +65,15 @@ public final class MapsCollector implements Collector {
     private boolean countEntries;
     private boolean useIterator;
     private Duration budget;
-    private KernelNames names = KernelNames.STANDARD;
-    private boolean owners;
 
-    @Override
-    public String name() {
-        return "maps";
-    }
-
-    @Override
-    public List<String> enabledAliases() {
-        return List.of("--collector.map");
-    }
-
-    @Override
-    public List<Setting> settings() {
-        return List.of(COUNT_ENTRIES, COUNT_BUDGET, USE_ITERATOR, ReferenceFamilies.OWNERS);
+    public MapsCollector() {
+        super("maps", ObjectKind.MAPS, "--collector.map", List.of(COUNT_ENTRIES, COUNT_BUDGET, USE_ITERATOR));
     }
 
     @Override
     public void configure(Settings settings) {
+        super.configure(settings);
         countEntries = settings.bool(COUNT_ENTRIES);
-        names = KernelNames.of(settings.naming());
-        owners = settings.bool(ReferenceFamilies.OWNERS);
         useIterator = settings.bool(USE_ITERATOR);
         budget = settings.duration(COUNT_BUDGET).orElseThrow();
         if (countEntries && useIterator) {
@@ -109,26 +88,26 @@ public final class MapsCollector implements Collector {
     public List<MetricSnapshot> collect(ScrapeContext scrape) {
         Family info = scrape.info("ebpf_map_info",
                 "eBPF map (bpf_map_info): type, name, key and value sizes in bytes, map_flags in decimal",
-                "map_id", "map_type", "map_name", "key_size", "value_size", "flags");
+                idLabel(), "map_type", "map_name", "key_size", "value_size", "flags");
         Family maxEntries = scrape.gauge("ebpf_map_max_entries", "Capacity of the map (bpf_map_info.max_entries)",
-                "map_id");
+                idLabel());
         Family memlock = scrape.gauge("ebpf_map_memlock_bytes",
-                "Memory charged to the map (fdinfo memlock, as bpftool's bytes_memlock)", "map_id").unit(Unit.BYTES);
+                "Memory charged to the map (fdinfo memlock, as bpftool's bytes_memlock)", idLabel()).unit(Unit.BYTES);
         Family frozen = scrape.gauge("ebpf_map_frozen",
-                "1 if the map is frozen against writes from user space (fdinfo frozen)", "map_id");
+                "1 if the map is frozen against writes from user space (fdinfo frozen)", idLabel());
         Family entries = scrape.gauge("ebpf_map_entries",
                 "Entries in the map now, counted per scrape; for array and percpu_array it is max_entries,"
                         + " as every index always exists; absent for types that cannot be iterated",
-                "map_id");
+                idLabel());
         Family truncated = scrape.gauge("ebpf_exporter_map_entries_truncated",
                 "1 for a map whose entry count this scrape left out: the count budget ran out, or"
                         + " concurrent deletes disturbed the count twice",
-                "map_id");
-        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.MAP, "map", "map_id", owners);
+                idLabel());
+        ReferenceFamilies references = references(scrape);
         Map<Integer, Long> kernelCounts = countEntries && useIterator ? MapElemCounts.read().orElse(Map.of()) : Map.of();
         Consumer<Row> series = row -> {
-            MapInfo m = row.info;
-            LabelValues labels = row.labels(names);
+            MapInfo m = row.info();
+            LabelValues labels = row.labels(names());
             String id = labels.id();
             info.add(id, labels.type(), m.name(), labels.keySize(), labels.valueSize(), labels.flags());
             maxEntries.add(m.maxEntries(), id);
@@ -149,9 +128,8 @@ public final class MapsCollector implements Collector {
         if (countEntries) { // a count is read every scrape, so no row is kept
             ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
                     map -> Row.read(map, MapEntries.count(map, budget, kernelCounts)), series, scrape.readers());
-        } else { // with no owner or pin series to add, the series are the rows' alone: an unchanged walk repeats them
-            ObjectWalk.forEach(scrape, ObjectKind.MAPS, map -> Row.read(map, null), series, references.none()
-                    ? new ObjectWalk.Fed(null, info, maxEntries, memlock, frozen, entries, truncated) : ObjectWalk.Fed.NONE);
+        } else {
+            scrape.walk(ObjectKind.MAPS, map -> Row.read(map, null), series);
         }
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated));
         out.addAll(references.snapshots());

@@ -1,8 +1,8 @@
 package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.ObjectSource;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectSource;
+import io.ebpfexporter.core.walk.ObjectWalk;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import org.junit.jupiter.api.Test;

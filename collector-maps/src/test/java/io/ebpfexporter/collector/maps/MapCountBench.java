@@ -1,9 +1,9 @@
 package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.ObjectSource;
-import io.ebpfexporter.core.MapInfo;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
+import io.ebpfexporter.core.info.MapInfo;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectSource;
+import io.ebpfexporter.core.walk.ObjectWalk;
 import io.ebpfexporter.testkit.Fixtures;
 
 import java.util.ArrayList;

@@ -1,15 +1,15 @@
 package io.ebpfexporter.collector.maps;
 
-import io.ebpfexporter.core.KernelNames;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectSource;
-import io.ebpfexporter.core.ObjectWalk;
-import io.ebpfexporter.core.ProgInfo;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.BpfProgInfo;
 import io.ebpfexporter.core.bpf.Command;
 import io.ebpfexporter.core.bpf.NativeBuffer;
+import io.ebpfexporter.core.info.ProgInfo;
+import io.ebpfexporter.core.kernel.KernelNames;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectSource;
+import io.ebpfexporter.core.walk.ObjectWalk;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.KernelFeatures;

@@ -1,6 +1,6 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.Host;
+import io.ebpfexporter.core.walk.Host;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,13 +1,13 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.btf.KernelBtf;
-import io.ebpfexporter.core.OpenObject;
-import io.ebpfexporter.core.ProgInfo;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.BpfBtfInfo;
 import io.ebpfexporter.core.bpf.BpfProgInfo;
 import io.ebpfexporter.core.bpf.Command;
 import io.ebpfexporter.core.bpf.NativeBuffer;
+import io.ebpfexporter.core.btf.KernelBtf;
+import io.ebpfexporter.core.info.ProgInfo;
+import io.ebpfexporter.core.walk.OpenObject;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,57 +1,45 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.BpfFd;
-import io.ebpfexporter.core.Collector;
-import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ObjectCollector;
+import io.ebpfexporter.core.ObjectRow;
+import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.ScrapeContext;
-import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.GoDuration;
-import io.ebpfexporter.core.KernelNames;
-import io.ebpfexporter.core.Naming;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectWalk;
-import io.ebpfexporter.core.ProgInfo;
-import io.ebpfexporter.core.Setting;
-import io.ebpfexporter.core.Settings;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.StructView;
+import io.ebpfexporter.core.config.GoDuration;
+import io.ebpfexporter.core.config.Settings;
+import io.ebpfexporter.core.info.ProgInfo;
+import io.ebpfexporter.core.kernel.KernelNames;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.ObjectKind;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** Every loaded eBPF program, from {@code struct bpf_prog_info}, and the run statistics modes. */
-public final class ProgramsCollector implements Collector {
-    /**
-     * What is read while a program is open; the series are made from it after. Its label values are
-     * formatted at their first use and kept with it: a row kept for an unchanged program (see
-     * {@link ObjectWalk}) gives the families the very strings of its last series, which they compare by
-     * identity, while rows read anew are dropped one by one as their series are made.
-     */
-    private static final class Row {
-        final ProgInfo info;
+public final class ProgramsCollector extends ObjectCollector {
+    /** What is read while a program is open. */
+    private static final class Row extends ObjectRow<ProgInfo, LabelValues> {
         final long memlockBytes;
         final String fullName;
-        private LabelValues labels;
 
         Row(ProgInfo info, long memlockBytes, String fullName) {
-            this.info = info;
+            super(info);
             this.memlockBytes = memlockBytes;
             this.fullName = fullName;
         }
 
-        LabelValues labels(KernelNames names) {
-            if (labels == null) { // concurrent scrapes may both format it: equal values, either kept
-                labels = new LabelValues(Integer.toUnsignedString(info.id()), info.typeName(names),
-                        Integer.toUnsignedString(info.btfId()), Long.toString(info.createdByUid()),
-                        info.mapIds().stream().map(Integer::toUnsignedString).toList());
-            }
-            return labels;
+        @Override
+        protected LabelValues format(ProgInfo info, KernelNames names) {
+            return new LabelValues(Integer.toUnsignedString(info.id()), info.typeName(names),
+                    Integer.toUnsignedString(info.btfId()), Long.toString(info.createdByUid()),
+                    info.mapIds().stream().map(Integer::toUnsignedString).toList());
         }
     }
 
@@ -60,34 +48,18 @@ public final class ProgramsCollector implements Collector {
 
     private StatsMode statsMode = StatsMode.DISABLED;
     private StatsSwitch stats = new StatsSwitch(statsMode);
-    private Naming naming = Naming.STANDARD;
-    private boolean owners;
     private final FullNames fullNames = new FullNames();
     /** The last scrape's, which a scrape keeps while its own reading agrees with it. */
     private volatile BootClock bootClock;
 
-    @Override
-    public String name() {
-        return "programs";
-    }
-
-    @Override
-    public List<String> enabledAliases() {
-        return List.of("--collector.prog");
-    }
-
-    @Override
-    public List<Setting> settings() {
-        List<Setting> all = new ArrayList<>(StatsMode.ALL);
-        all.add(ReferenceFamilies.OWNERS);
-        return all;
+    public ProgramsCollector() {
+        super("programs", ObjectKind.PROGRAMS, "--collector.prog", StatsMode.ALL);
     }
 
     @Override
     public void configure(Settings settings) {
+        super.configure(settings);
         statsMode = StatsMode.from(settings);
-        naming = settings.naming();
-        owners = settings.bool(ReferenceFamilies.OWNERS);
         stats = new StatsSwitch(statsMode);
         try {
             stats.start();
@@ -115,41 +87,37 @@ public final class ProgramsCollector implements Collector {
         Family info = scrape.info("ebpf_program_info",
                 "Loaded eBPF program (bpf_prog_info): id, type, name and tag as bpftool shows them, the id of"
                         + " its BTF (0 if none) and the uid that loaded it",
-                "prog_id", "prog_type", "prog_name", "tag", "btf_id", "created_by_uid");
+                idLabel(), "prog_type", "prog_name", "tag", "btf_id", "created_by_uid");
         Family verified = scrape.gauge("ebpf_program_verified_instructions",
                 "Instructions the verifier processed when loading the program (bpf_prog_info.verified_insns)",
-                "prog_id");
+                idLabel());
         Family jited = scrape.gauge("ebpf_program_jited_bytes",
-                "Size of the JIT-compiled program (bpf_prog_info.jited_prog_len)", "prog_id").unit(Unit.BYTES);
+                "Size of the JIT-compiled program (bpf_prog_info.jited_prog_len)", idLabel()).unit(Unit.BYTES);
         Family translated = scrape.gauge("ebpf_program_translated_bytes",
-                "Size of the program after the verifier rewrote it (bpf_prog_info.xlated_prog_len)", "prog_id")
+                "Size of the program after the verifier rewrote it (bpf_prog_info.xlated_prog_len)", idLabel())
                 .unit(Unit.BYTES);
         Family memlock = scrape.gauge("ebpf_program_memlock_bytes",
-                "Memory charged to the program (fdinfo memlock, as bpftool's bytes_memlock)", "prog_id")
+                "Memory charged to the program (fdinfo memlock, as bpftool's bytes_memlock)", idLabel())
                 .unit(Unit.BYTES);
         Family loaded = scrape.gauge("ebpf_program_loaded_timestamp_seconds",
-                "When the program was loaded, as Unix time (bpf_prog_info.load_time from boot time)", "prog_id");
+                "When the program was loaded, as Unix time (bpf_prog_info.load_time from boot time)", idLabel());
         Family recursionMisses = scrape.counter("ebpf_program_recursion_misses_total",
                 "Runs the kernel skipped because the program was already running on that CPU"
-                        + " (bpf_prog_info.recursion_misses)", "prog_id");
+                        + " (bpf_prog_info.recursion_misses)", idLabel());
         Family usesMap = scrape.info("ebpf_program_map_info", "The program uses the map (bpf_prog_info.map_ids)",
-                "prog_id", "map_id");
-        RunCounters runs = exportRunCounters(scrape.host()) ? new RunCounters(scrape, naming) : null;
+                idLabel(), "map_id");
+        RunCounters runs = exportRunCounters(scrape.host()) ? new RunCounters(scrape, naming()) : null;
         BootClock clock = BootClock.read(scrape.host(), bootClock);
         bootClock = clock;
-        ReferenceFamilies references = new ReferenceFamilies(scrape, BpfFd.Kind.PROGRAM, "program", "prog_id", owners);
+        ReferenceFamilies references = references(scrape);
         Family fullName = scrape.info("ebpf_program_full_name_info", "The whole name of a program whose name the"
-                + " kernel cut at 15 characters: its first function's name in its BTF func info", "prog_id", "full_name");
+                + " kernel cut at 15 characters: its first function's name in its BTF func info", idLabel(), "full_name");
         Set<Integer> seen = new HashSet<>();
-        // with no run counts, owners or pins to add, the series are the rows' and the boot clock's alone:
-        // an unchanged walk under the same clock repeats them
-        ObjectWalk.Fed fed = runs == null && references.none() ? new ObjectWalk.Fed(clock, info, fullName, verified,
-                jited, translated, memlock, loaded, recursionMisses, usesMap) : ObjectWalk.Fed.NONE;
-        boolean repeated = ObjectWalk.forEach(scrape, ObjectKind.PROGRAMS,
+        scrape.walk(ObjectKind.PROGRAMS,
                 program -> new Row(program.info(), program.fdinfo().number("memlock"), fullNames.of(program)),
                 row -> {
-                    ProgInfo p = row.info;
-                    LabelValues labels = row.labels(KernelNames.of(naming));
+                    ProgInfo p = row.info();
+                    LabelValues labels = row.labels(names());
                     String id = labels.id();
                     info.add(id, labels.type(), p.name(), p.tag(), labels.btfId(), labels.uid());
                     if (p.verifiedInsns() != StructView.ABSENT) {
@@ -173,10 +141,8 @@ public final class ProgramsCollector implements Collector {
                     if (runs != null && p.runCnt() != StructView.ABSENT) {
                         runs.add(id, p);
                     }
-                }, fed);
-        if (!repeated) { // a repeated walk saw the programs of the last one
-            fullNames.retain(seen);
-        }
+                });
+        fullNames.retain(seen);
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(
                 info, fullName, verified, jited, translated, memlock, loaded, recursionMisses, usesMap));
         if (runs != null) {

@@ -1,9 +1,9 @@
 package io.ebpfexporter.collector.programs;
 
 import io.ebpfexporter.core.Family;
-import io.ebpfexporter.core.Naming;
 import io.ebpfexporter.core.ScrapeContext;
-import io.ebpfexporter.core.ProgInfo;
+import io.ebpfexporter.core.info.ProgInfo;
+import io.ebpfexporter.core.kernel.Naming;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 

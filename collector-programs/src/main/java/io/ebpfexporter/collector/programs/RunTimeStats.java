@@ -1,7 +1,7 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.bpf.Bpf;
+import io.ebpfexporter.core.walk.Host;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.Setting;
-import io.ebpfexporter.core.Settings;
+import io.ebpfexporter.core.config.Setting;
+import io.ebpfexporter.core.config.Settings;
 
 import java.time.Duration;
 import java.util.Arrays;

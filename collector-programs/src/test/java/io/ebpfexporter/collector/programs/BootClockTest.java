@@ -1,7 +1,7 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.ObjectSource;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.ObjectSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package io.ebpfexporter.collector.programs;
 
-import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.Naming;
+import io.ebpfexporter.core.kernel.Naming;
+import io.ebpfexporter.core.walk.Host;
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;

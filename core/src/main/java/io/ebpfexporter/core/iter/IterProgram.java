@@ -1,9 +1,9 @@
 package io.ebpfexporter.core.iter;
 
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.OwnObjects;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.NativeBuffer;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.OwnObjects;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,8 +1,5 @@
 package io.ebpfexporter.core.iter;
 
-import io.ebpfexporter.core.Host;
-import io.ebpfexporter.core.ObjectKind;
-import io.ebpfexporter.core.ObjectSource;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.BpfLinkInfo;
 import io.ebpfexporter.core.bpf.BpfMapInfo;
@@ -15,6 +12,9 @@ import io.ebpfexporter.core.iter.ListingRecords.LinkRecord;
 import io.ebpfexporter.core.iter.ListingRecords.MapRecord;
 import io.ebpfexporter.core.iter.ListingRecords.ProgramRecord;
 import io.ebpfexporter.core.iter.RecordLayout.Slot;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.core.walk.ObjectSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,5 @@
 package io.ebpfexporter.core.iter;
 
-import io.ebpfexporter.core.BpfFd;
 import io.ebpfexporter.core.asm.AluOp;
 import io.ebpfexporter.core.asm.Assembler;
 import io.ebpfexporter.core.asm.Instruction;
@@ -9,13 +8,14 @@ import io.ebpfexporter.core.asm.Size;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.btf.KernelBtf;
 import io.ebpfexporter.core.iter.RecordLayout.Slot;
+import io.ebpfexporter.core.walk.ObjectKind;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalInt;
 
 import static io.ebpfexporter.core.asm.Register.FP;
@@ -41,8 +41,8 @@ public final class TaskFileIterator {
     private static final Slot TGID = RECORD.u32("tgid", 0);
     private static final Slot KIND = RECORD.u32("kind", 4);
     private static final Slot ID = RECORD.u32("id", 8);
-    private static final List<BpfFd.Kind> KINDS =
-            Arrays.asList(null, BpfFd.Kind.MAP, BpfFd.Kind.PROGRAM, BpfFd.Kind.LINK, BpfFd.Kind.BTF);
+    private static final List<ObjectKind<?>> KINDS =
+            Arrays.asList(null, ObjectKind.MAPS, ObjectKind.PROGRAMS, ObjectKind.LINKS, ObjectKind.BTFS);
     /** The program's stack: the name read, the record, a pointer followed. */
     private static final int NAME = -8;
     private static final int RECORD_AT = -24;
@@ -54,7 +54,7 @@ public final class TaskFileIterator {
     }
 
     /** A record: the process (tgid), the object's kind and id. */
-    public record Held(int tgid, BpfFd.Kind kind, int id) {
+    public record Held(int tgid, ObjectKind<?> kind, int id) {
     }
 
     private TaskFileIterator() {
@@ -123,20 +123,20 @@ public final class TaskFileIterator {
         a.add(Instruction.loadMem(R9, FP, NAME, Size.DW),
                 Instruction.loadMem(R1, R8, p.filePrivate(), Size.DW));
         a.add(Instruction.loadImm64(R2, word("bpf-map")), JumpOp.JNE.reg(R9, R2, "prog"));
-        a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.mapId()), kind(BpfFd.Kind.MAP), Instruction.jumpTo("id"));
+        a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.mapId()), kind(ObjectKind.MAPS), Instruction.jumpTo("id"));
         a.label("prog");
         a.add(Instruction.loadImm64(R2, word("bpf-prog")), JumpOp.JNE.reg(R9, R2, "link"));
         a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.progAux()));
         a.add(IterCalls.probeRead(POINTER, 8)); // prog->aux
         a.add(Instruction.loadMem(R3, FP, POINTER, Size.DW), AluOp.ADD.imm(R3, p.auxId()),
-                kind(BpfFd.Kind.PROGRAM), Instruction.jumpTo("id"));
+                kind(ObjectKind.PROGRAMS), Instruction.jumpTo("id"));
         a.label("link");
         a.add(Instruction.loadImm64(R2, word("bpf_link")), JumpOp.JNE.reg(R9, R2, "btf"));
-        a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.linkId()), kind(BpfFd.Kind.LINK), Instruction.jumpTo("id"));
+        a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.linkId()), kind(ObjectKind.LINKS), Instruction.jumpTo("id"));
         a.label("btf");
         a.add(AluOp.MOV.reg32(R2, R9), // the name's first 4 bytes: "btf" and its NUL
                 JumpOp.JNE.imm32(R2, (int) word("btf"), "exit"));
-        a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.btfId()), kind(BpfFd.Kind.BTF));
+        a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.btfId()), kind(ObjectKind.BTFS));
         a.label("id");
         a.add(IterCalls.probeRead(RECORD_AT + ID.offset(), ID.size()));
         a.add(Instruction.loadMem(R1, R7, p.taskTgid(), Size.W),
@@ -148,7 +148,7 @@ public final class TaskFileIterator {
     }
 
     /** Stores the record's kind. */
-    private static Instruction kind(BpfFd.Kind kind) {
+    private static Instruction kind(ObjectKind<?> kind) {
         return Instruction.storeImm(FP, RECORD_AT + KIND.offset(), KINDS.indexOf(kind), Size.W);
     }
 }

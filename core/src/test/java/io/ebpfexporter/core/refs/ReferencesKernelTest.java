@@ -1,0 +1,127 @@
+package io.ebpfexporter.core.refs;
+
+import io.ebpfexporter.core.iter.TaskFileIterator;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.testkit.Bpftool;
+import io.ebpfexporter.testkit.Fixtures;
+import io.ebpfexporter.testkit.HolderProcess;
+import io.ebpfexporter.testkit.HostSetup;
+import io.ebpfexporter.testkit.Kernel;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Owners from /proc and pins from bpffs, against real processes, objects and mounts. */
+class ReferencesKernelTest {
+    private static List<Integer> pids(List<ObjectOwners.Owner> owners) {
+        return owners.stream().map(ObjectOwners.Owner::pid).toList();
+    }
+
+    @Test
+    void holdersAndAnHeirAreOwnersUntilTheHeirEnds() throws Exception {
+        Kernel.requireBpf();
+        try (HolderProcess holder = new HolderProcess(10_000)) {
+            long start = System.nanoTime();
+            ObjectOwners owners = ObjectOwners.scan(Host.LIVE);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertFalse(owners.truncated(), "a scan past " + holder.extraFds() + " fds of one process within its budget: "
+                    + ms + " ms");
+            assertEquals(List.of(new ObjectOwners.Owner(holder.pid(), "tn_holder"),
+                    new ObjectOwners.Owner(holder.heirPid(), "tn_heir")), owners.of(ObjectKind.MAPS, holder.mapId()));
+            assertEquals(List.of(holder.pid()), pids(owners.of(ObjectKind.PROGRAMS, holder.progId())));
+            assertEquals(List.of(holder.pid()), pids(owners.of(ObjectKind.LINKS, holder.linkId())));
+            String bpftool = Bpftool.show("map", holder.mapId());
+            if (bpftool.contains("\"pids\"")) { // Debian's bpftool shows pids where it was built with skeletons
+                assertTrue(bpftool.contains("\"pid\":" + holder.pid()) && bpftool.contains("\"pid\":" + holder.heirPid()),
+                        bpftool);
+            }
+            holder.endHeir();
+            assertEquals(List.of(holder.pid()), pids(ObjectOwners.scan(Host.LIVE).of(ObjectKind.MAPS, holder.mapId())),
+                    "the heir's series goes with it");
+        }
+    }
+
+    /** The task_file iterator, where this kernel runs it, finds what /proc shows, and nothing less. */
+    @Test
+    void theIteratorFindsWhatProcShows() throws Exception {
+        Kernel.requireBpf();
+        var plan = TaskFileIterator.plan();
+        if (plan.isEmpty()) {
+            System.out.println("ReferencesKernelTest: this kernel's BTF lacks what the task_file iterator needs;"
+                    + " owners come from /proc");
+            return;
+        }
+        try (HolderProcess holder = new HolderProcess(100)) {
+            List<TaskFileIterator.Held> held = TaskFileIterator.read(plan.get());
+            ObjectOwners proc = ObjectOwners.scanProc(Host.LIVE);
+            Map<ObjectKind<?>, Integer> ids = Map.of(ObjectKind.MAPS, holder.mapId(), ObjectKind.PROGRAMS, holder.progId(),
+                    ObjectKind.LINKS, holder.linkId());
+            for (ObjectKind<?> kind : ids.keySet()) {
+                int id = ids.get(kind);
+                List<Integer> fromIterator = held.stream().filter(h -> h.kind() == kind && h.id() == id)
+                        .map(TaskFileIterator.Held::tgid).distinct().sorted().toList();
+                assertEquals(pids(proc.of(kind, id)), fromIterator, kind + " " + id);
+            }
+        }
+    }
+
+    @Test
+    void theExportersOwnFdsAreNeverOwners() {
+        Kernel.requireBpf();
+        try (Fixtures fx = new Fixtures()) {
+            var map = fx.map(Fixtures.MAP_HASH, 4, 8, 4, 0, "tn_own");
+            assertEquals(List.of(), ObjectOwners.scan(Host.LIVE).of(ObjectKind.MAPS, map.id()));
+        }
+    }
+
+    @Test
+    void pinsUnderAFreshBpffsAndSysFsBpfAppearAndGoWhenUnpinned() throws Exception {
+        Kernel.requireBpf();
+        Path mount = Files.createTempDirectory("bpffs");
+        Path sysPin = Path.of("/sys/fs/bpf/tn_pin_" + ProcessHandle.current().pid());
+        HostSetup.run("mount", "-t", "bpf", "bpf", mount.toString());
+        try (Fixtures fx = new Fixtures()) {
+            Files.createDirectories(mount.resolve("deep/er"));
+            var map = fx.map(Fixtures.MAP_HASH, 4, 8, 4, 0, "tn_pinned");
+            var prog = fx.program(Fixtures.PROG_SOCKET_FILTER, "tn_pinned");
+            Path mapPin = mount.resolve("deep/er/tn_map");
+            fx.pin(map, mapPin.toString());
+            fx.pin(prog, mount.resolve("tn_prog").toString());
+            boolean sysfs = Files.isDirectory(sysPin.getParent()) && PinnedObjects.bpffsMounts(
+                    Files.readAllLines(Path.of("/proc/self/mountinfo"))).contains(sysPin.getParent());
+            if (sysfs) {
+                fx.pin(map, sysPin.toString());
+            } else {
+                System.out.println("ReferencesKernelTest: no bpffs at /sys/fs/bpf here; pinned under " + mount + " only");
+            }
+            PinnedObjects pins = PinnedObjects.scan(Host.LIVE);
+            List<String> expected = sysfs ? List.of(sysPin.toString(), mapPin.toString()) : List.of(mapPin.toString());
+            assertEquals(expected.stream().sorted().toList(), pins.of(ObjectKind.MAPS, map.id()));
+            assertEquals(List.of(mount.resolve("tn_prog").toString()), pins.of(ObjectKind.PROGRAMS, prog.id()));
+            Files.delete(mapPin);
+            Files.deleteIfExists(sysPin);
+            assertEquals(List.of(), PinnedObjects.scan(Host.LIVE).of(ObjectKind.MAPS, map.id()), "unpinned");
+        } finally {
+            Files.deleteIfExists(sysPin);
+            HostSetup.run("umount", mount.toString());
+            Files.delete(mount);
+        }
+    }
+
+    @Test
+    void mountinfoLinesOfTypeBpfAreTheMounts() {
+        List<String> lines = List.of(
+                "36 25 0:32 / /sys/fs/bpf rw,nosuid,nodev,noexec,relatime shared:14 - bpf bpf rw,mode=700",
+                "40 25 0:33 / /run/with\\040space rw,relatime - bpf none rw",
+                "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw");
+        assertEquals(List.of(Path.of("/sys/fs/bpf"), Path.of("/run/with space")), PinnedObjects.bpffsMounts(lines));
+    }
+}
