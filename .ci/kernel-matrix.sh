@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The kernel matrix: boots the newest Debian kernel of bullseye (5.10), bookworm (6.1) and trixie (6.12)
 # under QEMU (TCG; this machine's /dev/kvm cannot run stock kernels) with this machine's root shared
-# read-only over 9p, runs server/kernel-guest.sh inside each (the kernel tests of core and the
+# read-only over 9p, runs .ci/kernel-guest.sh inside each (the kernel tests of core and the
 # collectors, and the end-to-end checks through the runtime image), and prints one line per kernel.
 # As root, after `mvn -B verify` (it needs the built classes and the image). Usage:
-#   server/kernel-matrix.sh [SUITE...]     (default: bullseye bookworm trixie)
+#   .ci/kernel-matrix.sh [SUITE...]     (default: bullseye bookworm trixie)
 # Kernels are fetched from the Debian mirror in this machine's apt sources through a private apt
 # configuration (the host's own sources and lists are left alone) and kept in $KERNEL_MATRIX_CACHE.
 set -euo pipefail
@@ -118,7 +118,7 @@ for suite in "${suites[@]}"; do
     echo "TOP=$top"
     echo "MODULES=$modbase/lib/modules/$release"
     echo "RESULTS=$results"
-    echo "JAVA_HOME=${JAVA_HOME:-$("$here/java-home.sh")}"
+    echo "JAVA_HOME=${JAVA_HOME:-$("$top/server/java-home.sh")}"
     echo "KERNEL_TESTS='${KERNEL_TESTS:-}'"
   } > "$results/env"
   echo "$classpath" > "$results/classpath"

@@ -2,7 +2,7 @@
 # /init of the kernel matrix's initramfs (kernel-matrix.sh): loads the guest kernel's virtio, 9p and
 # overlay modules, mounts the host's root read-only over 9p with writable tmpfs where programs write,
 # the guest kernel's own modules at /usr/lib/modules/RELEASE and the results share, then runs
-# server/kernel-guest.sh in that root and powers off.
+# .ci/kernel-guest.sh in that root and powers off.
 /bin/busybox --install -s /bin
 export PATH=/bin
 mkdir -p /proc /sys /dev
@@ -36,6 +36,6 @@ mount -t tmpfs tmpfs $r/sys/fs/cgroup && mkdir -p $r/sys/fs/cgroup/unified && mo
 printf '#!/bin/sh\nexec chroot %s /sbin/modprobe "$@"\n' "$r" > /modprobe && chmod +x /modprobe
 echo /modprobe > /proc/sys/kernel/modprobe
 ip link set lo up
-chroot $r /bin/sh -c "cd '$TOP' && RESULTS='$results' JAVA_HOME='$JAVA_HOME' KERNEL_TESTS='$KERNEL_TESTS' server/kernel-guest.sh" > "$r$results/guest.log" 2>&1
+chroot $r /bin/sh -c "cd '$TOP' && RESULTS='$results' JAVA_HOME='$JAVA_HOME' KERNEL_TESTS='$KERNEL_TESTS' .ci/kernel-guest.sh" > "$r$results/guest.log" 2>&1
 sync
 poweroff -f
