@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.scrape;
 
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.testkit.Scrapes;

@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.config;
 
 import io.ebpfexporter.core.Setting;
 
@@ -15,7 +15,7 @@ import java.util.Optional;
  * itself below. Forms: {@code --name=value}, {@code --name value}, and for switches {@code --name} /
  * {@code --no-name}; a single dash works too ({@code -listen-addr=:9435}), as in Go's flag package.
  */
-record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map<String, String> overrides,
+public record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map<String, String> overrides,
                    List<ListenAddress> listenAddresses, boolean disableDefaults, boolean sdNotify, Optional<Path> webConfig,
                    Optional<Path> readyFile) {
 
@@ -25,7 +25,7 @@ record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map
     private static final List<String> VALUED = List.of("--config.file", "--web.config.file", "--listen-addr",
             "--web.listen-address", "--ready-file");
 
-    static String usage(ConfigFlags flags) {
+    public static String usage(ConfigFlags flags) {
         StringBuilder out = new StringBuilder("Usage: ebpf-exporter [flags]\n\nProcess:\n");
         String listen = "address to listen on, repeatable (default " + ServerSettings.HOST.defaultValue() + ":"
                 + ServerSettings.PORT.defaultValue() + "; :PORT means every interface)";
@@ -55,7 +55,7 @@ record CommandLine(Optional<Path> configFile, boolean help, boolean version, Map
         out.append(String.format(format, flag, text));
     }
 
-    static CommandLine parse(ConfigFlags flags, String... args) {
+    public static CommandLine parse(ConfigFlags flags, String... args) {
         Optional<Path> configFile = Optional.empty();
         Optional<Path> webConfig = Optional.empty();
         Optional<Path> readyFile = Optional.empty();

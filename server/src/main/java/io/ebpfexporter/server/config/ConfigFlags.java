@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.config;
 
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Setting;
@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
  * each discovered collector's: a flag {@code --<full key>} per key plus the aliases it declares, the
  * keys a YAML file may hold, and the {@code --help} text.
  */
-final class ConfigFlags {
+public final class ConfigFlags {
     /** A declared setting under its full config key. */
     record Key(String fullKey, Setting setting) {
     }
@@ -29,7 +29,7 @@ final class ConfigFlags {
     private final Map<String, Key> byFlag = new LinkedHashMap<>();
     private final Map<String, Key> byKey = new LinkedHashMap<>();
 
-    ConfigFlags(List<Collector> collectors) {
+    public ConfigFlags(List<Collector> collectors) {
         add("Server", "", ServerSettings.ALL);
         for (Collector collector : collectors) {
             List<Setting> settings = new ArrayList<>();

@@ -1,7 +1,7 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.config;
 
 /** One listen address, {@code host:port}, {@code :port} (every interface) or {@code [v6]:port}. */
-record ListenAddress(String host, int port) {
+public record ListenAddress(String host, int port) {
 
     static ListenAddress parse(String flag, String text) {
         int colon = text.lastIndexOf(':');

@@ -1,5 +1,7 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.http;
 
+import io.ebpfexporter.server.scrape.Scrape;
+import io.ebpfexporter.server.scrape.SharedCollection;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;

@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.scrape;
 
 import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.IteratedObjects;
@@ -6,6 +6,7 @@ import io.ebpfexporter.core.ObjectKind;
 import io.ebpfexporter.core.ObjectWalk;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.Errno;
+import io.ebpfexporter.server.config.StartupException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +17,11 @@ import java.util.Map;
  * need CAP_SYS_ADMIN; else, when they answer EPERM, BPF iterators, which need only CAP_BPF and CAP_PERFMON
  * and the kernel's BTF (reduced privileges: fewer series, named in the start-up line).
  */
-record ObjectAccess(Host host, String note) {
+public record ObjectAccess(Host host, String note) {
     private static final String NEEDS = "run as root or with CAP_SYS_ADMIN, or with CAP_BPF and CAP_PERFMON"
             + " (reduced privileges: BPF iterators, Linux 5.10 or newer with BTF)";
 
-    static ObjectAccess choose() {
+    public static ObjectAccess choose() {
         try {
             ObjectWalk.checkPermission();
             return new ObjectAccess(Host.LIVE, "");

@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.scrape;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,9 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /** Version and git revision stamped into the jar at build time. */
-record BuildInfo(String version, String revision, String javaVersion) {
+public record BuildInfo(String version, String revision, String javaVersion) {
 
-    static BuildInfo load() {
+    public static BuildInfo load() {
         Properties p = new Properties();
         try (InputStream in = BuildInfo.class.getResourceAsStream("build.properties")) {
             if (in != null) {

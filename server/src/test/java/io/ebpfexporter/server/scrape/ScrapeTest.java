@@ -1,8 +1,8 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.scrape;
 
-import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.testkit.Scrapes;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -54,16 +54,5 @@ class ScrapeTest {
         assertTrue(text.contains("ebpf_exporter_collector_success{collector=\"healthy\"} 1.0\n"), text);
         assertTrue(text.contains("test_healthy_value{id=\"7\"} 42.0\n"), text);
         assertFalse(text.contains("test_broken_value"), text);
-    }
-
-    @Test
-    void gzipNegotiation() {
-        assertTrue(MetricsEndpoint.acceptsGzip("gzip"));
-        assertTrue(MetricsEndpoint.acceptsGzip("deflate, gzip;q=0.5"));
-        assertTrue(MetricsEndpoint.acceptsGzip("*"));
-        assertFalse(MetricsEndpoint.acceptsGzip(""));
-        assertFalse(MetricsEndpoint.acceptsGzip("gzip;q=0"));
-        assertFalse(MetricsEndpoint.acceptsGzip("identity"));
-        assertFalse(MetricsEndpoint.acceptsGzip("gzip;q=bogus"));
     }
 }

@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.http;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * its answer takes as long as a wrong password's. With no users every request passes; the users are
  * replaced whole when the web config is reloaded.
  */
-final class BasicAuth implements Filter {
+public final class BasicAuth implements Filter {
     private static final int REMEMBERED = 1024;
 
     private volatile Map<String, String> users;
@@ -33,7 +33,7 @@ final class BasicAuth implements Filter {
     /** A cost-10 bcrypt hash of "not a password", written out: hashing one at start-up took 100 ms under C1. */
     private static final String DUMMY_HASH = "$2a$10$/q2CfpN/jgaJcdmU01D.o.8.6OAL0BZB106zrE7xt2XbNz3RUeVPC";
 
-    BasicAuth(Map<String, String> users) {
+    public BasicAuth(Map<String, String> users) {
         this.users = Map.copyOf(users);
     }
 

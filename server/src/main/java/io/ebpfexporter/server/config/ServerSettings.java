@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.config;
 
 import io.ebpfexporter.core.Setting;
 

@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.scrape;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
@@ -20,7 +20,7 @@ import java.util.WeakHashMap;
  * text; all it keeps and is copying stays within a budget, beyond which a family's text is written, just
  * not kept.
  */
-final class FamilyTexts {
+public final class FamilyTexts {
     private static final int CHUNK = 64 * 1024;
 
     /** A family's kept text, or none yet for one written once; and the last write that used it. */
@@ -41,7 +41,7 @@ final class FamilyTexts {
     private long copying; // guarded by this: bytes being copied by the writes under way
     private long writes; // guarded by this: writes begun
 
-    FamilyTexts(long budget) {
+    public FamilyTexts(long budget) {
         this.budget = budget;
     }
 

@@ -1,5 +1,6 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.http;
 
+import io.ebpfexporter.server.scrape.BuildInfo;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;

@@ -1,15 +1,15 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.scrape;
 
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.core.CollectorMemory;
 import io.ebpfexporter.core.Host;
 import io.ebpfexporter.core.HostScans;
 import io.ebpfexporter.core.IteratedObjects;
-import io.ebpfexporter.core.CollectorMemory;
 import io.ebpfexporter.core.ScrapeContext;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -39,7 +39,7 @@ import java.util.concurrent.Semaphore;
  * one {@link ScrapeThreads} policy; each collector keeps its {@link CollectorMemory} from scrape to scrape.
  * Concurrent scrapes share collections ({@link SharedCollection}).
  */
-final class Scrape {
+public final class Scrape {
     private static final System.Logger LOG = System.getLogger(Scrape.class.getName());
     /** Threads of collector runs and of the exporter's own families, reused for 60 s after a run. */
     private static final ExecutorService RUNNERS = Executors.newCachedThreadPool(
@@ -62,7 +62,7 @@ final class Scrape {
      */
     private final SharedCollection<Set<String>, MetricSnapshots> shared = new SharedCollection<>(this::collectNow, 2);
 
-    Scrape(List<Collector> collectors, BuildInfo build, Host host, ScrapeThreads threads, ExporterHealth health) {
+    public Scrape(List<Collector> collectors, BuildInfo build, Host host, ScrapeThreads threads, ExporterHealth health) {
         this.host = host;
         this.health = health;
         this.threads = threads;
@@ -89,12 +89,12 @@ final class Scrape {
     }
 
     /** The names of the enabled collectors, for the collect[] and exclude[] query parameters. */
-    Set<String> collectorNames() {
+    public Set<String> collectorNames() {
         return collectorNames;
     }
 
     /** A scrape of every collector, for a caller that holds the result itself (tests, the golden file). */
-    MetricSnapshots collect() throws InterruptedException, SharedCollection.Busy {
+    public MetricSnapshots collect() throws InterruptedException, SharedCollection.Busy {
         try (var lease = collect(collectorNames, Duration.ofSeconds(30))) {
             return lease.value();
         }
@@ -104,7 +104,7 @@ final class Scrape {
      * A scrape of the collectors {@code names} names, shared with the concurrent scrapes of the same ones;
      * {@link SharedCollection.Busy} when it cannot start within {@code wait}. Close the lease once written.
      */
-    SharedCollection<Set<String>, MetricSnapshots>.Lease collect(Set<String> names, Duration wait)
+    public SharedCollection<Set<String>, MetricSnapshots>.Lease collect(Set<String> names, Duration wait)
             throws InterruptedException, SharedCollection.Busy {
         return shared.get(Set.copyOf(names), wait);
     }

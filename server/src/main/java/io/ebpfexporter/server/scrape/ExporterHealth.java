@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.scrape;
 
 import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
@@ -19,7 +19,7 @@ import java.util.List;
  * the heap and its pools (JvmMemoryMetrics) and GC time (JvmGarbageCollectorMetrics), plus
  * {@code process_virtual_memory_max_bytes}, which client_golang has and client_java lacks.
  */
-final class ExporterHealth {
+public final class ExporterHealth {
     private static final Path LIMITS = Path.of("/proc/self/limits");
 
     private final PrometheusRegistry registry;
@@ -28,7 +28,7 @@ final class ExporterHealth {
         this.registry = registry;
     }
 
-    static ExporterHealth create() {
+    public static ExporterHealth create() {
         PrometheusRegistry registry = new PrometheusRegistry();
         ProcessMetrics.builder().register(registry);
         JvmMemoryMetrics.builder().register(registry);
@@ -38,7 +38,7 @@ final class ExporterHealth {
     }
 
     /** Nothing: --web.disable-exporter-metrics. */
-    static ExporterHealth none() {
+    public static ExporterHealth none() {
         return new ExporterHealth(null);
     }
 

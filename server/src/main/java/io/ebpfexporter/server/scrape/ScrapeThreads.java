@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.scrape;
 
 /**
  * How many threads scrapes use, decided once from the CPUs this process may run on. Reading objects is
@@ -6,8 +6,8 @@ package io.ebpfexporter.server;
  * concurrent scrapes share one permit per CPU, since more walks than CPUs only contend and a walk
  * descheduled while it holds an object's fd keeps that object alive in the kernel.
  */
-record ScrapeThreads(int cpus) {
-    static final ScrapeThreads HOST = new ScrapeThreads(Runtime.getRuntime().availableProcessors());
+public record ScrapeThreads(int cpus) {
+    public static final ScrapeThreads HOST = new ScrapeThreads(Runtime.getRuntime().availableProcessors());
 
     /** Collector runs that may walk at once, across every concurrent scrape. */
     int concurrentWalks() {

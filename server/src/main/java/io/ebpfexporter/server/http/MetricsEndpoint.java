@@ -1,5 +1,9 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.http;
 
+import io.ebpfexporter.server.scrape.ExpositionText;
+import io.ebpfexporter.server.scrape.FamilyTexts;
+import io.ebpfexporter.server.scrape.Scrape;
+import io.ebpfexporter.server.scrape.SharedCollection;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;

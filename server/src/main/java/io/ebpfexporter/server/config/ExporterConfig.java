@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.config;
 
 import io.ebpfexporter.core.GoDuration;
 import io.ebpfexporter.core.Naming;
@@ -23,7 +23,7 @@ import java.util.logging.Level;
  * file given with {@code --config.file}, and the defaults each {@link Setting} declares. Keys written
  * in a YAML file are checked strictly, so a typo fails at startup by name.
  */
-final class ExporterConfig {
+public final class ExporterConfig {
     private final Config config;
     private final Optional<Config> file;
     private final String fileName;
@@ -35,7 +35,7 @@ final class ExporterConfig {
     }
 
     /** The config; {@code overrides} (from command-line flags) win over everything else. */
-    static ExporterConfig load(Optional<Path> path, Map<String, String> overrides) {
+    public static ExporterConfig load(Optional<Path> path, Map<String, String> overrides) {
         var builder = Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
@@ -59,7 +59,7 @@ final class ExporterConfig {
      * The YAML file alone, without environment or system-property sources, for checking the keys
      * written in it; {@code what} and {@code flag} name it in the error when it cannot be read.
      */
-    static Config yamlFile(Path file, String what, String flag) {
+    public static Config yamlFile(Path file, String what, String flag) {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new StartupException(what + " " + file + " does not exist or cannot be read;"
                     + " pass a readable YAML file with " + flag);
@@ -82,16 +82,16 @@ final class ExporterConfig {
         }
     }
 
-    String host() {
+    public String host() {
         return value(ServerSettings.HOST);
     }
 
-    int port() {
+    public int port() {
         return Integer.parseInt(value(ServerSettings.PORT));
     }
 
     /** The java.util.logging level for the exporter's own log lines. */
-    Level logLevel() {
+    public Level logLevel() {
         return switch (value(ServerSettings.LOG_LEVEL)) {
             case "debug" -> Level.FINE;
             case "warn" -> Level.WARNING;
@@ -101,23 +101,23 @@ final class ExporterConfig {
     }
 
     /** Concurrent requests per listener before 503 (the exporter-toolkit default, 40). */
-    int maxRequests() {
+    public int maxRequests() {
         return Integer.parseInt(value(ServerSettings.MAX_REQUESTS));
     }
 
-    int maxConnections() {
+    public int maxConnections() {
         return Integer.parseInt(value(ServerSettings.MAX_CONNECTIONS));
     }
 
-    boolean exporterMetrics() {
+    public boolean exporterMetrics() {
         return !Boolean.parseBoolean(value(ServerSettings.DISABLE_EXPORTER_METRICS));
     }
 
-    Duration idleTimeout() {
+    public Duration idleTimeout() {
         return positive(ServerSettings.IDLE_TIMEOUT);
     }
 
-    Duration headerTimeout() {
+    public Duration headerTimeout() {
         return positive(ServerSettings.HEADER_TIMEOUT);
     }
 
@@ -129,7 +129,7 @@ final class ExporterConfig {
         return d;
     }
 
-    String metricsPath() {
+    public String metricsPath() {
         String path = value(ServerSettings.METRICS_PATH);
         if (!path.startsWith("/") || path.equals("/")) {
             throw new StartupException(ServerSettings.METRICS_PATH.key() + " must start with '/' and not be '/', not '"
@@ -168,7 +168,7 @@ final class ExporterConfig {
      * Fails on the first value, from any source, that does not fit its key's kind, so that a mistake in
      * the config is reported before anything touches the kernel.
      */
-    void checkValues(ConfigFlags keys) {
+    public void checkValues(ConfigFlags keys) {
         for (ConfigFlags.Key key : keys.keys()) {
             config.get(key.fullKey()).asString().ifPresent(value -> {
                 try {
@@ -181,7 +181,7 @@ final class ExporterConfig {
     }
 
     /** Fails on any key of the YAML file that no declared setting names. */
-    void validate(ConfigFlags keys) {
+    public void validate(ConfigFlags keys) {
         if (file.isEmpty()) {
             return;
         }
@@ -217,7 +217,7 @@ final class ExporterConfig {
     }
 
     /** The root cause's message, first line only: a start-up error is one line. */
-    static String firstLine(Throwable e) {
+    public static String firstLine(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.scrape;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,16 +17,16 @@ import java.util.function.Function;
  * has written it; at most {@code held} are held at once. A collection that cannot start within the
  * request's wait fails its requests with {@link Busy} (a 503), so slow readers cannot pile results up.
  */
-final class SharedCollection<K, V> {
+public final class SharedCollection<K, V> {
     /** No result could be held within the wait: answer 503 and let the scraper retry. */
-    static final class Busy extends Exception {
+    public static final class Busy extends Exception {
         Busy() {
             super("every held collection is still being written", null, false, false);
         }
     }
 
     /** One request's share of a result; close it once the result is written. */
-    final class Lease implements AutoCloseable {
+    public final class Lease implements AutoCloseable {
         private final Flight<V> flight;
         private final V value;
 
@@ -35,7 +35,7 @@ final class SharedCollection<K, V> {
             this.value = value;
         }
 
-        V value() {
+        public V value() {
             return value;
         }
 

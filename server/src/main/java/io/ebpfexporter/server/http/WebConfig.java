@@ -1,5 +1,7 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.http;
 
+import io.ebpfexporter.server.config.ExporterConfig;
+import io.ebpfexporter.server.config.StartupException;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
 import io.helidon.common.tls.Tls;
@@ -30,17 +32,17 @@ import java.util.TreeSet;
  * rather than silently ignored, since it would weaken what the operator asked for. {@code files} are the
  * files it was read from, which the exporter watches for rotation.
  */
-record WebConfig(Optional<Tls> tls, Map<String, String> users, List<Path> files) {
+public record WebConfig(Optional<Tls> tls, Map<String, String> users, List<Path> files) {
     private static final Set<String> SECTIONS = Set.of("tls_server_config", "basic_auth_users", "http_server_config");
     private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file",
             "min_version", "max_version");
     private static final List<String> VERSIONS = List.of("TLS10", "TLS11", "TLS12", "TLS13");
 
-    static WebConfig none() {
+    public static WebConfig none() {
         return new WebConfig(Optional.empty(), Map.of(), List.of());
     }
 
-    static WebConfig load(Path file) {
+    public static WebConfig load(Path file) {
         Config config;
         try {
             config = ExporterConfig.yamlFile(file, "web config file", "--web.config.file");

@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.scrape;
 
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.TextFormatUtil;
@@ -28,7 +28,7 @@ import java.util.concurrent.Future;
  * The writers make each family's text on its own and end with a fixed trailer (OpenMetrics' {@code # EOF}),
  * so the text of all families is each family's text without the trailer, then the trailer.
  */
-final class ExpositionText {
+public final class ExpositionText {
     /**
      * Series of families without kept text written on the scrape's own thread: a few KiB of text, which
      * the growing BufferedWriter handles at no cost, where a writer thread costs two hand-offs.
@@ -42,7 +42,7 @@ final class ExpositionText {
     private final FamilyTexts texts;
     private final byte[] trailer;
 
-    ExpositionText(ExpositionFormatWriter writer, FamilyTexts texts) {
+    public ExpositionText(ExpositionFormatWriter writer, FamilyTexts texts) {
         this.writer = writer;
         this.texts = texts;
         ByteArrayOutputStream empty = new ByteArrayOutputStream();
@@ -54,7 +54,7 @@ final class ExpositionText {
         this.trailer = empty.toByteArray();
     }
 
-    ExpositionFormatWriter writer() {
+    public ExpositionFormatWriter writer() {
         return writer;
     }
 
@@ -62,7 +62,7 @@ final class ExpositionText {
      * Writes {@code snapshots} to {@code out}, which it leaves open: on this thread when the families
      * without kept text have at most {@link #INLINE_SERIES} series, else on a writer thread.
      */
-    void write(MetricSnapshots snapshots, OutputStream out) throws IOException {
+    public void write(MetricSnapshots snapshots, OutputStream out) throws IOException {
         texts.beginWrite();
         MetricSnapshots families = TextFormatUtil.mergeDuplicates(snapshots);
         byte[][][] kept = new byte[families.size()][][];

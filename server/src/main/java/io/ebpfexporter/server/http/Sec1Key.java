@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.http;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

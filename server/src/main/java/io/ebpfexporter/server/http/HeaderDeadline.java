@@ -1,4 +1,4 @@
-package io.ebpfexporter.server;
+package io.ebpfexporter.server.http;
 
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
