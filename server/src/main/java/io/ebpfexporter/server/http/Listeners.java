@@ -3,6 +3,7 @@ package io.ebpfexporter.server.http;
 import io.ebpfexporter.server.config.ExporterConfig;
 import io.ebpfexporter.server.config.ListenAddress;
 import io.ebpfexporter.server.config.StartupException;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
@@ -75,25 +76,30 @@ public final class Listeners implements AutoCloseable {
     }
 
     /**
-     * What bounds one listener: concurrent requests, open connections, how long a connection may wait
-     * before a request line (Helidon's idle check, a few times per timeout) and then for its headers
-     * ({@link HeaderDeadline}), and the grace in-flight scrapes get at shutdown. Helidon's own query
-     * check is off: it refuses the literal brackets of {@code collect[]=}, which curl and Prometheus send;
-     * the metrics endpoint checks its query itself ({@link ScrapeQuery}). TCP_NODELAY, as Go's servers set
-     * it: without it, the last segment of a large answer waited for the client's delayed ACK, 40 ms on
-     * Linux, in one scrape of eight. Blocking sockets rather than Helidon's NIO ones, whose 8 KiB write
-     * buffer made a 2.3 MB answer 290 write calls instead of 36. Helidon's per-request HTTP logging
-     * listeners are off: they cost a scrape more than routing it, and log nothing at our levels.
+     * What bounds one listener: concurrent requests, open connections ({@link ConnectionLimit}, which
+     * admits every new one), how long a connection may wait before a request line (Helidon's idle check,
+     * a few times per timeout) and then for its headers ({@link HeaderDeadline}), and the grace in-flight
+     * scrapes get at shutdown. Helidon's own query check is off: it refuses the literal brackets of
+     * {@code collect[]=}, which curl and Prometheus send; the metrics endpoint checks its query itself
+     * ({@link ScrapeQuery}). TCP_NODELAY, as Go's servers set it: without it, the last segment of a large
+     * answer waited for the client's delayed ACK, 40 ms on Linux, in one scrape of eight. Blocking sockets
+     * rather than Helidon's NIO ones, whose 8 KiB write buffer made a 2.3 MB answer 290 write calls
+     * instead of 36. Helidon's per-request HTTP logging listeners are off: they cost a scrape more than
+     * routing it, and log nothing at our levels.
      */
     private static Consumer<ListenerConfig.BuilderBase<?, ?>> boundsOf(ExporterConfig config, HeaderDeadline headerDeadline) {
-        Http1Config http1 = Http1Config.builder().validatePrologue(false).sendLog(false).receiveLog(false)
-                .addReceiveListener(headerDeadline).build();
         Duration idle = config.idleTimeout();
         Duration check = idle.dividedBy(4).compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : idle.dividedBy(4);
-        return l -> l.maxConcurrentRequests(config.maxRequests()).maxTcpConnections(config.maxConnections())
-                .idleConnectionTimeout(idle).idleConnectionPeriod(check)
-                .shutdownGracePeriod(SHUTDOWN_GRACE).protocolsDiscoverServices(false).addProtocol(http1)
-                .connectionOptions(socket -> socket.tcpNoDelay(true)).useNio(false);
+        return l -> {
+            ConnectionLimit connections = new ConnectionLimit(config.maxConnections(),
+                    SocketOptions.builder().tcpNoDelay(true).build());
+            Http1Config http1 = Http1Config.builder().validatePrologue(false).sendLog(false).receiveLog(false)
+                    .addReceiveListener(headerDeadline).addReceiveListener(connections).build();
+            l.maxConcurrentRequests(config.maxRequests()).connectionOptions(connections)
+                    .idleConnectionTimeout(idle).idleConnectionPeriod(check)
+                    .shutdownGracePeriod(SHUTDOWN_GRACE).protocolsDiscoverServices(false).addProtocol(http1)
+                    .useNio(false);
+        };
     }
 
     /** The URL of {@code path} on each listener, with the port it got. */
