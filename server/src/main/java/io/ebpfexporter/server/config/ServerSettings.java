@@ -16,7 +16,8 @@ final class ServerSettings {
     static final Setting MAX_REQUESTS = Setting.count("server.max-requests", 40,
             "concurrent scrapes served before answering 503", "--web.max-requests");
     static final Setting MAX_CONNECTIONS = Setting.count("server.max-connections", 512,
-            "open connections per listener; more wait in the kernel's accept queue until one closes",
+            "open connections per listener; at the limit a new connection closes the one that has gone longest"
+                    + " without sending a request",
             "--web.max-connections");
     static final Setting IDLE_TIMEOUT = Setting.duration("server.idle-timeout", "30s",
             "a connection that sends no request line for this long (after connecting or after its last answer) is closed",

@@ -54,12 +54,21 @@ final class ConnectionLimit implements SocketOptions, Http1ConnectionListener {
         if (open.size() >= max) {
             open.values().removeIf(channel -> !channel.isOpen());
         }
+        closeOldest(true);
+        closeOldest(false); // all with a request on its way: the limit still holds
+        open.put(ends, socket);
+    }
+
+    /** Closes the oldest connections (but, if {@code spareUnread}, those with unread bytes) until there is room. */
+    private void closeOldest(boolean spareUnread) {
         Iterator<SocketChannel> oldest = open.values().iterator();
         while (open.size() >= max && oldest.hasNext()) {
-            close(oldest.next()); // its blocked read ends, and Helidon's handler with it
-            oldest.remove();
+            SocketChannel candidate = oldest.next();
+            if (!spareUnread || !unread(candidate)) {
+                close(candidate); // its blocked read ends, and Helidon's handler with it
+                oldest.remove();
+            }
         }
-        open.put(ends, socket);
     }
 
     @Override
@@ -67,6 +76,18 @@ final class ConnectionLimit implements SocketOptions, Http1ConnectionListener {
         Ends ends = new Ends(connection.localPeer().address(), connection.remotePeer().address());
         synchronized (this) {
             open.get(ends); // access order: now the newest
+        }
+    }
+
+    /**
+     * Whether bytes wait that Helidon has not read yet: a request on its way, from a client whose
+     * connection Helidon accepted faster than it got round to reading it.
+     */
+    private static boolean unread(SocketChannel channel) {
+        try {
+            return channel.socket().getInputStream().available() > 0;
+        } catch (IOException closed) {
+            return false;
         }
     }
 
