@@ -1,4 +1,10 @@
-/** The exporter process: config, collector discovery, scraping, and the HTTP endpoint. */
+/**
+ * The exporter process, which exports no API. Its packages, each using only those listed after it:
+ * {@code io.ebpfexporter.server} (the entry point: start, signals, logging, readiness),
+ * {@code .http} (listeners, routes, TLS, basic auth, the landing page and live view),
+ * {@code .scrape} (running the collectors, writing the exposition) and
+ * {@code .config} (the config file, flags, settings and collector choice).
+ */
 module io.ebpfexporter.server {
     requires io.ebpfexporter.core;
     requires io.helidon.webserver;

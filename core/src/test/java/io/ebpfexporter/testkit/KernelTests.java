@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The kernel matrix's test entry point (server/kernel-guest.sh): runs the named test classes or
+ * The kernel matrix's test entry point (.ci/kernel-guest.sh): runs the named test classes or
  * packages without Maven, prints one line per test, and writes one summary line to the file given
  * first: "Linux RELEASE: N passed, N failed, N skipped", then the skip reasons with their counts.
  * Exit code 1 when a test failed.

@@ -1,6 +1,11 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.core.Collector;
+import io.ebpfexporter.server.config.CommandLine;
+import io.ebpfexporter.server.config.ConfigFlags;
+import io.ebpfexporter.server.config.EnabledCollectors;
+import io.ebpfexporter.server.config.StartupException;
+import io.ebpfexporter.server.scrape.BuildInfo;
 
 import java.util.List;
 
@@ -12,7 +17,7 @@ public final class Main {
     public static void main(String[] args) {
         OneLineLogging.install();
         try {
-            List<Collector> collectors = Exporter.discover();
+            List<Collector> collectors = EnabledCollectors.discover();
             ConfigFlags keys = new ConfigFlags(collectors);
             CommandLine commandLine = CommandLine.parse(keys, args);
             if (commandLine.help()) {

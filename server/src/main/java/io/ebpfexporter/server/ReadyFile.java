@@ -1,5 +1,6 @@
 package io.ebpfexporter.server;
 
+import io.ebpfexporter.server.config.StartupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,12 +4,17 @@ import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.kernel.Naming;
 import io.ebpfexporter.core.walk.Host;
 import io.ebpfexporter.core.walk.ObjectSource;
+import io.ebpfexporter.server.scrape.BuildInfo;
+import io.ebpfexporter.server.scrape.ExporterHealth;
+import io.ebpfexporter.server.scrape.ExpositionText;
+import io.ebpfexporter.server.scrape.FamilyTexts;
+import io.ebpfexporter.server.scrape.Scrape;
+import io.ebpfexporter.server.scrape.ScrapeThreads;
 import io.ebpfexporter.testkit.MapSettings;
 import io.ebpfexporter.testkit.Providers;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -4,6 +4,7 @@ import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -35,6 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HostileLoadTest {
     private static final int MAPS = 18_000;
+    /** The runtime image's heap and its exit on OutOfMemoryError (image.sh), for a JVM launched here. */
+    private static final String SHIPPED_HEAP = "-Xmx64m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
     private static final byte[] HALF_SENT = "GET /metrics HTTP/1.1\r\nHost: flood\r\n".getBytes(StandardCharsets.US_ASCII);
 
     @Test
@@ -108,6 +111,68 @@ class HostileLoadTest {
             assertEquals(200, scrape(scraper, metrics), "alive and serving after the flood");
         } finally {
             closeAll(flood);
+        }
+    }
+
+    /**
+     * 10,000 idle connections and 20 half-sent requests, far past server.max-connections, on the shipped
+     * heap: every scrape on a fresh connection is answered within its 10 s, as the flood's oldest
+     * connections make room, and the exporter's open fds stay near the limit rather than the flood.
+     */
+    @Test
+    void aTenThousandConnectionFloodNeverLocksOutAFreshScraper() throws Exception {
+        Kernel.requireBpf();
+        List<Socket> flood = new ArrayList<>();
+        try (ExporterProcess exporter = ExporterProcess.start("", "", Map.of("JAVA_OPTS", SHIPPED_HEAP))) {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", exporter.port());
+            for (int i = 0; i < 20; i++) {
+                Socket s = new Socket("127.0.0.1", exporter.port());
+                flood.add(s);
+                s.getOutputStream().write(HALF_SENT);
+            }
+            for (int i = 0; i < 10_000; i++) {
+                Socket s = new Socket();
+                flood.add(s);
+                s.connect(address, 10_000);
+            }
+            List<String> failures = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                String answer = freshScrape(address);
+                if (!answer.isEmpty()) {
+                    failures.add("scrape " + i + ": " + answer);
+                }
+            }
+            assertEquals(List.of(), failures, "every fresh-connection scrape during the flood is answered; alive: "
+                    + exporter.isAlive() + ", open fds: " + exporter.openFds());
+            assertTrue(exporter.openFds() < 1000, "open fds bounded by the limit: " + exporter.openFds());
+            assertTrue(exporter.isAlive(), "the exporter survived:\n" + exporter.output());
+        } finally {
+            closeAll(flood);
+        }
+    }
+
+    /** A scrape on a connection of its own: "" when a whole 200 (through its last chunk) came within 10 s. */
+    private static String freshScrape(InetSocketAddress address) {
+        long start = System.nanoTime();
+        try (Socket s = new Socket()) {
+            s.connect(address, 10_000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: scraper\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            InputStream in = s.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            while (!answer.toString(StandardCharsets.UTF_8).endsWith("\r\n0\r\n\r\n")) {
+                int n = in.read(buffer);
+                if (n < 0 || TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) > 10_000) {
+                    return "unfinished after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms";
+                }
+                answer.write(buffer, 0, n);
+            }
+            String text = answer.toString(StandardCharsets.UTF_8);
+            return text.startsWith("HTTP/1.1 200") && text.contains("ebpf_exporter_collector_success{") ? ""
+                    : "not a 200 with the exporter's series: " + text.substring(0, Math.min(80, text.length()));
+        } catch (IOException e) {
+            return e + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms";
         }
     }
 

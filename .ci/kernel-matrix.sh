@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The kernel matrix: boots the newest Debian kernel of bullseye (5.10), bookworm (6.1) and trixie (6.12)
+# under QEMU (TCG; this machine's /dev/kvm cannot run stock kernels) with this machine's root shared
+# read-only over 9p, runs .ci/kernel-guest.sh inside each (the kernel tests of core and the
+# collectors, and the end-to-end checks through the runtime image), and prints one line per kernel.
+# As root, after `mvn -B verify` (it needs the built classes and the image). Usage:
+#   .ci/kernel-matrix.sh [SUITE...]     (default: bullseye bookworm trixie)
+# Kernels are fetched from the Debian mirror in this machine's apt sources through a private apt
+# configuration (the host's own sources and lists are left alone) and kept in $KERNEL_MATRIX_CACHE.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+# The guests mount a fresh tmpfs on these (guest-init.sh), which would hide a checkout below them.
+case "$top/" in
+  /tmp/* | /run/* | /var/tmp/*)
+    echo "kernel-matrix.sh: the checkout $top is below /tmp, /run or /var/tmp, which the guests mount afresh," \
+      "so they cannot see it; clone it elsewhere (under /root or /work, say)" >&2
+    exit 2 ;;
+esac
+cache=${KERNEL_MATRIX_CACHE:-/var/cache/ebpf-exporter-kernels}
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(bullseye bookworm trixie)
+work=$(mktemp -d /tmp/ebpf-exporter-matrix.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$cache"
+
+# The Debian archive and security archive URIs of this machine's apt sources (deb822 or one-line form).
+apt_uris() {
+  { cat /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } | awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }'
+  { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true; } \
+    | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; break } }'
+}
+mirror=$(apt_uris | grep -E '/debian/?$' | head -1 || true)
+security=$(apt_uris | grep -E '/debian-security/?$' | head -1 || true)
+[ -n "$mirror" ] || { echo "kernel-matrix: no Debian mirror in this machine's apt sources" >&2; exit 2; }
+
+# fetch SUITE: downloads and unpacks the suite's newest kernel into $cache/SUITE; sets release, kdir
+# (the unpacked package) and modbase (where its lib/modules is).
+fetch() {
+  local suite=$1 dir="$cache/$1" apt
+  mkdir -p "$dir/lists/partial" "$dir/archives/partial"
+  {
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main"
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite-updates main"
+    [ -z "$security" ] || echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $security $suite-security main"
+  } > "$dir/sources.list"
+  apt=(-o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+       -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir" -o Dir::Cache::Archives="$dir/archives")
+  apt-get -qq "${apt[@]}" update
+  local package
+  package=$(apt-cache "${apt[@]}" depends linux-image-amd64 | sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -1)
+  [ -n "$package" ] || { echo "kernel-matrix: $suite has no linux-image-amd64" >&2; return 1; }
+  release=${package#linux-image-}
+  kdir="$dir/$release"
+  if [ ! -f "$kdir/boot/vmlinuz-$release" ]; then
+    rm -rf "$kdir" && mkdir -p "$kdir"
+    (cd "$dir/archives" && apt-get -qq "${apt[@]}" download "$package" 2>&1 | grep -v 'unsandboxed as root' || true)
+    dpkg-deb -x "$dir/archives/${package}_"*.deb "$kdir"
+  fi
+  # trixie's packages put modules under /usr/lib (merged /usr), bullseye's and bookworm's under /lib
+  modbase="$kdir"
+  [ -d "$kdir/lib/modules/$release" ] || modbase="$kdir/usr"
+  [ -f "$modbase/lib/modules/$release/modules.dep" ] || depmod -b "$modbase" "$release"
+}
+
+# initramfs MODBASE RELEASE OUT: busybox, the kernel's own modules for virtio, 9p and overlay in
+# dependency order (decompressed: busybox insmod reads plain .ko), and guest-init.sh as /init.
+initramfs() {
+  local release=$2 out=$3 tree="$work/initramfs" moddir="$1/lib/modules/$2"
+  rm -rf "$tree" && mkdir -p "$tree/bin" "$tree/modules" "$tree/newroot"
+  cp /bin/busybox "$tree/bin/busybox"
+  cp "$here/guest-init.sh" "$tree/init"
+  : > "$tree/modules/order"
+  local seen=" "
+  add() { # a module by name, after the modules it depends on; built-in ones need nothing
+    local name=$1 path dep
+    path=$(grep -E "(^|/)${name//-/[-_]}\.ko(\.xz|\.zst|\.gz)?:" "$moddir/modules.dep" | head -1 | cut -d: -f1) || true
+    [ -n "$path" ] || return 0
+    case "$seen" in *" $path "*) return 0 ;; esac
+    seen="$seen$path "
+    for dep in $(grep -E "^$path:" "$moddir/modules.dep" | cut -d: -f2); do
+      add "$(basename "$dep" | sed 's/\.ko.*//')"
+    done
+    local file; file="$tree/modules/$(basename "$path" | sed 's/\.ko.*/.ko/')"
+    case "$path" in
+      *.xz) xz -dc "$moddir/$path" > "$file" ;;
+      *.zst) zstd -qdc "$moddir/$path" > "$file" ;;
+      *.gz) gzip -dc "$moddir/$path" > "$file" ;;
+      *) cp "$moddir/$path" "$file" ;;
+    esac
+    basename "$file" >> "$tree/modules/order"
+  }
+  for m in virtio_pci virtio_rng 9pnet_virtio 9p overlay; do add "$m"; done
+  echo "$release" > "$tree/release"
+  (cd "$tree" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$out"
+}
+
+# The test classes of every module and their dependencies, for the guest's KernelTests run. test-compile
+# in the same run lets Maven take this build's modules from their target directories: they are never
+# installed in ~/.m2, and a fresh machine has none there.
+mvn -B -q -o -f "$top/pom.xml" -pl server -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$work/deps.classpath" >/dev/null
+classpath=$(cat "$work/deps.classpath")
+for module in core collector-programs collector-maps collector-links collector-btf server; do
+  classpath="$top/$module/target/test-classes:$top/$module/target/classes:$classpath"
+done
+
+status=0
+for suite in "${suites[@]}"; do
+  if ! fetch "$suite"; then
+    echo "kernel-matrix: $suite: cannot fetch its kernel; see the lines above"
+    status=1
+    continue
+  fi
+  results="$cache/results-$suite" # not under /tmp, which the guest covers with its own tmpfs
+  rm -rf "$results" && mkdir -p "$results"
+  {
+    echo "TOP=$top"
+    echo "MODULES=$modbase/lib/modules/$release"
+    echo "RESULTS=$results"
+    echo "JAVA_HOME=${JAVA_HOME:-$("$top/server/java-home.sh")}"
+    echo "KERNEL_TESTS='${KERNEL_TESTS:-}'"
+  } > "$results/env"
+  echo "$classpath" > "$results/classpath"
+  initramfs "$modbase" "$release" "$work/initrd-$suite.gz"
+  start=$(date +%s)
+  # Single-threaded TCG with AVX hidden: multi-threaded TCG crashed long JVM runs here; the image's AOT
+  # cache is recorded on this CPU, so the guest runs with -XX:-AOTAdapterCaching (kernel-guest.sh).
+  timeout 1500 qemu-system-x86_64 -accel tcg,thread=single \
+    -cpu max,avx=off,avx2=off,fma=off,f16c=off,vaes=off,la57=off -m 4G -smp 2 \
+    -kernel "$kdir/boot/vmlinuz-$release" -initrd "$work/initrd-$suite.gz" \
+    -append "console=ttyS0 quiet loglevel=3 panic=-1 results=$results" \
+    -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+    -virtfs "local,path=$results,mount_tag=results,security_model=none" \
+    -nographic -no-reboot -nic none -device virtio-rng-pci > "$results/console.log" 2>&1 || true
+  seconds=$(( $(date +%s) - start ))
+  if [ -s "$results/summary" ]; then
+    echo "kernel-matrix: $(cat "$results/summary") (${seconds} s)"
+    grep -q ', 0 failed' "$results/summary" || { status=1; cat "$results/guest.log" 2>/dev/null | tail -40; }
+  else
+    echo "kernel-matrix: Linux $release ($suite): no result in ${seconds} s; the guest's console:"
+    tail -40 "$results/console.log"
+    status=1
+  fi
+  if [ -n "${KERNEL_MATRIX_KEEP:-}" ]; then mkdir -p "$KERNEL_MATRIX_KEEP" && cp -r "$results" "$KERNEL_MATRIX_KEEP/"; fi
+done
+exit $status
