@@ -1,0 +1,110 @@
+# The soak mode of bench.sh, sourced after its helpers: `server/bench.sh soak [MINUTES] [INTERVAL]`.
+# For MINUTES (default 30), SOAK_CLIENTS clients (default 4; every other one asks for gzip, as Prometheus
+# does) scrape back to back, or with INTERVAL one client scrapes every INTERVAL seconds; meanwhile holders create and destroy maps, programs and links
+# every second, and every option is on (count_entries, owners of every kind, stats enabled). Every
+# SOAK_SAMPLE seconds (default 60) it prints RSS, RssAnon, heap in use, fds and threads; at the end the
+# slope of RSS over the last half, and the peak against the plateau (the median of the last half). Fails
+# on a failed scrape, a slope above 1 MB a minute, a peak more than 16 MB above the plateau, or a peak
+# above SOAK_RSS_BOUND_MB (default 96: the DaemonSet's memory request is 96 Mi).
+soak() {
+  local minutes=${1:-30} interval=${2:-0} clients=${SOAK_CLIENTS:-4} sample=${SOAK_SAMPLE:-60}
+  local bound=${SOAK_RSS_BOUND_MB:-96} url c samples=() load=() t0 elapsed
+  [ "$interval" = 0 ] || clients=1
+  cat > "$work/soak.yaml" <<'YAML'
+server:
+  host: 127.0.0.1
+  port: 0
+collectors:
+  programs:
+    owners: true
+    stats:
+      mode: enabled
+  maps:
+    owners: true
+    count_entries: true
+  links:
+    owners: true
+  btf:
+    owners: true
+YAML
+  start_server "$image" --config.file="$work/soak.yaml"
+  url="http://127.0.0.1:$port/metrics"
+  churn &
+  load+=($!)
+  for c in $(seq 1 "$clients"); do
+    client "$url" "$interval" $(( c % 2 == 0 )) > "$work/soak.codes.$c" &
+    load+=($!)
+  done
+  pids+=("${load[@]}")
+  echo "== soak: $minutes min, $clients client(s) $( [ "$interval" = 0 ] && echo "back to back" || echo "every ${interval}s"), objects churning, every option on"
+  printf '%6s %8s %11s %9s %5s %8s %9s\n' min "RSS MB" "RssAnon MB" "heap MB" fds threads scrapes
+  t0=$(now_ms)
+  while :; do
+    elapsed=$(( ($(now_ms) - t0) / 1000 ))
+    kill -0 "$server_pid" 2>/dev/null || { echo "soak: the exporter exited" >&2; cat "$work/log" >&2; return 1; }
+    samples+=("$(soak_sample "$url" "$elapsed")")
+    echo "${samples[-1]}" | awk '{ printf "%6.1f %8.1f %11.1f %9.1f %5d %8d %9d\n", $1 / 60, $2, $3, $4, $5, $6, $7 }'
+    (( elapsed < minutes * 60 )) || break
+    sleep $(( sample - ($(now_ms) - t0) / 1000 % sample ))
+  done
+  kill "${load[@]}"
+  wait "${load[@]}" 2>/dev/null || true
+  stop_server
+  local failed; failed=$(cat "$work"/soak.codes.* | grep -vc '^200$' || true)
+  printf '%s\n' "${samples[@]}" | awk -v failed="$failed" -v bound="$bound" '
+    { t[NR] = $1 / 60; r[NR] = $2; scrapes = $7 }
+    END {
+      from = int(NR / 2) + 1; n = NR - from + 1
+      for (i = from; i <= NR; i++) { sx += t[i]; sy += r[i]; sxx += t[i] * t[i]; sxy += t[i] * r[i]; half[i - from + 1] = r[i] }
+      slope = n > 1 ? (n * sxy - sx * sy) / (n * sxx - sx * sx) : 0
+      asort(half); plateau = n % 2 ? half[(n + 1) / 2] : (half[n / 2] + half[n / 2 + 1]) / 2
+      for (i = 1; i <= NR; i++) if (r[i] > peak) peak = r[i]
+      printf "scrapes: %d, failed: %d\n", scrapes + failed, failed
+      printf "RSS slope over the last half: %+.2f MB/min; plateau %.1f MB, peak %.1f MB (%+.1f MB); bound %d MB\n",
+        slope, plateau, peak, peak - plateau, bound
+      bad = ""
+      if (failed > 0) bad = bad " failed scrapes;"
+      if (slope > 1) bad = bad " RSS grows;"
+      if (peak - plateau > 16) bad = bad " peak more than 16 MB above the plateau;"
+      if (peak > bound) bad = bad " peak above the bound;"
+      if (bad != "") { print "soak: FAILED:" bad; exit 1 }
+      print "soak: passed"
+    }'
+}
+
+# Creates and destroys objects until killed: a holder of 50 maps, 10 programs and 5 links, each second.
+churn() {
+  local holder=""
+  trap '[ -z "$holder" ] || kill "$holder" 2>/dev/null; exit 0' TERM
+  while :; do
+    "$work/holder" 50 10 5 > /dev/null &
+    holder=$!
+    sleep 1 & wait $!
+    kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null || true
+    holder=""
+  done
+}
+
+# client URL INTERVAL GZIP: scrapes URL until killed, printing each answer's HTTP code: 100 at a time on
+# one connection, or one every INTERVAL seconds; with GZIP 1 it asks for gzip.
+client() {
+  local url=$1 interval=$2 gzip=() args=() count=100
+  trap 'exit 0' TERM
+  [ "$3" = 0 ] || gzip=(--compressed)
+  [ "$interval" = 0 ] || count=1
+  for _ in $(seq 1 "$count"); do args+=(-o /dev/null "$url"); done
+  while :; do
+    curl -s -w '%{http_code}\n' "${gzip[@]}" "${args[@]}" || true
+    [ "$interval" = 0 ] || { sleep "$interval" & wait $!; }
+  done
+}
+
+# One sample line: seconds, RSS MB, RssAnon MB, heap in use MB (the exporter's jvm_memory_used_bytes),
+# fds, threads, 200 answers so far.
+soak_sample() {
+  local heap
+  heap=$(curl -sf "$1" | awk '/^jvm_memory_used_bytes\{area="heap"\}/ { print $2 / 1048576 }')
+  awk -v s="$2" -v heap="${heap:-0}" -v fds="$(ls "/proc/$server_pid/fd" | wc -l)" -v ok="$(cat "$work"/soak.codes.* | grep -c '^200$')" '
+    /^VmRSS/ { rss = $2 / 1024 } /^RssAnon/ { anon = $2 / 1024 } /^Threads/ { threads = $2 }
+    END { print s, rss, anon, heap, fds, threads, ok }' "/proc/$server_pid/status"
+}
