@@ -6,6 +6,7 @@ import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.LinkRecipes;
 import io.ebpfexporter.testkit.MapSettings;
+import io.ebpfexporter.testkit.Providers;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -21,7 +22,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,8 +45,7 @@ class ForgottenObjectsTest {
     @Test
     void seriesOfObjectsLongGoneAreUnreachable() throws Exception {
         Kernel.requireBpf();
-        List<Collector> collectors = new ArrayList<>();
-        ServiceLoader.load(Collector.class).forEach(collectors::add);
+        List<Collector> collectors = new ArrayList<>(Providers.of(Collector.class));
         collectors.sort(Comparator.comparing(Collector::name));
         try {
             for (Collector collector : collectors) {
