@@ -40,13 +40,13 @@ start_server() {
 }
 printf 'server:\n  host: 127.0.0.1\n  port: 0\n' > "$work/config.yaml"
 start_exporter() { start_server "$image" --config.file="$work/config.yaml"; }
+
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
 if [ "${1:-}" = soak ]; then
   . "$here/bench/soak.sh"
   soak "${@:2}"
   exit
 fi
-
-stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
 scrapes() { for _ in $(seq 1 "$1"); do curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; done; }
 # N scrapes, each one's milliseconds (curl's total) appended to FILE.
 timed_scrapes() {

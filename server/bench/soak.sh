@@ -1,16 +1,21 @@
 # The soak mode of bench.sh, sourced after its helpers: `server/bench.sh soak [MINUTES] [INTERVAL]`.
 # For MINUTES (default 30), SOAK_CLIENTS clients (default 4; every other one asks for gzip, as Prometheus
-# does) scrape back to back, or with INTERVAL one client scrapes every INTERVAL seconds; meanwhile holders create and destroy maps, programs and links
-# every second, and every option is on (count_entries, owners of every kind, stats enabled). Every
-# SOAK_SAMPLE seconds (default 60) it prints RSS, RssAnon, heap in use, fds and threads; at the end the
-# slope of RSS over the last half, and the peak against the plateau (the median of the last half). Fails
-# on a failed scrape, a slope above 1 MB a minute, a peak more than 16 MB above the plateau, or a peak
-# above SOAK_RSS_BOUND_MB (default 150: back-to-back scrapes fill the 64 MB heap, and the plateau is
-# about 130 MB, of which the heap's 64 and 36 of mapped files; the unit's MemoryHigh is 192M).
+# does) scrape back to back, or with INTERVAL one client scrapes every INTERVAL seconds; meanwhile
+# holders create and destroy maps, programs and links every second, and every option is on
+# (count_entries, owners of every kind, stats enabled). After SOAK_WARMUP seconds of that (default 60:
+# the heap grows to what the load needs), every SOAK_SAMPLE seconds (default 60) it prints RSS, RssAnon,
+# heap in use, fds and threads; with SOAK_NMT=1 also the JVM's committed memory as Native Memory
+# Tracking counts it, to set beside RssAnon (what NMT does not count is native memory outside the JVM's
+# view, such as JNA's). At the end it prints the slope of RSS over the last half and the peak against the
+# plateau (the median of the last half), and fails on a failed scrape, a slope above 1 MB a minute, a
+# peak more than 16 MB above the plateau, or a peak above SOAK_RSS_BOUND_MB (default 150: under load the
+# heap grows to its 64 MB maximum, and the rest is about 60 MB, 36 of it mapped files; the systemd
+# unit's MemoryHigh is 192M).
 soak() {
   local minutes=${1:-30} interval=${2:-0} clients=${SOAK_CLIENTS:-4} sample=${SOAK_SAMPLE:-60}
   local bound=${SOAK_RSS_BOUND_MB:-150} url c samples=() load=() t0 elapsed
   [ "$interval" = 0 ] || clients=1
+  [ "${SOAK_NMT:-0}" = 0 ] || export JAVA_OPTS="${JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
   cat > "$work/soak.yaml" <<'YAML'
 server:
   host: 127.0.0.1
@@ -38,13 +43,14 @@ YAML
   done
   pids+=("${load[@]}")
   echo "== soak: $minutes min, $clients client(s) $( [ "$interval" = 0 ] && echo "back to back" || echo "every ${interval}s"), objects churning, every option on"
-  printf '%6s %8s %11s %9s %5s %8s %9s\n' min "RSS MB" "RssAnon MB" "heap MB" fds threads scrapes
+  sleep "${SOAK_WARMUP:-60}"
+  printf '%6s %8s %11s %9s %5s %8s %9s %7s\n' min "RSS MB" "RssAnon MB" "heap MB" fds threads scrapes "NMT MB"
   t0=$(now_ms)
   while :; do
     elapsed=$(( ($(now_ms) - t0) / 1000 ))
     kill -0 "$server_pid" 2>/dev/null || { echo "soak: the exporter exited" >&2; cat "$work/log" >&2; return 1; }
     samples+=("$(soak_sample "$url" "$elapsed")")
-    echo "${samples[-1]}" | awk '{ printf "%6.1f %8.1f %11.1f %9.1f %5d %8d %9d\n", $1 / 60, $2, $3, $4, $5, $6, $7 }'
+    echo "${samples[-1]}" | awk '{ printf "%6.1f %8.1f %11.1f %9.1f %5d %8d %9d %7s\n", $1 / 60, $2, $3, $4, $5, $6, $7, $8 }'
     (( elapsed < minutes * 60 )) || break
     sleep $(( sample - ($(now_ms) - t0) / 1000 % sample ))
   done
@@ -58,7 +64,8 @@ YAML
       from = int(NR / 2) + 1; n = NR - from + 1
       for (i = from; i <= NR; i++) { sx += t[i]; sy += r[i]; sxx += t[i] * t[i]; sxy += t[i] * r[i]; half[i - from + 1] = r[i] }
       slope = n > 1 ? (n * sxy - sx * sy) / (n * sxx - sx * sx) : 0
-      asort(half); plateau = n % 2 ? half[(n + 1) / 2] : (half[n / 2] + half[n / 2 + 1]) / 2
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && half[j - 1] > half[j]; j--) { v = half[j]; half[j] = half[j - 1]; half[j - 1] = v }
+      plateau = n % 2 ? half[(n + 1) / 2] : (half[n / 2] + half[n / 2 + 1]) / 2
       for (i = 1; i <= NR; i++) if (r[i] > peak) peak = r[i]
       printf "scrapes: %d, failed: %d\n", scrapes + failed, failed
       printf "RSS slope over the last half: %+.2f MB/min; plateau %.1f MB, peak %.1f MB (%+.1f MB); bound %d MB\n",
@@ -101,11 +108,16 @@ client() {
 }
 
 # One sample line: seconds, RSS MB, RssAnon MB, heap in use MB (the exporter's jvm_memory_used_bytes),
-# fds, threads, 200 answers so far.
+# fds, threads, 200 answers so far, NMT's committed MB (- without SOAK_NMT).
 soak_sample() {
-  local heap
+  local heap nmt=-
   heap=$(curl -sf "$1" | awk '/^jvm_memory_used_bytes\{area="heap"\}/ { print $2 / 1048576 }')
-  awk -v s="$2" -v heap="${heap:-0}" -v fds="$(ls "/proc/$server_pid/fd" | wc -l)" -v ok="$(cat "$work"/soak.codes.* | grep -c '^200$')" '
+  if [ "${SOAK_NMT:-0}" != 0 ]; then
+    nmt=$("$("$here/java-home.sh")/bin/jcmd" "$server_pid" VM.native_memory summary |
+      sed -n 's/^Total: .*committed=\([0-9]*\)KB.*/\1/p' | awk '{ printf "%.1f", $1 / 1024 }')
+  fi
+  awk -v s="$2" -v heap="${heap:-0}" -v nmt="${nmt:--}" -v fds="$(ls "/proc/$server_pid/fd" | wc -l)" \
+    -v ok="$(cat "$work"/soak.codes.* | grep -c '^200$')" '
     /^VmRSS/ { rss = $2 / 1024 } /^RssAnon/ { anon = $2 / 1024 } /^Threads/ { threads = $2 }
-    END { print s, rss, anon, heap, fds, threads, ok }' "/proc/$server_pid/status"
+    END { print s, rss, anon, heap, fds, threads, ok, nmt }' "/proc/$server_pid/status"
 }
