@@ -57,9 +57,11 @@ YAML
   kill "${load[@]}"
   wait "${load[@]}" 2>/dev/null || true
   stop_server
-  local failed; failed=$(cat "$work"/soak.codes.* | grep -vc '^200$' || true)
-  printf '%s\n' "${samples[@]}" | awk -v failed="$failed" -v bound="$bound" '
-    { t[NR] = $1 / 60; r[NR] = $2; scrapes = $7 }
+  local ok failed
+  ok=$(cat "$work"/soak.codes.* | grep -c '^200$' || true)
+  failed=$(cat "$work"/soak.codes.* | grep -vc '^200$' || true)
+  printf '%s\n' "${samples[@]}" | awk -v ok="$ok" -v failed="$failed" -v bound="$bound" '
+    { t[NR] = $1 / 60; r[NR] = $2 }
     END {
       from = int(NR / 2) + 1; n = NR - from + 1
       for (i = from; i <= NR; i++) { sx += t[i]; sy += r[i]; sxx += t[i] * t[i]; sxy += t[i] * r[i]; half[i - from + 1] = r[i] }
@@ -67,7 +69,7 @@ YAML
       for (i = 2; i <= n; i++) for (j = i; j > 1 && half[j - 1] > half[j]; j--) { v = half[j]; half[j] = half[j - 1]; half[j - 1] = v }
       plateau = n % 2 ? half[(n + 1) / 2] : (half[n / 2] + half[n / 2 + 1]) / 2
       for (i = 1; i <= NR; i++) if (r[i] > peak) peak = r[i]
-      printf "scrapes: %d, failed: %d\n", scrapes + failed, failed
+      printf "scrapes: %d, failed: %d\n", ok + failed, failed
       printf "RSS slope over the last half: %+.2f MB/min; plateau %.1f MB, peak %.1f MB (%+.1f MB); bound %d MB\n",
         slope, plateau, peak, peak - plateau, bound
       bad = ""
