@@ -6,6 +6,7 @@
 # 500 processes of 100 fds more (bench/fds.c); last, 9,000 maps more a step, the largest host the shipped
 # heap serves whole to 40 concurrent scrapes. Also the same scrape under reduced privileges (uid 65534 with
 # CAP_BPF and CAP_PERFMON, through setpriv) against the floor. Usage: server/bench.sh [MAPS PROGS LINKS]
+# server/bench.sh soak [MINUTES] [INTERVAL]: memory under sustained load instead (bench/soak.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 maps=${1:-10000} progs=${2:-1000} links=${3:-100}
@@ -41,6 +42,11 @@ printf 'server:\n  host: 127.0.0.1\n  port: 0\n' > "$work/config.yaml"
 start_exporter() { start_server "$image" --config.file="$work/config.yaml"; }
 
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
+if [ "${1:-}" = soak ]; then
+  . "$here/bench/soak.sh"
+  soak "${@:2}"
+  exit
+fi
 scrapes() { for _ in $(seq 1 "$1"); do curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; done; }
 # N scrapes, each one's milliseconds (curl's total) appended to FILE.
 timed_scrapes() {

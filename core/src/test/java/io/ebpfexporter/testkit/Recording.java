@@ -141,6 +141,11 @@ public final class Recording {
             open.remove(fd);
             kernel.close(fd);
         }
+
+        @Override
+        public void close() {
+            kernel.close();
+        }
     }
 
     /** Handles are indexes into the objects opened so far. */

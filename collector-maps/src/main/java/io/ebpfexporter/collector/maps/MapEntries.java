@@ -105,44 +105,46 @@ final class MapEntries {
         long valueSize = valueBytes(info);
         int batchSize = (int) Math.max(1, Math.min(info.maxEntries(), BATCH_BYTES / (keySize + valueSize)));
         // The batch token is a bucket index for hash maps and a key for the generic walk: size it for either.
-        NativeBuffer in = new NativeBuffer(Math.max(keySize, 8));
-        NativeBuffer out = new NativeBuffer(Math.max(keySize, 8));
-        NativeBuffer keys = new NativeBuffer(keySize * batchSize);
-        NativeBuffer values = new NativeBuffer((int) (valueSize * batchSize));
-        Bpf bpf = new Bpf();
-        long total = 0;
-        boolean first = true;
-        while (true) {
-            if (System.nanoTime() > deadline) {
-                throw new Interrupted();
-            }
-            Bpf.Batch batch;
-            try {
-                batch = bpf.mapLookupBatch(fd, first ? null : in, out, keys, values, batchSize);
-            } catch (BpfException e) {
-                if (first && (e.errno() == Errno.ENOTSUPP || e.errno() == Errno.EINVAL)) {
-                    return -1;
+        try (NativeBuffer token = new NativeBuffer(Math.max(keySize, 8));
+             NativeBuffer nextToken = new NativeBuffer(Math.max(keySize, 8));
+             NativeBuffer keys = new NativeBuffer(keySize * batchSize);
+             NativeBuffer values = new NativeBuffer((int) (valueSize * batchSize));
+             Bpf bpf = new Bpf()) {
+            NativeBuffer in = token;
+            NativeBuffer out = nextToken;
+            long total = 0;
+            boolean first = true;
+            while (true) {
+                if (System.nanoTime() > deadline) {
+                    throw new Interrupted();
                 }
-                throw e;
+                Bpf.Batch batch;
+                try {
+                    batch = bpf.mapLookupBatch(fd, first ? null : in, out, keys, values, batchSize);
+                } catch (BpfException e) {
+                    if (first && (e.errno() == Errno.ENOTSUPP || e.errno() == Errno.EINVAL)) {
+                        return -1;
+                    }
+                    throw e;
+                }
+                total += Integer.toUnsignedLong(batch.count());
+                if (batch.last()) {
+                    return total;
+                }
+                first = false;
+                NativeBuffer swap = in;
+                in = out;
+                out = swap;
             }
-            total += Integer.toUnsignedLong(batch.count());
-            if (batch.last()) {
-                return total;
-            }
-            first = false;
-            NativeBuffer swap = in;
-            in = out;
-            out = swap;
         }
     }
 
     /** The occupied slots of a {@link #SLOT_ARRAYS} map; NOT_ITERABLE where the kernel refuses the lookup. */
     static EntryCount countSlots(int fd, MapInfo info, long deadline) {
-        NativeBuffer key = new NativeBuffer(4);
-        NativeBuffer value = new NativeBuffer((int) Math.max(info.valueSize(), 8));
-        Bpf bpf = new Bpf();
         long occupied = 0;
-        try {
+        try (NativeBuffer key = new NativeBuffer(4);
+             NativeBuffer value = new NativeBuffer((int) Math.max(info.valueSize(), 8));
+             Bpf bpf = new Bpf()) {
             for (long slot = 0; slot < info.maxEntries(); slot++) {
                 if ((slot & 1023) == 1023 && System.nanoTime() > deadline) {
                     return new EntryCount(EntryCount.Status.TRUNCATED, 0);
@@ -160,23 +162,25 @@ final class MapEntries {
 
     static long countKeyByKey(int fd, MapInfo info, long deadline) throws Interrupted {
         int keySize = (int) Math.max(info.keySize(), 1);
-        NativeBuffer key = new NativeBuffer(keySize);
-        NativeBuffer next = new NativeBuffer(keySize);
-        Bpf bpf = new Bpf();
-        long total = 0;
-        for (boolean first = true; ; first = false) {
-            if ((total & 1023) == 0 && System.nanoTime() > deadline) {
-                throw new Interrupted();
-            }
-            if (!bpf.mapGetNextKey(fd, first ? null : key, next)) {
-                return total;
-            }
-            total++;
-            NativeBuffer swap = key;
-            key = next;
-            next = swap;
-            if (total > info.maxEntries()) {
-                return total; // restarted after a delete; the caller retries
+        try (NativeBuffer one = new NativeBuffer(keySize); NativeBuffer other = new NativeBuffer(keySize);
+             Bpf bpf = new Bpf()) {
+            NativeBuffer key = one;
+            NativeBuffer next = other;
+            long total = 0;
+            for (boolean first = true; ; first = false) {
+                if ((total & 1023) == 0 && System.nanoTime() > deadline) {
+                    throw new Interrupted();
+                }
+                if (!bpf.mapGetNextKey(fd, first ? null : key, next)) {
+                    return total;
+                }
+                total++;
+                NativeBuffer swap = key;
+                key = next;
+                next = swap;
+                if (total > info.maxEntries()) {
+                    return total; // restarted after a delete; the caller retries
+                }
             }
         }
     }

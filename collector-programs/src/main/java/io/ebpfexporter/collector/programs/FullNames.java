@@ -41,10 +41,8 @@ final class FullNames {
     }
 
     private static String read(int progFd, int btfId) {
-        Bpf bpf = new Bpf();
-        try {
-            NativeBuffer record = new NativeBuffer(FUNC_INFO_BYTES);
-            NativeBuffer info = new NativeBuffer(BpfProgInfo.SIZE);
+        try (Bpf bpf = new Bpf(); NativeBuffer record = new NativeBuffer(FUNC_INFO_BYTES);
+             NativeBuffer info = new NativeBuffer(BpfProgInfo.SIZE)) {
             info.view().putInt(BpfProgInfo.FUNC_INFO_REC_SIZE.offset(), FUNC_INFO_BYTES);
             info.view().putInt(BpfProgInfo.NR_FUNC_INFO.offset(), 1);
             info.view().putLong(BpfProgInfo.FUNC_INFO.offset(), record.address());
@@ -62,18 +60,18 @@ final class FullNames {
     /** The raw BTF of object {@code btfId}: its size first, then its bytes. */
     private static byte[] btf(Bpf bpf, int btfId) {
         int fd = bpf.fdById(Command.BTF_GET_FD_BY_ID, btfId, 0);
-        try {
-            NativeBuffer info = new NativeBuffer(BpfBtfInfo.SIZE);
+        try (NativeBuffer info = new NativeBuffer(BpfBtfInfo.SIZE)) {
             bpf.objInfo(fd, info, BpfBtfInfo.SIZE);
             int size = info.view().getInt(BpfBtfInfo.BTF_SIZE.offset());
-            NativeBuffer data = new NativeBuffer(size);
-            info.clear();
-            info.view().putLong(BpfBtfInfo.BTF.offset(), data.address());
-            info.view().putInt(BpfBtfInfo.BTF_SIZE.offset(), size);
-            bpf.objInfo(fd, info, BpfBtfInfo.SIZE);
-            byte[] bytes = new byte[size];
-            data.view().get(0, bytes);
-            return bytes;
+            try (NativeBuffer data = new NativeBuffer(size)) {
+                info.clear();
+                info.view().putLong(BpfBtfInfo.BTF.offset(), data.address());
+                info.view().putInt(BpfBtfInfo.BTF_SIZE.offset(), size);
+                bpf.objInfo(fd, info, BpfBtfInfo.SIZE);
+                byte[] bytes = new byte[size];
+                data.view().get(0, bytes);
+                return bytes;
+            }
         } finally {
             Bpf.close(fd);
         }

@@ -24,7 +24,9 @@ final class RunTimeStats implements AutoCloseable {
 
     /** Turns counting on for every program on the host until {@link #close()}. */
     static RunTimeStats enable() {
-        return new RunTimeStats(new Bpf().enableStats(BPF_STATS_RUN_TIME));
+        try (Bpf bpf = new Bpf()) {
+            return new RunTimeStats(bpf.enableStats(BPF_STATS_RUN_TIME));
+        }
     }
 
     /**

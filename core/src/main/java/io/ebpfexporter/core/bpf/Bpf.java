@@ -8,9 +8,10 @@ import java.util.function.Consumer;
 
 /**
  * The bpf() commands, one method each, filling their {@link BpfAttr} fields; errors become
- * {@link BpfException}. An instance reuses one attr and belongs to one thread at a time.
+ * {@link BpfException}. An instance reuses one attr and belongs to one thread at a time; its owner
+ * closes it, which frees the attr.
  */
-public final class Bpf {
+public final class Bpf implements AutoCloseable {
     private static final NativeBuffer LICENSE = NativeBuffer.of("GPL\0".getBytes(StandardCharsets.US_ASCII));
 
     private final Attr attr = new Attr();
@@ -51,9 +52,10 @@ public final class Bpf {
     /** BPF_OBJ_GET: an fd of the object pinned at {@code path}, opened with {@code fileFlags} (BPF_F_RDONLY). */
     public int objGet(String path, int fileFlags) {
         byte[] bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        NativeBuffer name = NativeBuffer.of(java.util.Arrays.copyOf(bytes, bytes.length + 1));
-        return call(Command.OBJ_GET, a -> a.putPointer(BpfAttr.ObjPath.PATHNAME, name)
-                .put(BpfAttr.ObjPath.FILE_FLAGS, fileFlags));
+        try (NativeBuffer name = NativeBuffer.of(java.util.Arrays.copyOf(bytes, bytes.length + 1))) {
+            return call(Command.OBJ_GET, a -> a.putPointer(BpfAttr.ObjPath.PATHNAME, name)
+                    .put(BpfAttr.ObjPath.FILE_FLAGS, fileFlags));
+        }
     }
 
     /**
@@ -68,9 +70,10 @@ public final class Bpf {
 
     /** The id of a program, map or link fd: {@code id} sits at byte 4 of each of their info structs. */
     public int idOf(int fd) {
-        NativeBuffer info = new NativeBuffer(BpfProgInfo.ID.end());
-        objInfo(fd, info, info.size());
-        return info.view().getInt(BpfProgInfo.ID.offset());
+        try (NativeBuffer info = new NativeBuffer(BpfProgInfo.ID.end())) {
+            objInfo(fd, info, info.size());
+            return info.view().getInt(BpfProgInfo.ID.offset());
+        }
     }
 
     /** BPF_PROG_LOAD of GPL-licensed {@code insns}; {@code attachBtfId} 0 for none. */
@@ -164,6 +167,12 @@ public final class Bpf {
             throw new BpfException("read", Syscall.errno());
         }
         return (int) n;
+    }
+
+    /** Frees the attr; the instance must not be used after. */
+    @Override
+    public void close() {
+        attr.buffer.close();
     }
 
     /** Closes an fd the kernel gave us; a failure here is not actionable, so it is ignored. */

@@ -10,18 +10,17 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads {@code /proc/self/fdinfo/<fd>} with exactly open, one read and close, through native buffers
- * one thread reuses: a scrape reads it for every map and program on the host, and java.io's per-file
- * objects, path encoding and extra syscalls cost a third more than the read itself.
+ * one reader reuses until it closes them: a scrape reads it for every map and program on the host, and
+ * java.io's per-file objects, path encoding and extra syscalls cost a third more than the read itself.
  */
-public final class FdInfoFile {
+public final class FdInfoFile implements AutoCloseable {
     private static final int O_RDONLY_CLOEXEC = 0x80000;
     private static final byte[] PREFIX = "/proc/self/fdinfo/".getBytes(StandardCharsets.US_ASCII);
-    private static final ThreadLocal<FdInfoFile> PER_THREAD = ThreadLocal.withInitial(FdInfoFile::new);
 
     private final NativeBuffer path = new NativeBuffer(PREFIX.length + 12);
     private final NativeBuffer text = new NativeBuffer(4096);
 
-    private FdInfoFile() {
+    public FdInfoFile() {
         path.view().put(0, PREFIX);
     }
 
@@ -29,11 +28,7 @@ public final class FdInfoFile {
      * The file's bytes (at most 4 KiB, far above the ~300 the kernel writes), or an empty array when it
      * cannot be opened (no procfs); a failed read throws with the errno.
      */
-    public static byte[] read(int fd) {
-        return PER_THREAD.get().readFile(fd);
-    }
-
-    private byte[] readFile(int fd) {
+    public byte[] read(int fd) {
         ByteBuffer name = path.view();
         int end = PREFIX.length;
         String digits = Integer.toString(fd);
@@ -54,5 +49,11 @@ public final class FdInfoFile {
         } finally {
             Bpf.close(file);
         }
+    }
+
+    @Override
+    public void close() {
+        path.close();
+        text.close();
     }
 }

@@ -39,16 +39,16 @@ public final class IterProgram implements AutoCloseable {
     }
 
     private static IterProgram load(byte[] code, String name, int attachBtfId, boolean kept) {
-        NativeBuffer insns = NativeBuffer.of(code);
-        Bpf bpf = new Bpf();
-        int progFd = OwnObjects.create(ObjectKind.PROGRAMS,
-                () -> bpf.progLoad(PROG_TYPE_TRACING, insns, name, ATTACH_TRACE_ITER, attachBtfId), kept);
-        try {
-            return new IterProgram(progFd, OwnObjects.create(ObjectKind.LINKS,
-                    () -> bpf.linkCreate(progFd, 0, ATTACH_TRACE_ITER, a -> { }), kept), kept);
-        } catch (RuntimeException e) {
-            OwnObjects.close(ObjectKind.PROGRAMS, progFd, kept);
-            throw e;
+        try (NativeBuffer insns = NativeBuffer.of(code); Bpf bpf = new Bpf()) {
+            int progFd = OwnObjects.create(ObjectKind.PROGRAMS,
+                    () -> bpf.progLoad(PROG_TYPE_TRACING, insns, name, ATTACH_TRACE_ITER, attachBtfId), kept);
+            try {
+                return new IterProgram(progFd, OwnObjects.create(ObjectKind.LINKS,
+                        () -> bpf.linkCreate(progFd, 0, ATTACH_TRACE_ITER, a -> { }), kept), kept);
+            } catch (RuntimeException e) {
+                OwnObjects.close(ObjectKind.PROGRAMS, progFd, kept);
+                throw e;
+            }
         }
     }
 
@@ -65,7 +65,10 @@ public final class IterProgram implements AutoCloseable {
 
     /** One pass over the iterator's objects: everything the program wrote, in native byte order. */
     ByteBuffer read() {
-        int iter = new Bpf().iterCreate(link);
+        int iter;
+        try (Bpf bpf = new Bpf()) {
+            iter = bpf.iterCreate(link);
+        }
         try {
             ByteBuffer all = drain(iter, lastRead + lastRead / 4);
             lastRead = all.limit();
@@ -83,14 +86,15 @@ public final class IterProgram implements AutoCloseable {
 
     /** The seq file read to its end, one bulk copy per read, into a buffer of at least {@code expected} bytes. */
     private static ByteBuffer drain(int iter, int expected) {
-        NativeBuffer buffer = new NativeBuffer(64 * 1024);
         ByteBuffer all = ByteBuffer.allocate(Math.max(64 * 1024, expected));
-        int n;
-        while ((n = Bpf.read(iter, buffer)) > 0) {
-            if (all.remaining() < n) {
-                all = ByteBuffer.allocate(Math.max(2 * all.capacity(), all.position() + n)).put(all.flip());
+        try (NativeBuffer buffer = new NativeBuffer(64 * 1024)) {
+            int n;
+            while ((n = Bpf.read(iter, buffer)) > 0) {
+                if (all.remaining() < n) {
+                    all = ByteBuffer.allocate(Math.max(2 * all.capacity(), all.position() + n)).put(all.flip());
+                }
+                all.put(buffer.view().slice(0, n));
             }
-            all.put(buffer.view().slice(0, n));
         }
         return all.flip().order(ByteOrder.nativeOrder());
     }

@@ -3,8 +3,6 @@ package io.ebpfexporter.core.kernel;
 import io.ebpfexporter.core.bpf.NativeBuffer;
 import io.ebpfexporter.core.sys.Syscall;
 
-import java.lang.ref.Reference;
-
 /**
  * Before Linux 5.11 the kernel charges BPF memory to RLIMIT_MEMLOCK (64 KiB by default), not to the
  * memory cgroup, so the programs and maps the exporter makes itself fail with EPERM under the default.
@@ -23,10 +21,11 @@ public final class MemlockLimit {
         if (!chargesMemlock(release)) {
             return;
         }
-        NativeBuffer limit = new NativeBuffer(16);
-        limit.view().putLong(0, RLIM_INFINITY).putLong(8, RLIM_INFINITY);
-        int result = Syscall.setrlimit(RLIMIT_MEMLOCK, limit.address());
-        Reference.reachabilityFence(limit);
+        int result;
+        try (NativeBuffer limit = new NativeBuffer(16)) {
+            limit.view().putLong(0, RLIM_INFINITY).putLong(8, RLIM_INFINITY);
+            result = Syscall.setrlimit(RLIMIT_MEMLOCK, limit.address());
+        }
         if (result < 0) {
             KernelLimits.found("RLIMIT_MEMLOCK not lifted (" + io.ebpfexporter.core.bpf.Errno.name(Syscall.errno())
                     + "; Linux " + release + " charges BPF memory to it): the map entry counting program may not load");

@@ -58,33 +58,39 @@ public final class PinnedObjects {
         }
         Map<BpfFd, TreeSet<String>> found = new HashMap<>();
         int[] entries = {0};
-        Bpf bpf = new Bpf();
-        for (Path mount : mounts) {
-            try {
-                Files.walkFileTree(mount, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH,
-                        new SimpleFileVisitor<>() {
-                            @Override
-                            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                                if (++entries[0] > MAX_ENTRIES) {
-                                    return FileVisitResult.TERMINATE;
-                                }
-                                if (attrs.isRegularFile()) {
-                                    identify(bpf, file).ifPresent(object ->
-                                            found.computeIfAbsent(object, o -> new TreeSet<>()).add(file.toString()));
-                                }
-                                return FileVisitResult.CONTINUE;
-                            }
-
-                            @Override
-                            public FileVisitResult visitFileFailed(Path file, IOException e) {
-                                return FileVisitResult.CONTINUE;
-                            }
-                        });
-            } catch (IOException | RuntimeException e) {
-                // the mount went away, or a pin changed under the walk: the pins found so far stand
+        try (Bpf bpf = new Bpf()) {
+            for (Path mount : mounts) {
+                walkPins(bpf, mount, found, entries);
             }
         }
         return new PinnedObjects(found, entries[0] > MAX_ENTRIES);
+    }
+
+    /** Identifies the pins under one bpffs mount, counting the entries visited in {@code entries}. */
+    private static void walkPins(Bpf bpf, Path mount, Map<BpfFd, TreeSet<String>> found, int[] entries) {
+        try {
+            Files.walkFileTree(mount, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            if (++entries[0] > MAX_ENTRIES) {
+                                return FileVisitResult.TERMINATE;
+                            }
+                            if (attrs.isRegularFile()) {
+                                identify(bpf, file).ifPresent(object ->
+                                        found.computeIfAbsent(object, o -> new TreeSet<>()).add(file.toString()));
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException e) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
+        } catch (IOException | RuntimeException e) {
+            // the mount went away, or a pin changed under the walk: the pins found so far stand
+        }
     }
 
     private static Optional<BpfFd> identify(Bpf bpf, Path file) {

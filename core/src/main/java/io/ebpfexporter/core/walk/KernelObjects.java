@@ -10,6 +10,8 @@ import io.ebpfexporter.core.info.FdInfoFile;
 /** {@link ObjectSource.Reader} of the running kernel: handles are fds. */
 final class KernelObjects implements ObjectSource.Reader {
     private final Bpf bpf = new Bpf();
+    /** Made at the first fdinfo read: most walks read none. */
+    private FdInfoFile fdinfo;
 
     @Override
     public int nextId(ObjectKind<?> kind, int after) {
@@ -28,25 +30,29 @@ final class KernelObjects implements ObjectSource.Reader {
 
     @Override
     public byte[] fdinfo(int fd) {
-        return FdInfoFile.read(fd);
+        if (fdinfo == null) {
+            fdinfo = new FdInfoFile();
+        }
+        return fdinfo.read(fd);
     }
 
     @Override
     public byte[] pointed(int fd, Field pointer, Field length, int size) {
-        NativeBuffer text = new NativeBuffer(size);
-        NativeBuffer info = new NativeBuffer(Math.max(pointer.end(), length.end()));
-        info.view().putLong(pointer.offset(), text.address());
-        info.view().putInt(length.offset(), text.size());
-        try {
-            bpf.objInfo(fd, info, info.size());
-        } catch (BpfException e) {
-            if (e.errno() != Errno.ENOSPC) { // ENOSPC: cut to the buffer, which is what was asked for
-                throw e;
+        try (NativeBuffer text = new NativeBuffer(size);
+             NativeBuffer info = new NativeBuffer(Math.max(pointer.end(), length.end()))) {
+            info.view().putLong(pointer.offset(), text.address());
+            info.view().putInt(length.offset(), text.size());
+            try {
+                bpf.objInfo(fd, info, info.size());
+            } catch (BpfException e) {
+                if (e.errno() != Errno.ENOSPC) { // ENOSPC: cut to the buffer, which is what was asked for
+                    throw e;
+                }
             }
+            byte[] out = new byte[size];
+            text.view().get(0, out);
+            return out;
         }
-        byte[] out = new byte[size];
-        text.view().get(0, out);
-        return out;
     }
 
     @Override
@@ -57,5 +63,13 @@ final class KernelObjects implements ObjectSource.Reader {
     @Override
     public void close(int fd) {
         Bpf.close(fd);
+    }
+
+    @Override
+    public void close() {
+        bpf.close();
+        if (fdinfo != null) {
+            fdinfo.close();
+        }
     }
 }

@@ -10,7 +10,7 @@ import io.ebpfexporter.core.bpf.NativeBuffer;
 public interface ObjectSource extends AutoCloseable {
     ObjectSource KERNEL = KernelObjects::new;
 
-    /** A reader for one thread; the walk makes one per reader thread. */
+    /** A reader for one thread; the walk makes one per reader thread and closes it when that thread is done. */
     Reader reader();
 
     /** Releases what the source keeps loaded between walks; for a server that stops. */
@@ -19,7 +19,7 @@ public interface ObjectSource extends AutoCloseable {
     }
 
     /** The calls a walk makes, for one object kind at a time; a handle is what {@link #open} returned. */
-    interface Reader {
+    interface Reader extends AutoCloseable {
         /** The id after {@code after}, or 0 when there is none. */
         int nextId(ObjectKind<?> kind, int after);
 
@@ -70,5 +70,10 @@ public interface ObjectSource extends AutoCloseable {
         }
 
         void close(int handle);
+
+        /** Frees the native memory the reader holds. */
+        @Override
+        default void close() {
+        }
     }
 }

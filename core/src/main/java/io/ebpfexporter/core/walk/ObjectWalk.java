@@ -25,7 +25,7 @@ import java.util.function.IntConsumer;
  * so it costs only its own series.
  * Failing to list the kind at all (EPERM without CAP_SYS_ADMIN) throws.
  */
-public final class ObjectWalk<T> {
+public final class ObjectWalk<T> implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ObjectWalk.class.getName());
     /** Ids per batch a reader thread takes; a kind with fewer objects is read on the calling thread alone. */
     private static final int BATCH = 256;
@@ -66,8 +66,9 @@ public final class ObjectWalk<T> {
      * object before emitting it: a {@link BpfException} it throws skips that object, not the walk.
      */
     public static <T> void forEach(ObjectSource source, ObjectKind<T> kind, Consumer<? super OpenObject<T>> visitor) {
-        ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
-        walk.listIds(walk.calls.nextId(kind, 0), id -> walk.visit(id, visitor));
+        try (ObjectWalk<T> walk = new ObjectWalk<>(source, kind)) {
+            walk.listIds(walk.calls.nextId(kind, 0), id -> walk.visit(id, visitor));
+        }
     }
 
     /**
@@ -103,7 +104,14 @@ public final class ObjectWalk<T> {
 
     private static <T, R> void walk(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
                                     Consumer<? super R> consumer, int threads, KeptResults.Walk kept) {
-        ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
+        try (ObjectWalk<T> walk = new ObjectWalk<>(source, kind)) {
+            walk(walk, source, kind, reader, consumer, threads, kept);
+        }
+    }
+
+    private static <T, R> void walk(ObjectWalk<T> walk, ObjectSource source, ObjectKind<T> kind,
+                                    Function<? super OpenObject<T>, R> reader, Consumer<? super R> consumer,
+                                    int threads, KeptResults.Walk kept) {
         Object hidden = OwnObjects.hidden(); // before listing: a change while listing is then seen next time
         int first = walk.calls.nextId(kind, 0);
         if (kept != null && kept.sameListing(new KeptResults.Listed(walk.calls.listing(kind), hidden))) {
@@ -185,8 +193,7 @@ public final class ObjectWalk<T> {
     /** A helper thread: reads the batches handed out that the calling thread has not claimed, until END. */
     private static <T, R> void readHandedOut(ObjectSource source, ObjectKind<T> kind, BlockingQueue<Batch> handedOut,
                                              Function<? super OpenObject<T>, R> reader, List<Throwable> failures) {
-        ObjectWalk<T> walk = new ObjectWalk<>(source, kind);
-        try {
+        try (ObjectWalk<T> walk = new ObjectWalk<>(source, kind)) {
             for (Batch batch = handedOut.take(); batch != Batch.END; batch = handedOut.take()) {
                 if (batch.claim()) {
                     walk.read(batch, reader);
@@ -217,7 +224,9 @@ public final class ObjectWalk<T> {
 
     /** Throws the kernel's answer if this process may not list objects (EPERM), does nothing otherwise. */
     public static void checkPermission() {
-        new Bpf().nextId(Command.PROG_GET_NEXT_ID, 0);
+        try (Bpf bpf = new Bpf()) {
+            bpf.nextId(Command.PROG_GET_NEXT_ID, 0);
+        }
     }
 
     private void visit(int id, Consumer<? super OpenObject<T>> visitor) {
@@ -259,6 +268,14 @@ public final class ObjectWalk<T> {
             kind.shorterInfo();
         }
         return kind.decoder.decode(info.view(), length, side.view(), calls.unreported(kind));
+    }
+
+    /** Frees this thread's buffers and reader. */
+    @Override
+    public void close() {
+        info.close();
+        side.close();
+        calls.close();
     }
 
     /**

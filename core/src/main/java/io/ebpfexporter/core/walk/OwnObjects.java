@@ -49,7 +49,7 @@ public final class OwnObjects {
         try {
             int fd = create.getAsInt();
             try {
-                Own own = new Own(kind, new Bpf().idOf(fd));
+                Own own = new Own(kind, idOf(fd));
                 if (kept) {
                     KEPT.add(own);
                 } else {
@@ -66,11 +66,17 @@ public final class OwnObjects {
         }
     }
 
+    private static int idOf(int fd) {
+        try (Bpf bpf = new Bpf()) {
+            return bpf.idOf(fd);
+        }
+    }
+
     /** Closes one of ours; a kept one is then remembered like the others, as it may stay listed for a moment. */
     public static void close(ObjectKind<?> kind, int fd, boolean kept) {
         try {
             if (kept) {
-                Own own = new Own(kind, new Bpf().idOf(fd));
+                Own own = new Own(kind, idOf(fd));
                 long stamp = LOCK.writeLock();
                 try {
                     if (KEPT.remove(own)) {
