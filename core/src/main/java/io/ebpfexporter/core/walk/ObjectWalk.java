@@ -77,7 +77,7 @@ public final class ObjectWalk<T> implements AutoCloseable {
      * calling thread, in id order, skipping objects that vanished. On a host with thousands of maps the
      * reading is nearly all of a scrape, and it is syscalls, so it scales with the CPUs. The calling
      * thread lists the ids and hands them out in batches as it goes, so reading starts with the first
-     * batch rather than after the last id (listing 10,000 ids takes 25 ms); once listed, it reads the
+     * batch rather than after the last id (listing itself is a syscall per id); once listed, it reads the
      * batches no other thread has taken. A {@link BpfException} from the reader skips that object; any
      * other exception fails the walk.
      */

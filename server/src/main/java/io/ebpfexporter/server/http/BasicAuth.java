@@ -30,7 +30,7 @@ public final class BasicAuth implements Filter {
 
     private volatile Map<String, String> users;
     private final Set<String> passed = ConcurrentHashMap.newKeySet();
-    /** A cost-10 bcrypt hash of "not a password", written out: hashing one at start-up took 100 ms under C1. */
+    /** A cost-10 bcrypt hash of "not a password", written out: computing one would delay start-up. */
     private static final String DUMMY_HASH = "$2a$10$/q2CfpN/jgaJcdmU01D.o.8.6OAL0BZB106zrE7xt2XbNz3RUeVPC";
 
     public BasicAuth(Map<String, String> users) {
