@@ -5,10 +5,14 @@ import io.ebpfexporter.server.config.ListenAddress;
 import io.ebpfexporter.server.config.StartupException;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,11 +99,31 @@ public final class Listeners implements AutoCloseable {
         Duration idle = config.idleTimeout();
         Duration check = idle.dividedBy(4).compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : idle.dividedBy(4);
         Http1Config http1 = Http1Config.builder().validatePrologue(false).sendLog(false).receiveLog(false)
-                .addReceiveListener(headerDeadline).addReceiveListener(connections).build();
+                .addReceiveListener(both(headerDeadline, connections)).build();
         listener.maxConcurrentRequests(config.maxRequests()).connectionOptions(connections)
                 .idleConnectionTimeout(idle).idleConnectionPeriod(check)
                 .shutdownGracePeriod(SHUTDOWN_GRACE).protocolsDiscoverServices(false).addProtocol(http1)
                 .useNio(false);
+    }
+
+    /**
+     * One receive listener that tells both: given several, Helidon 4.5 combines them into a listener that
+     * forwards no event to any of them.
+     */
+    private static Http1ConnectionListener both(Http1ConnectionListener first, Http1ConnectionListener second) {
+        return new Http1ConnectionListener() {
+            @Override
+            public void prologue(ConnectionContext connection, HttpPrologue prologue) {
+                first.prologue(connection, prologue);
+                second.prologue(connection, prologue);
+            }
+
+            @Override
+            public void headers(ConnectionContext connection, Headers headers) {
+                first.headers(connection, headers);
+                second.headers(connection, headers);
+            }
+        };
     }
 
     /** The URL of {@code path} on each listener, with the port it got. */
