@@ -5,8 +5,9 @@
 # Helidon SE WebServer with one route and nothing else, run the same way. Then the owner scan's cost with
 # 500 processes of 100 fds more (bench/fds.c); last, 9,000 maps more a step, the largest host the shipped
 # heap serves whole to 40 concurrent scrapes. Also the same scrape under reduced privileges (uid 65534 with
-# CAP_BPF and CAP_PERFMON, through setpriv) against the floor. Usage: server/bench.sh [MAPS PROGS LINKS]
-# server/bench.sh soak [MINUTES] [INTERVAL]: memory under sustained load instead (bench/soak.sh).
+# CAP_BPF and CAP_PERFMON, through setpriv) against the floor. Usage: server/bench.sh [MAPS PROGS LINKS];
+# server/bench.sh soak [MINUTES] [INTERVAL]: memory under sustained load instead (bench/soak.sh);
+# server/bench.sh flood [IDLE]: only the connection flood (see there).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 maps=${1:-10000} progs=${2:-1000} links=${3:-100}
@@ -58,6 +59,52 @@ timed_scrapes() {
 med_p99() {
   sort -n "$1" | awk '{ v[NR] = $1 } END { p99 = int((NR * 99 + 99) / 100); printf "%.2f %.2f\n", v[int((NR + 1) / 2)], v[p99] }'
 }
+
+# Flood (server/bench.sh flood [IDLE]): IDLE connections that send nothing (default 10,000) and 20
+# half-sent requests (bench/flood.c) held against the exporter, then in the same run against Debian's
+# prometheus-node-exporter; during each, 15 scrapes on fresh connections (curl, 10 s timeout, one a
+# second): how many were answered, the median and slowest of those, and the server's largest RSS.
+flood_scrapes() { # $1 name, $2 port, $3 pid, $4 idle connections
+  local fpid ok=0 rss=0 r ms
+  "$work/flood" "$2" "$4" 20 25 > "$work/opened" &
+  fpid=$!
+  : > "$work/flood-ms"
+  sleep 2
+  for _ in $(seq 1 15); do
+    if ms=$(curl -sf -o /dev/null -m 10 -w '%{time_total}' "http://127.0.0.1:$2/metrics"); then
+      ok=$((ok + 1))
+      awk '{ print $1 * 1000 }' <<< "$ms" >> "$work/flood-ms"
+    fi
+    r=$(rss_kb "$3"); [ "$r" -le "$rss" ] || rss=$r
+    sleep 1
+  done
+  kill "$fpid"; wait "$fpid" 2>/dev/null || true
+  local figures="none answered"
+  [ "$ok" = 0 ] || figures=$(med_p99 "$work/flood-ms" | awk '{ printf "median %s ms, slowest %s ms", $1, $2 }')
+  echo "flood: $1: $ok of 15 fresh-connection scrapes answered during $4 idle connections and 20 half-sent" \
+    "requests; $figures; RSS $((rss / 1024)) MB"
+}
+if [ "${1:-}" = flood ]; then
+  idle=${2:-10000}
+  command -v prometheus-node-exporter >/dev/null \
+    || { echo "bench.sh: flood needs Debian's prometheus-node-exporter (apt-get install prometheus-node-exporter)" >&2; exit 2; }
+  gcc -O2 -o "$work/flood" "$here/bench/flood.c"
+  start_exporter
+  pids+=("$server_pid")
+  flood_scrapes ebpf-exporter "$port" "$server_pid" "$idle"
+  stop_server
+  node_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  prometheus-node-exporter --web.listen-address="127.0.0.1:$node_port" > "$work/node.log" 2>&1 &
+  node_pid=$!
+  pids+=("$node_pid")
+  until curl -sf -o /dev/null "http://127.0.0.1:$node_port/metrics"; do
+    kill -0 "$node_pid" 2>/dev/null || { cat "$work/node.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  flood_scrapes "node_exporter $(prometheus-node-exporter --version 2>&1 | awk 'NR == 1 { print $3 }')" \
+    "$node_port" "$node_pid" "$idle"
+  exit 0
+fi
 
 # bench/hello linked into a runtime like the image's, run with the launcher's JVM flags and an AOT cache
 # trained like the image's (a module outside the runtime would lose the cache's module graph): what the

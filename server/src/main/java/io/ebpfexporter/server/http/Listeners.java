@@ -5,9 +5,14 @@ import io.ebpfexporter.server.config.ListenAddress;
 import io.ebpfexporter.server.config.StartupException;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +48,6 @@ public final class Listeners implements AutoCloseable {
      */
     public static Listeners start(List<ListenAddress> addresses, ExporterConfig config, WebConfig web, Routes routes) {
         HeaderDeadline headerDeadline = new HeaderDeadline(config.headerTimeout());
-        Consumer<ListenerConfig.BuilderBase<?, ?>> bounds = boundsOf(config, headerDeadline);
         ListenAddress current = addresses.get(0);
         try {
             var builder = WebServer.builder().shutdownHook(false);
@@ -51,17 +55,20 @@ public final class Listeners implements AutoCloseable {
                 current = addresses.get(i);
                 checkPortFree(current);
                 ListenAddress address = current;
+                ConnectionLimit connections = new ConnectionLimit(config.maxConnections(),
+                        SocketOptions.builder().tcpNoDelay(true).build());
                 Consumer<ListenerConfig.BuilderBase<?, ?>> listener = l -> {
                     l.host(address.host()).port(address.port());
-                    bounds.accept(l);
+                    bound(l, config, headerDeadline, connections);
                     web.tls().ifPresent(l::tls);
                 };
+                Consumer<HttpRouting.Builder> routing = r -> routes.accept(r.addFilter(connections));
                 if (i == 0) {
                     listener.accept(builder);
-                    builder.routing(routes);
+                    builder.routing(routing);
                 } else {
                     builder.putSocket(socketName(i), listener::accept);
-                    builder.routing(socketName(i), routes);
+                    builder.routing(socketName(i), routing);
                 }
             }
             WebServer server = builder.build().start();
@@ -87,18 +94,35 @@ public final class Listeners implements AutoCloseable {
      * instead of 36. Helidon's per-request HTTP logging listeners are off: they cost a scrape more than
      * routing it, and log nothing at our levels.
      */
-    private static Consumer<ListenerConfig.BuilderBase<?, ?>> boundsOf(ExporterConfig config, HeaderDeadline headerDeadline) {
+    private static void bound(ListenerConfig.BuilderBase<?, ?> listener, ExporterConfig config,
+                              HeaderDeadline headerDeadline, ConnectionLimit connections) {
         Duration idle = config.idleTimeout();
         Duration check = idle.dividedBy(4).compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : idle.dividedBy(4);
-        return l -> {
-            ConnectionLimit connections = new ConnectionLimit(config.maxConnections(),
-                    SocketOptions.builder().tcpNoDelay(true).build());
-            Http1Config http1 = Http1Config.builder().validatePrologue(false).sendLog(false).receiveLog(false)
-                    .addReceiveListener(headerDeadline).addReceiveListener(connections).build();
-            l.maxConcurrentRequests(config.maxRequests()).connectionOptions(connections)
-                    .idleConnectionTimeout(idle).idleConnectionPeriod(check)
-                    .shutdownGracePeriod(SHUTDOWN_GRACE).protocolsDiscoverServices(false).addProtocol(http1)
-                    .useNio(false);
+        Http1Config http1 = Http1Config.builder().validatePrologue(false).sendLog(false).receiveLog(false)
+                .addReceiveListener(both(headerDeadline, connections)).build();
+        listener.maxConcurrentRequests(config.maxRequests()).connectionOptions(connections)
+                .idleConnectionTimeout(idle).idleConnectionPeriod(check)
+                .shutdownGracePeriod(SHUTDOWN_GRACE).protocolsDiscoverServices(false).addProtocol(http1)
+                .useNio(false);
+    }
+
+    /**
+     * One receive listener that tells both: given several, Helidon 4.5 combines them into a listener that
+     * forwards no event to any of them.
+     */
+    private static Http1ConnectionListener both(Http1ConnectionListener first, Http1ConnectionListener second) {
+        return new Http1ConnectionListener() {
+            @Override
+            public void prologue(ConnectionContext connection, HttpPrologue prologue) {
+                first.prologue(connection, prologue);
+                second.prologue(connection, prologue);
+            }
+
+            @Override
+            public void headers(ConnectionContext connection, Headers headers) {
+                first.headers(connection, headers);
+                second.headers(connection, headers);
+            }
         };
     }
 
