@@ -64,7 +64,7 @@ med_p99() {
 # half-sent requests (bench/flood.c) held against the exporter, then in the same run against Debian's
 # prometheus-node-exporter; during each, 15 scrapes on fresh connections (curl, 10 s timeout, one a
 # second): how many were answered, the median and slowest of those, and the server's largest RSS.
-flood_scrapes() { # $1 name, $2 port, $3 pid, $4 idle connections
+flood_scrapes() { # $1 name, $2 port, $3 pid, $4 idle connections; sets answered
   local fpid ok=0 rss=0 r ms
   "$work/flood" "$2" "$4" 20 25 > "$work/opened" &
   fpid=$!
@@ -83,6 +83,7 @@ flood_scrapes() { # $1 name, $2 port, $3 pid, $4 idle connections
   [ "$ok" = 0 ] || figures=$(med_p99 "$work/flood-ms" | awk '{ printf "median %s ms, slowest %s ms", $1, $2 }')
   echo "flood: $1: $ok of 15 fresh-connection scrapes answered during $4 idle connections and 20 half-sent" \
     "requests; $figures; RSS $((rss / 1024)) MB"
+  answered=$ok
 }
 if [ "${1:-}" = flood ]; then
   idle=${2:-10000}
@@ -92,6 +93,7 @@ if [ "${1:-}" = flood ]; then
   start_exporter
   pids+=("$server_pid")
   flood_scrapes ebpf-exporter "$port" "$server_pid" "$idle"
+  exporter_answered=$answered
   stop_server
   node_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   prometheus-node-exporter --web.listen-address="127.0.0.1:$node_port" > "$work/node.log" 2>&1 &
@@ -103,7 +105,9 @@ if [ "${1:-}" = flood ]; then
   done
   flood_scrapes "node_exporter $(prometheus-node-exporter --version 2>&1 | awk 'NR == 1 { print $3 }')" \
     "$node_port" "$node_pid" "$idle"
-  exit 0
+  # Fails when the exporter left a scraper unanswered: the flood must never lock one out.
+  [ "$exporter_answered" = 15 ]
+  exit
 fi
 
 # bench/hello linked into a runtime like the image's, run with the launcher's JVM flags and an AOT cache
