@@ -7,13 +7,15 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a collector keeps from one scrape to the next: each family's last snapshot with its Labels and
  * values, so that an unchanged object's series reuse its Labels and an unchanged family its snapshot (see
  * {@link Family}), and each kind's last walk results, so that an unchanged object is not read again
- * (see {@link KeptResults}). The server keeps one per collector; only the last scrape's are held, so
- * objects that are gone are forgotten.
+ * (see {@link KeptResults}). The server keeps one per collector; only the last scrapes' are held, so
+ * objects that are gone are forgotten: a family no collect kept since the one before last (such as a
+ * family made only while an object of some type exists) is dropped when the next collect begins.
  */
 public final class CollectorMemory {
     /**
@@ -24,7 +26,12 @@ public final class CollectorMemory {
         static final Kept NONE = new Kept(new Labels[0], new double[0], null);
     }
 
-    private final Map<String, Kept> lastSnapshot = new ConcurrentHashMap<>();
+    /** A family's last snapshot and the collect that kept it. */
+    private record Entry(Kept kept, long collect) {
+    }
+
+    private final AtomicLong collects = new AtomicLong();
+    private final Map<String, Entry> lastSnapshot = new ConcurrentHashMap<>();
     private final Map<ObjectKind<?>, KeptResults> lastWalk = new ConcurrentHashMap<>();
 
     KeptResults lastWalk(ObjectKind<?> kind) {
@@ -35,15 +42,26 @@ public final class CollectorMemory {
         lastWalk.put(kind, results);
     }
 
-    Kept last(String family) {
-        return lastSnapshot.getOrDefault(family, Kept.NONE);
+    /**
+     * Begins a collect and returns its number. Collects of one collector may overlap (two at most run at
+     * once), so what the one before this kept stays.
+     */
+    long begin() {
+        long collect = collects.incrementAndGet();
+        lastSnapshot.values().removeIf(entry -> entry.collect() < collect - 1);
+        return collect;
     }
 
-    void keep(String family, Kept kept) {
+    Kept last(String family) {
+        Entry entry = lastSnapshot.get(family);
+        return entry == null ? Kept.NONE : entry.kept();
+    }
+
+    void keep(String family, Kept kept, long collect) {
         if (kept.labels().length == 0) {
             lastSnapshot.remove(family);
         } else {
-            lastSnapshot.put(family, kept);
+            lastSnapshot.put(family, new Entry(kept, collect));
         }
     }
 }

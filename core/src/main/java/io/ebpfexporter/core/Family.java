@@ -199,7 +199,8 @@ public final class Family {
     /** Keeps copies: other scrapes read them. A family without labels has one series: nothing to reuse. */
     private MetricSnapshot keep(MetricSnapshot snapshot) {
         scrape.memory().keep(reuseKey, labelNames.length == 0 ? CollectorMemory.Kept.NONE
-                : new CollectorMemory.Kept(labels.toArray(new Labels[0]), Arrays.copyOf(values, labels.size()), snapshot));
+                : new CollectorMemory.Kept(labels.toArray(new Labels[0]), Arrays.copyOf(values, labels.size()), snapshot),
+                scrape.collect());
         return snapshot;
     }
 

@@ -22,6 +22,8 @@ public final class ScrapeContext {
     private final CollectorMemory memory;
     private final Host host;
     private final HostScans scans;
+    /** This collect's number in its collector's memory. */
+    private final long collect;
     /** The single-label Labels made last in this collect, shared by one object's single-label series. */
     private Labels lastSingle;
 
@@ -35,6 +37,7 @@ public final class ScrapeContext {
         this.memory = memory;
         this.host = host;
         this.scans = scans;
+        this.collect = memory.begin();
     }
 
     /** The host-wide scans of this scrape (owners, pins), shared with its other collectors. */
@@ -82,6 +85,10 @@ public final class ScrapeContext {
      */
     public Family untyped(String name, String help, String... labelNames) {
         return new Family(Family.Type.UNTYPED, name, "", help, this, labelNames);
+    }
+
+    long collect() {
+        return collect;
     }
 
     CollectorMemory memory() {
