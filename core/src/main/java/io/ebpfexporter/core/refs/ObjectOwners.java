@@ -125,8 +125,8 @@ public final class ObjectOwners {
                 }
                 int pid = Integer.parseInt(process.getFileName().toString());
                 if (pid != self && !scanProcess(process, pid, found) && problem == null) {
-                    problem = "cannot read " + process.resolve("fd") + " (permission denied: reading another user's"
-                            + " fds takes root or CAP_SYS_PTRACE where the task_file iterator is not used)";
+                    problem = "cannot read " + process.resolve("fd") + " (permission denied: the /proc fallback"
+                            + " needs root or CAP_SYS_PTRACE for another user's fds)";
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -1,10 +1,10 @@
 package io.ebpfexporter.core.refs;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The host scans' failures to read something, kept across scrapes: per scan, how many of its runs could
@@ -16,7 +16,7 @@ public final class ScanErrors {
     private static final System.Logger LOG = System.getLogger(ScanErrors.class.getName());
 
     private final Map<String, Long> counts = new TreeMap<>();
-    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private final Set<String> logged = new HashSet<>();
 
     /** Counts a run of {@code scan} on the live host, failed if {@code problem} says what it could not read. */
     synchronized void record(String scan, Optional<String> problem) {
