@@ -3,6 +3,7 @@ package io.ebpfexporter.server;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.kernel.KernelLimits;
 import io.ebpfexporter.core.kernel.MemlockLimit;
+import io.ebpfexporter.core.refs.PinnedObjects;
 import io.ebpfexporter.core.walk.ObjectSource;
 import io.ebpfexporter.server.config.CommandLine;
 import io.ebpfexporter.server.config.ConfigFlags;
@@ -98,11 +99,12 @@ final class Exporter implements AutoCloseable {
                                    ObjectAccess access) {
         List<String> limits = KernelLimits.found();
         LOG.log(System.Logger.Level.INFO, "ebpf-exporter {0} (revision {1}) on Linux {2}; collectors on: {3};"
-                        + " listening on {4}{5}{6}",
+                        + " listening on {4}{5}{6}{7}",
                 build.version(), build.revision(), release,
                 enabled.stream().map(Exporter::describe).collect(Collectors.joining(", ")),
                 String.join(", ", urls), limits.isEmpty() ? "" : "; kernel limitations: " + String.join("; ", limits),
-                access.note().isEmpty() ? "" : "; " + access.note());
+                access.note().isEmpty() ? "" : "; " + access.note(),
+                PinnedObjects.unreadable().map(why -> "; pins absent: the pin walk " + why).orElse(""));
     }
 
     /** The ready file with the metrics URLs, and systemd's READY=1, once the exporter serves scrapes. */

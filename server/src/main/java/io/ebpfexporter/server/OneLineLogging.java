@@ -38,10 +38,22 @@ final class OneLineLogging extends Formatter {
         }
     }
 
+    /** The level as --log-level names it (debug, info, warn, error), in capitals, rather than JUL's FINE or SEVERE. */
+    private static String levelName(Level level) {
+        int value = level.intValue();
+        if (value >= Level.SEVERE.intValue()) {
+            return "ERROR";
+        }
+        if (value >= Level.WARNING.intValue()) {
+            return "WARN";
+        }
+        return value >= Level.INFO.intValue() ? "INFO" : "DEBUG";
+    }
+
     @Override
     public String format(LogRecord record) {
         StringBuilder line = new StringBuilder(TIME.format(Instant.ofEpochMilli(record.getMillis())))
-                .append(' ').append(record.getLevel().getName())
+                .append(' ').append(levelName(record.getLevel()))
                 .append(' ').append(record.getLoggerName())
                 .append(": ").append(formatMessage(record));
         for (Throwable t = record.getThrown(); t != null; t = t.getCause() == t ? null : t.getCause()) {

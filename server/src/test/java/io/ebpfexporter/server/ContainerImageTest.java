@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
@@ -32,7 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Builds deploy/Containerfile around the runtime image and runs it as the DaemonSet does: host network,
  * every capability dropped but SYS_ADMIN, the engine's default seccomp profile, a read-only root with a
- * tmpfs /tmp. A scrape must pass promtool and list a fixture program. It runs after {@code mvn package}
+ * tmpfs /tmp, the DaemonSet's ConfigMap config as shipped at its path and the host's bpffs mounted read-only.
+ * A scrape must pass promtool, list a fixture program and show the config's statistics mode as these
+ * privileges allow it: sampled, or named unavailable without CAP_SYS_ADMIN. It runs after {@code mvn package}
  * (Maven's integration-test phase), through Testcontainers against a Docker API: podman's in CI
  * (.ci/run starts {@code podman system service}; EBPF_EXPORTER_CONTAINER_BASE names its local base image).
  */
@@ -53,7 +56,7 @@ class ContainerImageTest {
 
     @Test
     void theImageRunsWithTheDaemonSetsPrivilegesAndItsScrapePassesPromtool() throws Exception {
-        String log = runAndScrape(host -> host.withCapDrop(Capability.ALL).withCapAdd(Capability.SYS_ADMIN));
+        String log = runAndScrape(host -> host.withCapDrop(Capability.ALL).withCapAdd(Capability.SYS_ADMIN), "sample");
         assertFalse(log.contains("reduced privileges"), log);
     }
 
@@ -65,12 +68,16 @@ class ContainerImageTest {
     @Test
     void theLeastPrivilegeVariantRunsOnIteratorsAndItsScrapePassesPromtool() throws Exception {
         String log = runAndScrape(host -> host.withCapDrop(Capability.ALL).withCapAdd(Capability.BPF, Capability.PERFMON)
-                .withSecurityOpts(List.of("seccomp=unconfined")));
+                .withSecurityOpts(List.of("seccomp=unconfined")), "unavailable");
         assertTrue(log.contains("reduced privileges"), log);
+        assertTrue(log.contains("sample unavailable: BPF_ENABLE_STATS needs CAP_SYS_ADMIN"), log);
     }
 
-    /** Builds the image, runs it with {@code privileges}, scrapes it; returns its log. */
-    private static String runAndScrape(Consumer<HostConfig> privileges) throws Exception {
+    /**
+     * Builds the image, runs it as the DaemonSet does with {@code privileges}, scrapes it and finds the
+     * statistics mode {@code statsMode}; returns its log.
+     */
+    private static String runAndScrape(Consumer<HostConfig> privileges, String statsMode) throws Exception {
         Kernel.requireBpf();
         String promtool = Kernel.requireTool("promtool");
         Assumptions.assumeTrue(Files.isDirectory(BASE.resolve("target/image/ebpf-exporter")),
@@ -85,12 +92,15 @@ class ContainerImageTest {
                 .withFileFromPath("server/target/image/ebpf-exporter", BASE.resolve("target/image/ebpf-exporter"))
                 .withDockerfilePath("server/deploy/Containerfile")
                 .withBuildArg("BASE", System.getenv().getOrDefault("EBPF_EXPORTER_CONTAINER_BASE", "debian:bookworm-slim"));
+        Path config = DeployFilesTest.daemonSetConfig();
         try (Fixtures fx = new Fixtures();
              var container = new GenericContainer<>(image)
                      .withNetworkMode("host")
                      .withCreateContainerCmdModifier(cmd -> privileges.accept(cmd.getHostConfig().withReadonlyRootfs(true)))
                      .withTmpFs(Map.of("/tmp", "rw"))
-                     .withCommand("--listen-addr=127.0.0.1:" + port)
+                     .withFileSystemBind(config.toString(), "/etc/ebpf-exporter/config.yaml", BindMode.READ_ONLY)
+                     .withFileSystemBind("/sys/fs/bpf", "/sys/fs/bpf", BindMode.READ_ONLY)
+                     .withCommand("--config.file=/etc/ebpf-exporter/config.yaml", "--listen-addr=127.0.0.1:" + port)
                      .waitingFor(Wait.forLogMessage(".*listening on http://.*", 1)
                              .withStartupTimeout(Duration.ofSeconds(120)))) {
             var program = fx.program(Fixtures.PROG_SOCKET_FILTER, "in_container");
@@ -101,13 +111,19 @@ class ContainerImageTest {
             String body = response.body();
             assertTrue(body.contains("ebpf_exporter_collector_success{collector=\"programs\"} 1"), body);
             assertTrue(body.contains("prog_id=\"" + program.id() + "\""), "the host's programs, seen from the container");
+            assertTrue(body.contains("ebpf_exporter_program_stats_mode_info{mode=\"" + statsMode + "\"} 1"), body);
+            assertTrue(body.contains("ebpf_exporter_scan_errors_total{scan=\"pins\"} 0.0"), body);
             Process check = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
             check.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
             check.getOutputStream().close();
             String complaints = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, check.waitFor(), complaints);
             assertEquals("", complaints.strip(), "promtool check metrics");
-            return container.getLogs();
+            String log = container.getLogs();
+            assertFalse(log.contains("pins absent"), log);
+            return log;
+        } finally {
+            Files.delete(config);
         }
     }
 }

@@ -4,9 +4,11 @@ import io.ebpfexporter.testkit.Kernel;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,11 +119,20 @@ class DeployFilesTest {
             assertEquals("Service", cast(doc).get("kind"), "service.yaml applies without the Prometheus Operator");
         }
 
-        Path config = Files.createTempFile("configmap", ".yaml");
-        Files.writeString(config, (String) cast(byKind(docs, "ConfigMap").get("data")).get("config.yaml"));
+        Path config = daemonSetConfig();
         String metrics = scrapeWith(config);
         assertTrue(metrics.contains("ebpf_exporter_program_stats_sample_ratio"), metrics);
         Files.delete(config);
+    }
+
+    /** The DaemonSet's ConfigMap config.yaml as shipped, in a world-readable temporary file for the caller to delete. */
+    static Path daemonSetConfig() throws IOException {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        new Yaml().loadAll(Files.readString(DEPLOY.resolve("kubernetes/daemonset.yaml"))).forEach(doc -> docs.add(cast(doc)));
+        Path config = Files.createTempFile("configmap", ".yaml",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        Files.writeString(config, (String) cast(byKind(docs, "ConfigMap").get("data")).get("config.yaml"));
+        return config;
     }
 
     private static Map<String, Object> byKind(List<Map<String, Object>> docs, String kind) {

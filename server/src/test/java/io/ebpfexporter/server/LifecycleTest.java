@@ -60,6 +60,18 @@ class LifecycleTest {
     }
 
     @Test
+    void aSighupIgnoredFromTheStartIsNamedOnce() throws Exception {
+        Kernel.requireBpf();
+        String ignored = "SIGHUP is ignored (inherited, as under nohup): reload by signal is off";
+        try (ExporterProcess exporter = ExporterProcess.start("", "", Map.of(ExporterProcess.WRAP, "nohup"))) {
+            waitFor(exporter, ignored); // signals are taken over once the exporter serves
+            signal(exporter, "HUP");
+            assertEquals(200, exporter.request("GET", "/metrics").statusCode(), "SIGHUP ignored, not fatal");
+            assertEquals(1, exporter.output().lines().filter(l -> l.contains(ignored)).count(), exporter.output());
+        }
+    }
+
+    @Test
     void aChangedWebConfigFileAppliesWithoutASignal() throws Exception {
         Kernel.requireBpf();
         Path web = Files.createTempFile("web", ".yml");

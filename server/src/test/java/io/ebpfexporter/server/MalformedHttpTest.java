@@ -61,7 +61,7 @@ class MalformedHttpTest {
             Thread.sleep(500); // let the log reader catch up
             assertEquals(linesBefore + 1, exporter.output().split("\n").length, "one line, for the garbage:\n"
                     + exporter.output());
-            assertTrue(exporter.output().contains("WARNING io.helidon.webserver.http1.Http1Connection: Internal server"
+            assertTrue(exporter.output().contains("WARN io.helidon.webserver.http1.Http1Connection: Internal server"
                     + " error (io.helidon.http.RequestException: Internal error; caused by"), exporter.output());
             for (String line : exporter.output().split("\n")) {
                 assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\S+ [A-Z]+ \\S+: .*"), "one line per log record: " + line);

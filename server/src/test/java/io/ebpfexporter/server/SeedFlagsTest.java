@@ -57,8 +57,8 @@ class SeedFlagsTest {
             while (!exporter.output().contains("scrape: ") && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(exporter.output().matches("(?s).*scrape: \\d+ series in \\d+ families, \\d+ bytes of text/plain.*"),
-                    exporter.output());
+            assertTrue(exporter.output().matches("(?s).* DEBUG \\S+: scrape: \\d+ series in \\d+ families, \\d+ bytes of"
+                    + " text/plain.*"), "labelled as --log-level names it:\n" + exporter.output());
         }
     }
 

@@ -6,6 +6,7 @@ import io.ebpfexporter.core.ObjectRow;
 import io.ebpfexporter.core.ReferenceFamilies;
 import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.bpf.BpfException;
+import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.bpf.StructView;
 import io.ebpfexporter.core.config.GoDuration;
 import io.ebpfexporter.core.config.Settings;
@@ -48,6 +49,8 @@ public final class ProgramsCollector extends ObjectCollector {
 
     private StatsMode statsMode = StatsMode.DISABLED;
     private StatsSwitch stats = new StatsSwitch(statsMode);
+    /** Why the configured statistics mode cannot be had here (empty if it can): its series go, not the process. */
+    private String statsUnavailable = "";
     private final FullNames fullNames = new FullNames();
     /** The last scrape's, which a scrape keeps while its own reading agrees with it. */
     private volatile BootClock bootClock;
@@ -61,17 +64,27 @@ public final class ProgramsCollector extends ObjectCollector {
         super.configure(settings);
         statsMode = StatsMode.from(settings);
         stats = new StatsSwitch(statsMode);
+        statsUnavailable = "";
         try {
             stats.start();
         } catch (BpfException e) {
-            throw new IllegalArgumentException(settings.where(StatsMode.MODE.key()) + " " + statsMode.kind().name()
-                    .toLowerCase() + ": the kernel refused BPF_ENABLE_STATS (" + e.getMessage()
-                    + "); it needs Linux 5.8 or newer, else set it to disabled");
+            String where = settings.where(StatsMode.MODE.key()) + " " + statsMode.kind().name().toLowerCase(Locale.ROOT);
+            if (e.errno() != Errno.EPERM) {
+                throw new IllegalArgumentException(where + ": the kernel refused BPF_ENABLE_STATS (" + e.getMessage()
+                        + (e.errno() == Errno.EINVAL ? "); it needs Linux 5.8 or newer" : ")")
+                        + ", else set it to disabled");
+            }
+            stats = new StatsSwitch(StatsMode.DISABLED);
+            statsUnavailable = where + " unavailable: BPF_ENABLE_STATS needs CAP_SYS_ADMIN, which this process lacks"
+                    + " (EPERM); run statistics are not exported";
         }
     }
 
     @Override
     public String startupNote() {
+        if (!statsUnavailable.isEmpty()) {
+            return statsUnavailable;
+        }
         return switch (statsMode.kind()) {
             case DISABLED -> "";
             case ENABLED -> "program stats always on: every BPF program on the host pays for run-time accounting";
@@ -155,7 +168,8 @@ public final class ProgramsCollector extends ObjectCollector {
 
     /** Counters are exported whenever the exporter turns counting on, or the sysctl does. */
     private boolean exportRunCounters(Host host) {
-        return statsMode.kind() != StatsMode.Kind.DISABLED || RunTimeStats.sysctlEnabled(host);
+        return statsMode.kind() != StatsMode.Kind.DISABLED && statsUnavailable.isEmpty()
+                || RunTimeStats.sysctlEnabled(host);
     }
 
     private Family[] statsState(ScrapeContext scrape) {
@@ -164,9 +178,10 @@ public final class ProgramsCollector extends ObjectCollector {
                         + " (stats.mode enabled, or inside a sample window) or kernel.bpf_stats_enabled is 1");
         enabled.add(stats.holding() || RunTimeStats.sysctlEnabled(scrape.host()) ? 1 : 0);
         Family mode = scrape.info("ebpf_exporter_program_stats_mode_info",
-                "collectors.programs.stats.mode as configured: disabled, enabled or sample", "mode");
-        mode.add(statsMode.kind().name().toLowerCase(Locale.ROOT));
-        if (statsMode.kind() != StatsMode.Kind.SAMPLE) {
+                "collectors.programs.stats.mode as configured: disabled, enabled or sample; unavailable when the"
+                        + " kernel refused it for want of CAP_SYS_ADMIN", "mode");
+        mode.add(statsUnavailable.isEmpty() ? statsMode.kind().name().toLowerCase(Locale.ROOT) : "unavailable");
+        if (statsMode.kind() != StatsMode.Kind.SAMPLE || !statsUnavailable.isEmpty()) {
             return new Family[] {enabled, mode};
         }
         Family ratio = scrape.gauge("ebpf_exporter_program_stats_sample_ratio",

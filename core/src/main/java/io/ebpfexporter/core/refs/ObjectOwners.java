@@ -7,6 +7,7 @@ import io.ebpfexporter.core.walk.ObjectKind;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,14 +34,21 @@ public final class ObjectOwners {
 
     /** How long one scan may take; a scan cut short says so ({@link #truncated()}) and keeps what it found. */
     public static final Duration BUDGET = Duration.ofSeconds(2);
-    private static final ObjectOwners NONE = new ObjectOwners(Map.of(), false);
+    private static final ObjectOwners NONE = new ObjectOwners(Map.of(), false, null);
 
     private final Map<ObjectKind<?>, Map<Integer, Set<Owner>>> owners;
     private final boolean truncated;
+    private final String problem;
 
-    private ObjectOwners(Map<ObjectKind<?>, Map<Integer, Set<Owner>>> owners, boolean truncated) {
+    private ObjectOwners(Map<ObjectKind<?>, Map<Integer, Set<Owner>>> owners, boolean truncated, String problem) {
         this.owners = owners;
         this.truncated = truncated;
+        this.problem = problem;
+    }
+
+    /** The first process whose fds the /proc scan was refused, if any: its owner series are missing. */
+    public Optional<String> problem() {
+        return Optional.ofNullable(problem);
     }
 
     /** Whether the scan ran out of {@link #BUDGET} before it read every process. */
@@ -51,7 +60,7 @@ public final class ObjectOwners {
         return NONE;
     }
 
-    private static java.util.Optional<TaskFileIterator.Plan> iterator;
+    private static Optional<TaskFileIterator.Plan> iterator;
 
     /**
      * The owners on {@code host}: from the task_file iterator where this live kernel runs it, else from
@@ -71,7 +80,7 @@ public final class ObjectOwners {
         return scanProc(host);
     }
 
-    private static synchronized java.util.Optional<TaskFileIterator.Plan> iteratorPlan() {
+    private static synchronized Optional<TaskFileIterator.Plan> iteratorPlan() {
         if (iterator == null) {
             iterator = TaskFileIterator.plan();
             if (iterator.isEmpty()) {
@@ -82,7 +91,7 @@ public final class ObjectOwners {
     }
 
     private static synchronized void refuseIterator(String why) {
-        iterator = java.util.Optional.empty();
+        iterator = Optional.empty();
         KernelLimits.found("owners read from /proc: " + why);
     }
 
@@ -99,29 +108,31 @@ public final class ObjectOwners {
             found.computeIfAbsent(h.kind(), k -> new HashMap<>()).computeIfAbsent(h.id(), i -> new LinkedHashSet<>())
                     .add(owner);
         }
-        return new ObjectOwners(found, false);
+        return new ObjectOwners(found, false, null);
     }
 
     /** Reads every /proc/<pid>/fd link within {@link #BUDGET}. */
     static ObjectOwners scanProc(Host host) {
         long deadline = System.nanoTime() + BUDGET.toNanos();
         Map<ObjectKind<?>, Map<Integer, Set<Owner>>> found = new HashMap<>();
+        String problem = null;
         long self = ProcessHandle.current().pid();
         Path proc = host.path("/proc");
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(proc, ObjectOwners::isPid)) {
             for (Path process : processes) {
                 if (System.nanoTime() > deadline) {
-                    return new ObjectOwners(found, true);
+                    return new ObjectOwners(found, true, problem);
                 }
                 int pid = Integer.parseInt(process.getFileName().toString());
-                if (pid != self) {
-                    scanProcess(process, pid, found);
+                if (pid != self && !scanProcess(process, pid, found) && problem == null) {
+                    problem = "cannot read " + process.resolve("fd") + " (permission denied: the /proc fallback"
+                            + " needs root or CAP_SYS_PTRACE for another user's fds)";
                 }
             }
         } catch (IOException | RuntimeException e) {
             return NONE; // no /proc to read (a replayed host)
         }
-        return new ObjectOwners(found, false);
+        return new ObjectOwners(found, false, problem);
     }
 
     private static boolean isPid(Path entry) {
@@ -129,7 +140,8 @@ public final class ObjectOwners {
         return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
     }
 
-    private static void scanProcess(Path process, int pid, Map<ObjectKind<?>, Map<Integer, Set<Owner>>> found) {
+    /** Adds the objects {@code process} holds; false if its fds were refused (one that ended is not refused). */
+    private static boolean scanProcess(Path process, int pid, Map<ObjectKind<?>, Map<Integer, Set<Owner>>> found) {
         Owner owner = null;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
             for (Path fd : fds) {
@@ -143,9 +155,12 @@ public final class ObjectOwners {
                 found.computeIfAbsent(object.get().kind(), k -> new HashMap<>())
                         .computeIfAbsent(object.get().id(), i -> new LinkedHashSet<>()).add(owner);
             }
+        } catch (AccessDeniedException e) {
+            return false;
         } catch (IOException | RuntimeException e) {
-            // the process ended, or its fds are not ours to read
+            // the process ended
         }
+        return true;
     }
 
     private static String comm(Path process) {
@@ -156,12 +171,12 @@ public final class ObjectOwners {
         }
     }
 
-    /** The processes holding object {@code id} of {@code kind}, in pid order. */
     /** Whether the scan found no owner at all (as when owners are off). */
     public boolean isEmpty() {
         return owners.isEmpty();
     }
 
+    /** The processes holding object {@code id} of {@code kind}, in pid order. */
     public List<Owner> of(ObjectKind<?> kind, int id) {
         Set<Owner> set = owners.getOrDefault(kind, Map.of()).get(id);
         if (set == null) {

@@ -5,7 +5,11 @@ import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.walk.Host;
 import io.ebpfexporter.core.walk.ObjectKind;
 
+import io.ebpfexporter.core.bpf.Errno;
+
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -24,21 +28,26 @@ import java.util.TreeSet;
 /**
  * Where BPF objects are pinned: every bpffs mount in this process's {@code /proc/self/mountinfo} walked
  * (symlinks not followed, so no loops; at most {@link #MAX_DEPTH} deep and {@link #MAX_ENTRIES} entries
- * per scan; unreadable directories skipped), each file opened read-only with BPF_OBJ_GET and identified
- * by its fdinfo, as bpftool's {@code -f} does. Pins seen through a bind mount appear under each path.
+ * per scan; unreadable directories skipped, the first of them kept as the scan's {@link #problem()}), each
+ * file opened read-only with BPF_OBJ_GET and identified by its fdinfo, as bpftool's {@code -f} does. Pins
+ * seen through a bind mount appear under each path.
  */
 public final class PinnedObjects {
     static final int MAX_DEPTH = 16;
     public static final int MAX_ENTRIES = 10_000;
     private static final int BPF_F_RDONLY = 1 << 3;
-    private static final PinnedObjects NONE = new PinnedObjects(Map.of(), false);
+    /** What reading a directory bpffs refuses takes. */
+    static final String NEEDS = "root or CAP_DAC_READ_SEARCH";
+    private static final PinnedObjects NONE = new PinnedObjects(Map.of(), false, null);
 
     private final Map<BpfFd, TreeSet<String>> paths;
     private final boolean truncated;
+    private final String problem;
 
-    private PinnedObjects(Map<BpfFd, TreeSet<String>> paths, boolean truncated) {
+    private PinnedObjects(Map<BpfFd, TreeSet<String>> paths, boolean truncated, String problem) {
         this.paths = paths;
         this.truncated = truncated;
+        this.problem = problem;
     }
 
     public static PinnedObjects none() {
@@ -52,22 +61,27 @@ public final class PinnedObjects {
         }
         List<Path> mounts;
         try {
-            mounts = bpffsMounts(Files.readAllLines(Path.of("/proc/self/mountinfo")));
+            mounts = mounts();
         } catch (IOException e) {
-            return NONE;
+            return new PinnedObjects(Map.of(), false, "cannot read /proc/self/mountinfo (" + e + ")");
         }
         Map<BpfFd, TreeSet<String>> found = new HashMap<>();
         int[] entries = {0};
+        String[] problem = {null};
         try (Bpf bpf = new Bpf()) {
             for (Path mount : mounts) {
-                walkPins(bpf, mount, found, entries);
+                walkPins(bpf, mount, found, entries, problem);
             }
         }
-        return new PinnedObjects(found, entries[0] > MAX_ENTRIES);
+        return new PinnedObjects(found, entries[0] > MAX_ENTRIES, problem[0]);
     }
 
-    /** Identifies the pins under one bpffs mount, counting the entries visited in {@code entries}. */
-    private static void walkPins(Bpf bpf, Path mount, Map<BpfFd, TreeSet<String>> found, int[] entries) {
+    /**
+     * Identifies the pins under one bpffs mount, counting the entries visited in {@code entries}; the
+     * first refusal is kept in {@code problem}.
+     */
+    private static void walkPins(Bpf bpf, Path mount, Map<BpfFd, TreeSet<String>> found, int[] entries,
+                                 String[] problem) {
         try {
             Files.walkFileTree(mount, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH,
                     new SimpleFileVisitor<>() {
@@ -77,7 +91,7 @@ public final class PinnedObjects {
                                 return FileVisitResult.TERMINATE;
                             }
                             if (attrs.isRegularFile()) {
-                                identify(bpf, file).ifPresent(object ->
+                                identify(bpf, file, problem).ifPresent(object ->
                                         found.computeIfAbsent(object, o -> new TreeSet<>()).add(file.toString()));
                             }
                             return FileVisitResult.CONTINUE;
@@ -85,6 +99,9 @@ public final class PinnedObjects {
 
                         @Override
                         public FileVisitResult visitFileFailed(Path file, IOException e) {
+                            if (e instanceof AccessDeniedException && problem[0] == null) {
+                                problem[0] = refused(file);
+                            }
                             return FileVisitResult.CONTINUE;
                         }
                     });
@@ -93,11 +110,44 @@ public final class PinnedObjects {
         }
     }
 
-    private static Optional<BpfFd> identify(Bpf bpf, Path file) {
+    /**
+     * Why the pin walk cannot read this process's bpffs mounts, found by opening each: empty when it can
+     * read them all (or none is mounted).
+     */
+    public static Optional<String> unreadable() {
+        try {
+            for (Path mount : mounts()) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(mount)) {
+                    entries.iterator().hasNext();
+                } catch (AccessDeniedException e) {
+                    return Optional.of(refused(mount));
+                } catch (IOException e) {
+                    // unmounted meanwhile
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("cannot read /proc/self/mountinfo (" + e + ")");
+        }
+    }
+
+    private static String refused(Path directory) {
+        return "cannot read " + directory + " (permission denied: it needs " + NEEDS + ")";
+    }
+
+    private static List<Path> mounts() throws IOException {
+        return bpffsMounts(Files.readAllLines(Path.of("/proc/self/mountinfo")));
+    }
+
+    /** The object pinned at {@code file}; a refusal (as opposed to no pin there) is kept in {@code problem}. */
+    private static Optional<BpfFd> identify(Bpf bpf, Path file, String[] problem) {
         int fd;
         try {
             fd = bpf.objGet(file.toString(), BPF_F_RDONLY);
         } catch (BpfException e) {
+            if ((e.errno() == Errno.EACCES || e.errno() == Errno.EPERM) && problem[0] == null) {
+                problem[0] = "cannot open " + file + " (" + e.getMessage() + ")";
+            }
             return Optional.empty(); // not a pin, or unpinned meanwhile
         }
         try {
@@ -134,12 +184,17 @@ public final class PinnedObjects {
         return out.toString();
     }
 
-    /** The paths object {@code id} of {@code kind} is pinned at, sorted. */
     /** Whether the walk found nothing pinned. */
     public boolean isEmpty() {
         return paths.isEmpty();
     }
 
+    /** The first thing the walk was refused, if any: the pins under it are missing. */
+    public Optional<String> problem() {
+        return Optional.ofNullable(problem);
+    }
+
+    /** The paths object {@code id} of {@code kind} is pinned at, sorted. */
     public List<String> of(ObjectKind<?> kind, int id) {
         TreeSet<String> set = paths.get(new BpfFd(kind, id));
         return set == null ? List.of() : List.copyOf(set);

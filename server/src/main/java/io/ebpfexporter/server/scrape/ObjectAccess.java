@@ -53,7 +53,7 @@ public record ObjectAccess(Host host, String note) {
     private static String note(Map<ObjectKind<?>, String> unavailable, Map<ObjectKind<?>, List<String>> missing) {
         List<String> absent = new ArrayList<>(List.of("program run statistics (per-CPU, beyond an iterator's reach)",
                 "map memlock (only fdinfo has it)", "link details (in per-type structs)",
-                "map entry counts other than the kernel's own (no map fds)", "pins and full names (need fds)"));
+                "map entry counts other than the kernel's own (no map fds)", "full names (need program fds)"));
         unavailable.forEach((kind, why) -> absent.add((kind == ObjectKind.BTFS ? "BTF objects" : kind + "s") + " (" + why + ")"));
         missing.forEach((kind, members) -> absent.add(kind + " members this kernel lacks: " + String.join(", ", members)));
         return "reduced privileges (bpf() listing refused without CAP_SYS_ADMIN): programs, maps and links read by"

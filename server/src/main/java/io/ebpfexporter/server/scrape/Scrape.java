@@ -5,7 +5,10 @@ import io.ebpfexporter.core.CollectorMemory;
 import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.iter.IteratedObjects;
 import io.ebpfexporter.core.refs.HostScans;
+import io.ebpfexporter.core.refs.ScanErrors;
 import io.ebpfexporter.core.walk.Host;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
@@ -21,6 +24,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +60,7 @@ public final class Scrape {
     private final InfoSnapshot buildInfo;
     private final GaugeSnapshot reducedPrivileges;
     private final ExporterHealth health;
+    private final ScanErrors scanErrors = new ScanErrors();
     /**
      * Results held at once (being collected or written): two, so one slow reader does not hold up every
      * other scrape, and memory stays the label memory plus two snapshots whatever the number of scrapers.
@@ -117,7 +122,7 @@ public final class Scrape {
     private MetricSnapshots collectNow(Set<String> names) {
         List<Collector> chosen = collectors.stream().filter(c -> names.contains(c.name())).toList();
         Map<Collector, Future<Outcome>> running = new IdentityHashMap<>();
-        HostScans scans = new HostScans(host);
+        HostScans scans = new HostScans(host, scanErrors);
         Future<List<MetricSnapshot>> own = RUNNERS.submit(health::collect);
         for (Collector c : chosen.stream().sorted(Comparator.comparingLong(this::lastNanos).reversed()).toList()) {
             walks.acquireUninterruptibly(); // released as the collectors end: a bounded wait
@@ -190,6 +195,21 @@ public final class Scrape {
         if (!outcomes.isEmpty()) {
             all.metricSnapshot(duration.build()).metricSnapshot(success.build());
         }
+        scanErrors().ifPresent(all::metricSnapshot);
         return all.build();
+    }
+
+    /** Per host scan that has run on the live host, its runs that could not read everything. */
+    private Optional<CounterSnapshot> scanErrors() {
+        Map<String, Long> counts = scanErrors.counts();
+        if (counts.isEmpty()) {
+            return Optional.empty();
+        }
+        var family = CounterSnapshot.builder().name("ebpf_exporter_scan_errors")
+                .help("Scans of the host (pins: the bpffs walk; owners: the processes' fds) that could not read"
+                        + " everything, for want of a permission: the series they would give are missing");
+        counts.forEach((scan, n) -> family.dataPoint(CounterDataPointSnapshot.builder()
+                .labels(Labels.of("scan", scan)).value(n).build()));
+        return Optional.of(family.build());
     }
 }
