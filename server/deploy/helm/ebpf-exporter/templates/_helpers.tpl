@@ -43,9 +43,15 @@ app.kubernetes.io/part-of: {{ include "ebpf-exporter.name" . }}
 {{- end }}
 {{- end }}
 
-{{/* The exporter's config.yaml: .Values.config, with owners on for every collector that has them when owners.enabled. */}}
+{{/* The exporter's config.yaml: .Values.config, with owners on for every collector that has them when owners.enabled,
+and server.port from .Values.port where it is not the exporter's default. */}}
 {{- define "ebpf-exporter.config" -}}
 {{- $config := deepCopy .Values.config }}
+{{- if ne (int .Values.port) 11000 }}
+{{- $server := get $config "server" | default dict }}
+{{- $_ := set $server "port" (int .Values.port) }}
+{{- $_ := set $config "server" $server }}
+{{- end }}
 {{- if .Values.owners.enabled }}
 {{- $collectors := get $config "collectors" | default dict }}
 {{- range list "programs" "maps" "links" }}

@@ -55,28 +55,42 @@ final class Exporter implements AutoCloseable {
         WebConfig web = commandLine.webConfig().map(WebConfig::load).orElse(WebConfig.none());
         List<Collector> chosen = EnabledCollectors.chosen(discovered, config, commandLine.disableDefaults());
         ObjectAccess access = ObjectAccess.choose();
+        try {
+            return start(commandLine, config, web, chosen, access);
+        } catch (RuntimeException e) {
+            access.host().objects().close(); // the kept iterator programs, under reduced privileges
+            throw e;
+        }
+    }
+
+    /** The steps once the objects are reachable: a failing one closes what the steps before it opened. */
+    private static Exporter start(CommandLine commandLine, ExporterConfig config, WebConfig web, List<Collector> chosen,
+                                  ObjectAccess access) {
         String release = kernelRelease();
         MemlockLimit.liftForOldKernels(release);
         List<Collector> enabled = EnabledCollectors.configure(chosen, config);
-        BuildInfo build = BuildInfo.load();
-        Scrape scrape = new Scrape(enabled, build, access.host(), ScrapeThreads.HOST,
-                config.exporterMetrics() ? ExporterHealth.create() : ExporterHealth.none());
-        BasicAuth auth = new BasicAuth(web.users());
-        Listeners listeners;
         try {
-            listeners = Listeners.start(listenAddresses(commandLine, config), config, web,
+            BuildInfo build = BuildInfo.load();
+            Scrape scrape = new Scrape(enabled, build, access.host(), ScrapeThreads.HOST,
+                    config.exporterMetrics() ? ExporterHealth.create() : ExporterHealth.none());
+            BasicAuth auth = new BasicAuth(web.users());
+            Listeners listeners = Listeners.start(listenAddresses(commandLine, config), config, web,
                     new Routes(config.metricsPath(), scrape, build, auth));
-        } catch (StartupException e) {
+            try {
+                List<String> urls = listeners.urls(config.metricsPath());
+                logStarted(build, release, enabled, urls, access);
+                Exporter exporter = new Exporter(enabled, access.host().objects(), listeners,
+                        WebConfigWatch.start(commandLine.webConfig(), web, auth, listeners), commandLine.sdNotify());
+                exporter.announceReady(commandLine, urls);
+                return exporter;
+            } catch (RuntimeException e) {
+                listeners.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
             enabled.forEach(Collector::close);
-            access.host().objects().close();
             throw e;
         }
-        List<String> urls = listeners.urls(config.metricsPath());
-        logStarted(build, release, enabled, urls, access);
-        Exporter exporter = new Exporter(enabled, access.host().objects(), listeners,
-                WebConfigWatch.start(commandLine.webConfig(), web, auth, listeners), commandLine.sdNotify());
-        exporter.announceReady(commandLine, urls);
-        return exporter;
     }
 
     /** The config file with the flags over it, checked, its log level in force. */

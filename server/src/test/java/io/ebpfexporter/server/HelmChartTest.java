@@ -87,6 +87,20 @@ class HelmChartTest {
     }
 
     @Test
+    void anotherPortReachesTheExporterItsProbesAndTheAnnotations() throws Exception {
+        List<Map<String, Object>> rendered = loadAll(template().set("port", 12345).call());
+        Map<String, Object> config = new Yaml().load((String) map(byKind(rendered, "ConfigMap").get("data")).get("config.yaml"));
+        assertEquals(12345, map(config.get("server")).get("port"), "the exporter listens on the chart's port");
+        Map<String, Object> c = container(byKind(rendered, "DaemonSet"));
+        assertEquals(12345, map(((List<?>) c.get("ports")).get(0)).get("containerPort"), "the port the probes name");
+        assertEquals("metrics", map(((List<?>) c.get("ports")).get(0)).get("name"));
+        assertEquals("metrics", map(map(c.get("readinessProbe")).get("tcpSocket")).get("port"), "readiness probe");
+        Map<String, Object> annotations = map(map(map(map(byKind(rendered, "DaemonSet").get("spec")).get("template"))
+                .get("metadata")).get("annotations"));
+        assertEquals("12345", annotations.get("prometheus.io/port"), "scrape annotation");
+    }
+
+    @Test
     void anUnknownPrivilegeFailsNamingTheChoices() {
         Exception e = assertThrows(Exception.class, () -> template().set("privilege", "root").call());
         assertTrue(e.getMessage().contains("privilege must be full or least, not \"root\""), e.getMessage());
