@@ -7,7 +7,8 @@
 # heap serves whole to 40 concurrent scrapes. Also the same scrape under reduced privileges (uid 65534 with
 # CAP_BPF and CAP_PERFMON, through setpriv) against the floor. Usage: server/bench.sh [MAPS PROGS LINKS];
 # server/bench.sh soak [MINUTES] [INTERVAL]: memory under sustained load instead (bench/soak.sh);
-# server/bench.sh flood [IDLE]: only the connection flood (see there).
+# server/bench.sh flood [IDLE]: only the connection flood (see there); server/bench.sh compare OTHER_IMAGE
+# [MAPS PROGS LINKS]: this image against another build's, in turn (see there).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 maps=${1:-10000} progs=${2:-1000} links=${3:-100}
@@ -110,6 +111,53 @@ if [ "${1:-}" = flood ]; then
   exit
 fi
 
+# Holder processes keeping $1 maps, $2 programs and $3 links on the host until the script ends.
+hold_objects() {
+  local per_holder=9000 # objects per holder process, under the 20,000-fd limit (a link holds 2 fds)
+  local left_maps=$1 left_progs=$2 left_links=$3 m p l room ok
+  while (( left_maps + left_progs + left_links > 0 )); do
+    m=$(( left_maps < per_holder ? left_maps : per_holder )); room=$(( per_holder - m ))
+    p=$(( left_progs < room ? left_progs : room )); room=$(( room - p ))
+    l=$(( left_links < room / 2 ? left_links : room / 2 ))
+    left_maps=$(( left_maps - m )) left_progs=$(( left_progs - p )) left_links=$(( left_links - l ))
+    mkfifo "$work/ready.$m.$p.$l"
+    "$work/holder" "$m" "$p" "$l" > "$work/ready.$m.$p.$l" &
+    pids+=($!)
+    read -r ok < "$work/ready.$m.$p.$l"
+    [ "$ok" = ready ] || { echo "bench.sh: holder failed" >&2; exit 1; }
+  done
+}
+
+# Compare (server/bench.sh compare OTHER_IMAGE [MAPS PROGS LINKS]): this image against another build's
+# launcher, both running on one host of MAPS maps, PROGS programs and LINKS links, as root and under
+# reduced privileges, warmed up and then scraped in turn in ten rounds of five, so that the host's own
+# changes in speed move both alike: the medians differ by the change, not by the moment.
+compare_images() { # $1 the mode's name, then the command before each image ("" for root)
+  local mode=$1; shift
+  local a_port a_pid b_port b_pid
+  start_server "$@" "$other" --config.file="$work/config.yaml"; a_port=$port a_pid=$server_pid
+  start_server "$@" "$image" --config.file="$work/config.yaml"; b_port=$port b_pid=$server_pid
+  port=$a_port scrapes 200; port=$b_port scrapes 200
+  : > "$work/a.ms"; : > "$work/b.ms"
+  for _ in $(seq 1 10); do
+    port=$a_port timed_scrapes 5 "$work/a.ms"
+    port=$b_port timed_scrapes 5 "$work/b.ms"
+  done
+  kill "$a_pid" "$b_pid"; wait "$a_pid" "$b_pid" 2>/dev/null || true
+  printf '%-12s other %s ms (p99 %s), this %s ms (p99 %s)\n' "$mode:" $(med_p99 "$work/a.ms") $(med_p99 "$work/b.ms")
+}
+if [ "${1:-}" = compare ]; then
+  other=${2:?usage: server/bench.sh compare OTHER_IMAGE [MAPS PROGS LINKS]}
+  [ -x "$other" ] || { echo "bench.sh: no launcher at $other" >&2; exit 2; }
+  hold_objects "${3:-10000}" "${4:-1000}" "${5:-100}"
+  echo "== $other against $image, medians of 50 scrapes each, in turn"
+  compare_images full
+  chmod 1777 "$work" && chmod 644 "$work/config.yaml" # uid 65534 reads the config and writes the ready file
+  compare_images reduced setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+bpf,+perfmon \
+    --ambient-caps=-all,+bpf,+perfmon --bounding-set=-all,+bpf,+perfmon
+  exit
+fi
+
 # bench/hello linked into a runtime like the image's, run with the launcher's JVM flags and an AOT cache
 # trained like the image's (a module outside the runtime would lose the cache's module graph): what the
 # fixed design costs before the exporter adds anything.
@@ -145,19 +193,7 @@ echo "RSS after 1,000 scrapes: $(( $(rss_kb "$server_pid") / 1024 )) MB"
 stop_server
 
 echo "== $maps maps, $progs programs, $links links added"
-per_holder=9000 # objects per holder process, under the 20,000-fd limit (a link holds 2 fds)
-left_maps=$maps left_progs=$progs left_links=$links
-while (( left_maps + left_progs + left_links > 0 )); do
-  m=$(( left_maps < per_holder ? left_maps : per_holder )); room=$(( per_holder - m ))
-  p=$(( left_progs < room ? left_progs : room )); room=$(( room - p ))
-  l=$(( left_links < room / 2 ? left_links : room / 2 ))
-  left_maps=$(( left_maps - m )) left_progs=$(( left_progs - p )) left_links=$(( left_links - l ))
-  mkfifo "$work/ready.$m.$p.$l"
-  "$work/holder" "$m" "$p" "$l" > "$work/ready.$m.$p.$l" &
-  pids+=($!)
-  read -r ok < "$work/ready.$m.$p.$l"
-  [ "$ok" = ready ] || { echo "bench.sh: holder failed" >&2; exit 1; }
-done
+hold_objects "$maps" "$progs" "$links"
 # Steady state, as on a node scraped for hours: C1 compiles a method after about 200 calls, and much of a
 # scrape's code runs once per scrape, so the first scrapes are partly interpreted (docs/performance.md).
 warm_up=200
