@@ -118,10 +118,11 @@ initramfs() {
   (cd "$tree" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$out"
 }
 
-# The test classes of every module and their dependencies, for the guest's KernelTests run. test-compile
-# in the same run lets Maven take this build's modules from their target directories: they are never
-# installed in ~/.m2, and a fresh machine has none there.
-mvn -B -q -o -f "$top/pom.xml" -pl server -am test-compile dependency:build-classpath \
+# The test classes of every module and their dependencies, for the guest's KernelTests run. package in
+# the same run lets Maven take this build's modules from their jars (they are never installed in ~/.m2,
+# and a fresh machine has none there; server copies its dependencies as jars, so a directory will not
+# do); exec.skip keeps the runtime image the build made.
+mvn -B -q -o -f "$top/pom.xml" -pl server -am package -DskipTests -Dexec.skip=true dependency:build-classpath \
   -Dmdep.outputFile="$work/deps.classpath" >/dev/null
 classpath=$(cat "$work/deps.classpath")
 for module in core collector-programs collector-maps collector-links collector-btf server; do
@@ -192,7 +193,8 @@ for suite in "${suites[@]}"; do
 done
 
 # Each single-threaded TCG guest keeps one CPU busy: run as many at once as this machine has CPUs.
-# Lines come in the order of the suites, each as soon as it and those before it are done.
+# Lines come in the order of the suites once the last guest has started, each when it and those before
+# it are done.
 parallel=${KERNEL_MATRIX_PARALLEL:-$(nproc)}
 declare -A pids
 for suite in "${booted[@]}"; do
