@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The kernel matrix: boots the newest Debian kernel of bullseye (5.10), bookworm (6.1) and trixie (6.12)
-# under QEMU (TCG; this machine's /dev/kvm cannot run stock kernels) with this machine's root shared
+# The kernel matrix: boots the newest Debian kernel of bullseye (5.10), bookworm (6.1), trixie (6.12) and
+# the development suite forky (7.x) under QEMU (TCG; this machine's /dev/kvm cannot run stock kernels) with this machine's root shared
 # read-only over 9p, runs .ci/kernel-guest.sh inside each (the kernel tests of core and the
 # collectors, and the end-to-end checks through the runtime image), and prints one line per kernel.
+# Guests run side by side, as many as this machine has CPUs ($KERNEL_MATRIX_PARALLEL).
 # As root, after `mvn -B verify` (it needs the built classes and the image). Usage:
-#   .ci/kernel-matrix.sh [SUITE...]     (default: bullseye bookworm trixie)
+#   .ci/kernel-matrix.sh [SUITE...]     (default: bullseye bookworm trixie forky)
 # Kernels are fetched from the Debian mirror in this machine's apt sources through a private apt
 # configuration (the host's own sources and lists are left alone) and kept in $KERNEL_MATRIX_CACHE.
 set -euo pipefail
@@ -19,9 +20,19 @@ case "$top/" in
 esac
 cache=${KERNEL_MATRIX_CACHE:-/var/cache/ebpf-exporter-kernels}
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(bullseye bookworm trixie)
+[ ${#suites[@]} -gt 0 ] || suites=(bullseye bookworm trixie forky)
 work=$(mktemp -d /tmp/ebpf-exporter-matrix.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# A guest runs in the background under timeout, which hands its TERM on to QEMU.
+booted=()
+stop_guests() {
+  local suite pidfile
+  for suite in "${booted[@]}"; do
+    pidfile="$cache/results-$suite/timeout.pid"
+    [ ! -f "$pidfile" ] || kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+}
+trap 'stop_guests; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 mkdir -p "$cache"
 
 # The Debian archive and security archive URIs of this machine's apt sources (deb822 or one-line form).
@@ -35,7 +46,7 @@ security=$(apt_uris | grep -E '/debian-security/?$' | head -1 || true)
 [ -n "$mirror" ] || { echo "kernel-matrix: no Debian mirror in this machine's apt sources" >&2; exit 2; }
 
 # fetch SUITE: downloads and unpacks the suite's newest kernel into $cache/SUITE; sets release, kdir
-# (the unpacked package) and modbase (where its lib/modules is).
+# (the unpacked packages), modbase (where its lib/modules is) and vmlinuz.
 fetch() {
   local suite=$1 dir="$cache/$1" apt
   mkdir -p "$dir/lists/partial" "$dir/archives/partial"
@@ -52,15 +63,27 @@ fetch() {
   [ -n "$package" ] || { echo "kernel-matrix: $suite has no linux-image-amd64" >&2; return 1; }
   release=${package#linux-image-}
   kdir="$dir/$release"
-  if [ ! -f "$kdir/boot/vmlinuz-$release" ]; then
+  # From forky (7.x) on, linux-image-VER is a meta package: the vmlinuz is in linux-binary-VER (under
+  # usr/lib/modules/VER, not /boot), the modules in linux-modules-VER, and modules.builtin and the config
+  # in linux-base-VER. Unpack them into one tree.
+  local packages
+  packages="$package $(apt-cache "${apt[@]}" depends "$package" \
+    | sed -n "s/^ *Depends: \(linux-\(base\|binary\|modules\)-$release\)\$/\1/p" | tr '\n' ' ')"
+  if [ ! -f "$kdir/unpacked" ]; then
     rm -rf "$kdir" && mkdir -p "$kdir"
-    (cd "$dir/archives" && apt-get -qq "${apt[@]}" download "$package" 2>&1 | grep -v 'unsandboxed as root' || true)
-    dpkg-deb -x "$dir/archives/${package}_"*.deb "$kdir"
+    # shellcheck disable=SC2086 # one word per package
+    (cd "$dir/archives" && apt-get -qq "${apt[@]}" download $packages 2>&1 | grep -v 'unsandboxed as root' || true)
+    local p
+    for p in $packages; do dpkg-deb -x "$dir/archives/${p}_"*.deb "$kdir"; done
+    touch "$kdir/unpacked"
   fi
-  # trixie's packages put modules under /usr/lib (merged /usr), bullseye's and bookworm's under /lib
+  # trixie's and forky's packages put modules under /usr/lib (merged /usr), bullseye's and bookworm's under /lib
   modbase="$kdir"
   [ -d "$kdir/lib/modules/$release" ] || modbase="$kdir/usr"
   [ -f "$modbase/lib/modules/$release/modules.dep" ] || depmod -b "$modbase" "$release"
+  vmlinuz="$kdir/boot/vmlinuz-$release"
+  [ -f "$vmlinuz" ] || vmlinuz="$modbase/lib/modules/$release/vmlinuz"
+  [ -f "$vmlinuz" ] || { echo "kernel-matrix: $package has no vmlinuz in /boot or its modules directory" >&2; return 1; }
 }
 
 # initramfs MODBASE RELEASE OUT: busybox, the kernel's own modules for virtio, 9p and overlay in
@@ -95,24 +118,22 @@ initramfs() {
   (cd "$tree" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$out"
 }
 
-# The test classes of every module and their dependencies, for the guest's KernelTests run. test-compile
-# in the same run lets Maven take this build's modules from their target directories: they are never
-# installed in ~/.m2, and a fresh machine has none there.
-mvn -B -q -o -f "$top/pom.xml" -pl server -am test-compile dependency:build-classpath \
+# The test classes of every module and their dependencies, for the guest's KernelTests run. package in
+# the same run lets Maven take this build's modules from their jars (they are never installed in ~/.m2,
+# and a fresh machine has none there; server copies its dependencies as jars, so a directory will not
+# do); exec.skip keeps the runtime image the build made.
+mvn -B -q -o -f "$top/pom.xml" -pl server -am package -DskipTests -Dexec.skip=true dependency:build-classpath \
   -Dmdep.outputFile="$work/deps.classpath" >/dev/null
 classpath=$(cat "$work/deps.classpath")
 for module in core collector-programs collector-maps collector-links collector-btf server; do
   classpath="$top/$module/target/test-classes:$top/$module/target/classes:$classpath"
 done
 
-status=0
-for suite in "${suites[@]}"; do
-  if ! fetch "$suite"; then
-    echo "kernel-matrix: $suite: cannot fetch its kernel; see the lines above"
-    status=1
-    continue
-  fi
-  results="$cache/results-$suite" # not under /tmp, which the guest covers with its own tmpfs
+# prepare SUITE: fetches its kernel and writes what its guest needs into $cache/results-SUITE (not under
+# /tmp, which the guest covers with its own tmpfs): env, classpath, initrd, and the kernel to boot.
+prepare() {
+  local suite=$1 results="$cache/results-$1"
+  fetch "$suite" || return 1
   rm -rf "$results" && mkdir -p "$results"
   {
     echo "TOP=$top"
@@ -122,26 +143,68 @@ for suite in "${suites[@]}"; do
     echo "KERNEL_TESTS='${KERNEL_TESTS:-}'"
   } > "$results/env"
   echo "$classpath" > "$results/classpath"
-  initramfs "$modbase" "$release" "$work/initrd-$suite.gz"
+  echo "$release" > "$results/release"
+  ln -s "$vmlinuz" "$results/vmlinuz"
+  initramfs "$modbase" "$release" "$results/initrd.gz"
+}
+
+# boot SUITE: runs its guest; the seconds it took go to $cache/results-SUITE/seconds.
+boot() {
+  local results="$cache/results-$1" start
   start=$(date +%s)
   # Single-threaded TCG with AVX hidden: multi-threaded TCG crashed long JVM runs here; the image's AOT
   # cache is recorded on this CPU, so the guest runs with -XX:-AOTAdapterCaching (kernel-guest.sh).
-  timeout 1500 qemu-system-x86_64 -accel tcg,thread=single \
+  timeout "${KERNEL_MATRIX_TIMEOUT:-1800}" qemu-system-x86_64 -accel tcg,thread=single \
     -cpu max,avx=off,avx2=off,fma=off,f16c=off,vaes=off,la57=off -m 4G -smp 2 \
-    -kernel "$kdir/boot/vmlinuz-$release" -initrd "$work/initrd-$suite.gz" \
+    -kernel "$results/vmlinuz" -initrd "$results/initrd.gz" \
     -append "console=ttyS0 quiet loglevel=3 panic=-1 results=$results" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs "local,path=$results,mount_tag=results,security_model=none" \
-    -nographic -no-reboot -nic none -device virtio-rng-pci > "$results/console.log" 2>&1 || true
-  seconds=$(( $(date +%s) - start ))
+    -nographic -no-reboot -nic none -device virtio-rng-pci > "$results/console.log" 2>&1 &
+  echo $! > "$results/timeout.pid"
+  wait $! || true
+  echo $(( $(date +%s) - start )) > "$results/seconds"
+}
+
+# report SUITE: its line (and the tail of its log when something failed); fails when the guest did.
+report() {
+  local suite=$1 results="$cache/results-$1" seconds
+  seconds=$(cat "$results/seconds")
+  if [ -n "${KERNEL_MATRIX_KEEP:-}" ]; then mkdir -p "$KERNEL_MATRIX_KEEP" && cp -r "$results" "$KERNEL_MATRIX_KEEP/"; fi
   if [ -s "$results/summary" ]; then
     echo "kernel-matrix: $(cat "$results/summary") (${seconds} s)"
-    grep -q ', 0 failed' "$results/summary" || { status=1; cat "$results/guest.log" 2>/dev/null | tail -40; }
+    grep -q ', 0 failed' "$results/summary" && return 0
+    tail -40 "$results/guest.log" 2>/dev/null
   else
-    echo "kernel-matrix: Linux $release ($suite): no result in ${seconds} s; the guest's console:"
+    echo "kernel-matrix: Linux $(cat "$results/release") ($suite): no result in ${seconds} s; the guest's console:"
     tail -40 "$results/console.log"
+  fi
+  return 1
+}
+
+status=0
+for suite in "${suites[@]}"; do
+  if prepare "$suite"; then
+    booted+=("$suite")
+  else
+    echo "kernel-matrix: $suite: cannot fetch its kernel; see the lines above"
     status=1
   fi
-  if [ -n "${KERNEL_MATRIX_KEEP:-}" ]; then mkdir -p "$KERNEL_MATRIX_KEEP" && cp -r "$results" "$KERNEL_MATRIX_KEEP/"; fi
+done
+
+# Each single-threaded TCG guest keeps one CPU busy: run as many at once as this machine has CPUs.
+# Lines come in the order of the suites once the last guest has started, each when it and those before
+# it are done.
+parallel=${KERNEL_MATRIX_PARALLEL:-$(nproc)}
+declare -A pids
+for suite in "${booted[@]}"; do
+  while [ "$(jobs -pr | wc -l)" -ge "$parallel" ]; do wait -n || true; done
+  boot "$suite" &
+  pids[$suite]=$!
+done
+for suite in "${booted[@]}"; do
+  wait "${pids[$suite]}" || true
+  rm -f "$cache/results-$suite/timeout.pid"
+  report "$suite" || status=1
 done
 exit $status

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -163,17 +164,24 @@ public final class KernelBtf {
 
     /** Whether enum {@code enumName} (e.g. bpf_link_type) has the value {@code valueName}: what this kernel knows. */
     public boolean hasEnumValue(String enumName, String valueName) {
+        return enumValues(enumName).containsKey(valueName);
+    }
+
+    /**
+     * The values of enum {@code enumName} by name, in the kernel's order (aliases share a value); empty when
+     * this kernel has no such enum.
+     */
+    public Map<String, Integer> enumValues(String enumName) {
         OptionalInt id = find(KIND_ENUM, enumName);
         if (id.isEmpty()) {
-            return false;
+            return Map.of();
         }
         int at = typeStarts[id.getAsInt()];
+        Map<String, Integer> values = new LinkedHashMap<>();
         for (int i = 0; i < (data.getInt(at + 4) & 0xffff); i++) {
-            if (string(data.getInt(at + 12 + 8 * i)).equals(valueName)) {
-                return true;
-            }
+            values.put(string(data.getInt(at + 12 + 8 * i)), data.getInt(at + 16 + 8 * i));
         }
-        return false;
+        return values;
     }
 
     /**

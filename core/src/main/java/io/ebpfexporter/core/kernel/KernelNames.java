@@ -27,7 +27,7 @@ public final class KernelNames {
         "hash_of_maps", "devmap", "sockmap", "cpumap", "xskmap", "sockhash", "cgroup_storage",
         "reuseport_sockarray", "percpu_cgroup_storage", "queue", "stack", "sk_storage", "devmap_hash",
         "struct_ops", "ringbuf", "inode_storage", "task_storage", "bloom_filter", "user_ringbuf",
-        "cgrp_storage", "arena", "insn_array",
+        "cgrp_storage", "arena", "insn_array", "rhash",
     };
 
     private static final String[] ATTACH_TYPES = {
@@ -43,7 +43,8 @@ public final class KernelNames {
         "sk_reuseport_select_or_migrate", "perf_event", "trace_kprobe_multi", "lsm_cgroup", "struct_ops",
         "netfilter", "tcx_ingress", "tcx_egress", "trace_uprobe_multi", "cgroup_unix_connect",
         "cgroup_unix_sendmsg", "cgroup_unix_recvmsg", "cgroup_unix_getpeername", "cgroup_unix_getsockname",
-        "netkit_primary", "netkit_peer", "trace_kprobe_session", "trace_uprobe_session",
+        "netkit_primary", "netkit_peer", "trace_kprobe_session", "trace_uprobe_session", "trace_fsession",
+        "trace_fentry_multi", "trace_fexit_multi", "trace_fsession_multi",
     };
 
     private static final String[] LINK_TYPES = {
