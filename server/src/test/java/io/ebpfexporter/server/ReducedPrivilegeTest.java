@@ -7,7 +7,6 @@ import io.ebpfexporter.testkit.LinkRecipes;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;

@@ -27,7 +27,8 @@ import static io.ebpfexporter.core.asm.Register.R7;
 /**
  * The element counts the kernel keeps for hash-family maps, for every map in one pass: an
  * {@code iter/bpf_map} program (15 instructions) calls the kfunc {@code bpf_map_sum_elem_count} and
- * writes {@code {u64 map_id, u64 count}} per map into the iterator's seq file, which one read() drains (about 250 ns per map here, whatever the maps hold). The program
+ * writes {@code {u64 map_id, u64 count}} per map into the iterator's seq file, which one read() drains,
+ * at the same cost whatever the maps hold. The program
  * and its link live only for the call and are hidden from the collectors ({@link IterProgram}). Kernels
  * without the kfunc (before 6.6) or refusing the program make this unavailable, once, with a warning.
  */

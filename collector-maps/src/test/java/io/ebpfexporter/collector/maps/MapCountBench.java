@@ -8,7 +8,6 @@ import io.ebpfexporter.testkit.Fixtures;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Benchmark, not a test (run it with core/bench.sh): counting a 1,000,000-entry hash map by the

@@ -22,8 +22,8 @@ import java.util.Set;
 
 /**
  * Which processes hold an fd to which BPF object. On the live host, one read of a task_file iterator
- * ({@link TaskFileIterator}, bpftool's way: measured 11 ms for 61,000 fds where reading every
- * {@code /proc/<pid>/fd} link took about 500 ms); where the kernel cannot run it, every /proc/<pid>/fd
+ * ({@link TaskFileIterator}, bpftool's way: one read for every fd on the host, where /proc takes a
+ * readlink per fd); where the kernel cannot run it, every /proc/<pid>/fd
  * link and the fdinfo of those that are BPF objects, within {@link #BUDGET}. Host pids, as this process
  * sees them; the exporter's own fds are left out. A process or fd gone mid-scan is skipped.
  */
@@ -129,8 +129,11 @@ public final class ObjectOwners {
                             + " needs root or CAP_SYS_PTRACE for another user's fds)";
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             return NONE; // no /proc to read (a replayed host)
+        } catch (RuntimeException e) {
+            // listing /proc failed midway: the owners found so far stand, and the scan says why it stopped
+            return new ObjectOwners(found, false, problem != null ? problem : "listing " + proc + " failed: " + e);
         }
         return new ObjectOwners(found, false, problem);
     }

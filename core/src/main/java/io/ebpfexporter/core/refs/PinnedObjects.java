@@ -2,10 +2,9 @@ package io.ebpfexporter.core.refs;
 
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.BpfException;
+import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.walk.Host;
 import io.ebpfexporter.core.walk.ObjectKind;
-
-import io.ebpfexporter.core.bpf.Errno;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

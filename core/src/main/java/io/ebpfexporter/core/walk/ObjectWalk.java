@@ -1,6 +1,5 @@
 package io.ebpfexporter.core.walk;
 
-import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.Command;

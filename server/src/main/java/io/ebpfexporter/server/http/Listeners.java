@@ -89,10 +89,9 @@ public final class Listeners implements AutoCloseable {
      * scrapes get at shutdown. Helidon's own query check is off: it refuses the literal brackets of
      * {@code collect[]=}, which curl and Prometheus send; the metrics endpoint checks its query itself
      * ({@link ScrapeQuery}). TCP_NODELAY, as Go's servers set it: without it, the last segment of a large
-     * answer waited for the client's delayed ACK, 40 ms on Linux, in one scrape of eight. Blocking sockets
-     * rather than Helidon's NIO ones, whose 8 KiB write buffer made a 2.3 MB answer 290 write calls
-     * instead of 36. Helidon's per-request HTTP logging listeners are off: they cost a scrape more than
-     * routing it, and log nothing at our levels.
+     * answer can wait for the client's delayed ACK. Blocking sockets rather than Helidon's NIO ones, whose
+     * 8 KiB write buffer splits a large answer into many small writes. Helidon's per-request HTTP logging
+     * listeners are off: they do work on every request and log nothing at our levels.
      */
     private static void bound(ListenerConfig.BuilderBase<?, ?> listener, ExporterConfig config,
                               HeaderDeadline headerDeadline, ConnectionLimit connections) {

@@ -34,7 +34,7 @@ public final class ExpositionText {
      * the growing BufferedWriter handles at no cost, where a writer thread costs two hand-offs.
      */
     private static final int INLINE_SERIES = 256;
-    /** Writers' platform threads, reused for 60 s after a write: starting one costs half a millisecond. */
+    /** Writers' platform threads, reused for 60 s after a write rather than started per scrape. */
     private static final ExecutorService WRITERS = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("metrics-writer-", 1).daemon().factory());
 

@@ -37,8 +37,8 @@ import java.util.concurrent.Semaphore;
 /**
  * One scrape: every enabled collector runs at once, each on a platform thread of a shared pool, and is
  * timed. Platform, as collectors wait in the kernel through JNA, which holds a virtual thread's carrier:
- * two walks would leave no carrier for the server's other virtual threads. Pooled, as starting a thread
- * costs half a millisecond here.
+ * two walks would leave no carrier for the server's other virtual threads. Pooled: a thread started per
+ * collector per scrape would delay every collector's start.
  * A collector that throws costs only its own families and reports {@code success 0}. Threads follow
  * one {@link ScrapeThreads} policy; each collector keeps its {@link CollectorMemory} from scrape to scrape.
  * Concurrent scrapes share collections ({@link SharedCollection}).
