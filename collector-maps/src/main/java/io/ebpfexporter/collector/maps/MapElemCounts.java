@@ -16,7 +16,6 @@ import io.ebpfexporter.core.kernel.KernelLimits;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 import static io.ebpfexporter.core.asm.Register.FP;
 import static io.ebpfexporter.core.asm.Register.R0;
@@ -94,18 +93,11 @@ final class MapElemCounts {
         } catch (RuntimeException e) {
             throw new IllegalStateException("no vmlinux BTF: " + e.getMessage());
         }
-        return new Plan(
-                need(btf.find(KernelBtf.KIND_FUNC, "bpf_iter_bpf_map"), "FUNC bpf_iter_bpf_map"),
-                need(btf.find(KernelBtf.KIND_FUNC, "bpf_map_sum_elem_count"),
-                        "kfunc bpf_map_sum_elem_count (Linux 6.6 or newer)"),
-                need(btf.memberOffset("bpf_iter__bpf_map", "meta"), "bpf_iter__bpf_map.meta"),
-                need(btf.memberOffset("bpf_iter__bpf_map", "map"), "bpf_iter__bpf_map.map"),
-                need(btf.memberOffset("bpf_iter_meta", "seq"), "bpf_iter_meta.seq"),
-                need(btf.memberOffset("bpf_map", "id"), "bpf_map.id"));
-    }
-
-    private static int need(OptionalInt value, String what) {
-        return value.orElseThrow(() -> new IllegalStateException("the kernel's BTF has no " + what));
+        int kfunc = btf.find(KernelBtf.KIND_FUNC, "bpf_map_sum_elem_count").orElseThrow(() ->
+                new IllegalStateException("this kernel's BTF has no kfunc bpf_map_sum_elem_count (Linux 6.6 or newer)"));
+        return new Plan(btf.requireFunc("bpf_iter_bpf_map"), kfunc,
+                btf.requireMember("bpf_iter__bpf_map", "meta"), btf.requireMember("bpf_iter__bpf_map", "map"),
+                btf.requireMember("bpf_iter_meta", "seq"), btf.requireMember("bpf_map", "id"));
     }
 
     /** The program: for each map, {@code seq_write(meta->seq, &{map->id, sum_elem_count(map)}, 16)}. */

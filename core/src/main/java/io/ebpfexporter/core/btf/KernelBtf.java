@@ -191,6 +191,17 @@ public final class KernelBtf {
     public record Member(int offset, int size, String pointee) {
     }
 
+    /** The id of FUNC {@code name}; throws naming it where this kernel's BTF has none. */
+    public int requireFunc(String name) {
+        return find(KIND_FUNC, name).orElseThrow(() -> new IllegalStateException("this kernel's BTF has no FUNC " + name));
+    }
+
+    /** {@link #memberOffset}, throwing naming the member where this kernel's BTF has none. */
+    public int requireMember(String struct, String member) {
+        return memberOffset(struct, member).orElseThrow(
+                () -> new IllegalStateException("this kernel's BTF has no " + struct + "." + member));
+    }
+
     /**
      * The byte offset of {@code member} in struct {@code struct}, looking inside anonymous unions and
      * structs; a dotted path ({@code tracing.target_obj_id}) walks into named struct and union members.

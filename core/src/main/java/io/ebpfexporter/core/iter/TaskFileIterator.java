@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.Optional;
 
 import static io.ebpfexporter.core.asm.Register.FP;
 import static io.ebpfexporter.core.asm.Register.R0;
@@ -61,31 +61,20 @@ public final class TaskFileIterator {
     }
 
     /** The plan for this kernel, or empty when its BTF lacks something the program needs. */
-    public static java.util.Optional<Plan> plan() {
+    public static Optional<Plan> plan() {
         try {
             KernelBtf btf = KernelBtf.vmlinux();
-            return java.util.Optional.of(new Plan(
-                    need(btf.find(KernelBtf.KIND_FUNC, "bpf_iter_task_file")),
-                    need(btf.memberOffset("bpf_iter__task_file", "meta")),
-                    need(btf.memberOffset("bpf_iter__task_file", "task")),
-                    need(btf.memberOffset("bpf_iter__task_file", "file")),
-                    need(btf.memberOffset("bpf_iter_meta", "seq")),
-                    need(btf.memberOffset("task_struct", "tgid")),
-                    need(btf.memberOffset("file", "f_path.dentry")),
-                    need(btf.memberOffset("dentry", "d_name.name")),
-                    need(btf.memberOffset("file", "private_data")),
-                    need(btf.memberOffset("bpf_map", "id")),
-                    need(btf.memberOffset("bpf_prog", "aux")),
-                    need(btf.memberOffset("bpf_prog_aux", "id")),
-                    need(btf.memberOffset("bpf_link", "id")),
-                    need(btf.memberOffset("btf", "id"))));
+            return Optional.of(new Plan(btf.requireFunc("bpf_iter_task_file"),
+                    btf.requireMember("bpf_iter__task_file", "meta"), btf.requireMember("bpf_iter__task_file", "task"),
+                    btf.requireMember("bpf_iter__task_file", "file"), btf.requireMember("bpf_iter_meta", "seq"),
+                    btf.requireMember("task_struct", "tgid"), btf.requireMember("file", "f_path.dentry"),
+                    btf.requireMember("dentry", "d_name.name"), btf.requireMember("file", "private_data"),
+                    btf.requireMember("bpf_map", "id"), btf.requireMember("bpf_prog", "aux"),
+                    btf.requireMember("bpf_prog_aux", "id"), btf.requireMember("bpf_link", "id"),
+                    btf.requireMember("btf", "id")));
         } catch (RuntimeException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-    }
-
-    private static int need(OptionalInt value) {
-        return value.orElseThrow(() -> new IllegalStateException("not in this kernel's BTF"));
     }
 
     /** Runs the iterator once; a kernel that refuses the program throws {@link BpfException}. */
