@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * values, so that an unchanged object's series reuse its Labels and an unchanged family its snapshot (see
  * {@link Family}), and each kind's last walk results, so that an unchanged object is not read again
  * (see {@link KeptResults}). The server keeps one per collector; only the last scrapes' are held, so
- * objects that are gone are forgotten: a family no collect kept since the one before last (such as a
- * family made only while an object of some type exists) is dropped when the next collect begins.
+ * objects that are gone are forgotten: a family the last collect did not make (such as a family made
+ * only while an object of some type exists) is dropped when the next collect begins.
  */
 public final class CollectorMemory {
     /**

@@ -149,7 +149,11 @@ public final class Family {
      * change, gives that very snapshot: the server writes an unchanged snapshot's text once.
      */
     public MetricSnapshot snapshot() {
-        return sameAsLast() ? last.snapshot() : keep(build());
+        if (sameAsLast()) {
+            scrape.memory().keep(reuseKey, last, scrape.collect()); // made this collect too: kept on
+            return last.snapshot();
+        }
+        return keep(build());
     }
 
     private boolean sameAsLast() {

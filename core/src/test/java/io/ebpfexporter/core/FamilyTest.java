@@ -121,6 +121,22 @@ class FamilyTest {
     }
 
     @Test
+    void anUnchangedFamilyGivesTheSameSnapshotScrapeAfterScrape() {
+        MetricSnapshot first = stableScrape(50, 1).snapshot();
+        for (int i = 0; i < 5; i++) {
+            assertSame(first, stableScrape(50, 1).snapshot(), "scrape " + (i + 2) + ": the very snapshot");
+        }
+    }
+
+    @Test
+    void aFamilyTheLastCollectDidNotMakeIsForgotten() {
+        MetricSnapshot first = stableScrape(50, 1).snapshot();
+        assertSame(first, stableScrape(50, 1).snapshot(), "made by the last collect: kept");
+        scrape();
+        assertNotSame(first, stableScrape(50, 1).snapshot(), "one collect without it: forgotten");
+    }
+
+    @Test
     void anUnchangedFamilyGivesItsLastSnapshotAndAnyChangeANewOne() {
         MetricSnapshot first = stableScrape(50, 1).snapshot();
         assertSame(first, stableScrape(50, 1).snapshot(), "same series, same values: the very snapshot");
