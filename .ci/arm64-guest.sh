@@ -12,6 +12,7 @@ top=$(cd "$here/.." && pwd)
 if [ "${1:-}" = --inside ]; then # in the guest, as root in the arm64 root, with the checkout at $top
   set +e
   results=$2
+  export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
   cd "$top"
   export EBPF_EXPORTER_IMAGE="$top/server/target/image-arm64/ebpf-exporter/bin/ebpf-exporter"
   export EBPF_EXPORTER_REQUIRE_KERNEL=1
