@@ -143,7 +143,7 @@ for module in core collector-programs collector-maps collector-links collector-b
 done
 rm -rf "$results" && mkdir -p "$results"
 echo "$classpath" > "$results/classpath"
-echo "${ARM64_TESTS:-io.ebpfexporter.core.sys.ArchitectureTest \
+echo "${ARM64_TESTS:-io.ebpfexporter.core.sys.ArchitectureTest#openDirectoryIsThisKernelsFlag \
 io.ebpfexporter.server.EndToEndTest#programsAppearAsBpftoolShowsThemAndVanishWhenUnloaded \
 io.ebpfexporter.server.ReducedPrivilegeTest io.ebpfexporter.collector.maps.MapsCollectorTest \
 io.ebpfexporter.collector.links.LinksCollectorTest io.ebpfexporter.collector.btf.BtfCollectorTest}" > "$results/tests"
