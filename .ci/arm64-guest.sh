@@ -134,13 +134,7 @@ INIT
 chmod +x "$tree/init"
 (cd "$tree" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$work/initrd.gz"
 
-# The test classes and their dependencies, as kernel-matrix.sh builds them.
-mvn -B -q -o -f "$top/pom.xml" -pl server -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$work/deps.classpath" >/dev/null
-classpath=$(cat "$work/deps.classpath")
-for module in core collector-programs collector-maps collector-links collector-btf server; do
-  classpath="$top/$module/target/test-classes:$top/$module/target/classes:$classpath"
-done
+classpath=$("$here/test-classpath.sh")
 rm -rf "$results" && mkdir -p "$results"
 echo "$classpath" > "$results/classpath"
 echo "${ARM64_TESTS:-io.ebpfexporter.core.sys.ArchitectureTest#openDirectoryIsThisKernelsFlag \
