@@ -15,7 +15,7 @@ if [ "${1:-}" = --inside ]; then # in the guest, as root in the arm64 root, with
   export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
   cd "$top"
   export EBPF_EXPORTER_IMAGE="$top/server/target/image-arm64/ebpf-exporter/bin/ebpf-exporter"
-  export EBPF_EXPORTER_REQUIRE_KERNEL=1
+  export EBPF_EXPORTER_REQUIRE_KERNEL=1 EBPF_EXPORTER_START_SECONDS=300
   printf 'server:\n  host: 127.0.0.1\n  port: 0\n' > /tmp/scrape.yaml
   start=$(date +%s%N)
   "$EBPF_EXPORTER_IMAGE" --config.file=/tmp/scrape.yaml --ready-file=/tmp/ready > "$results/exporter.log" 2>&1 &
