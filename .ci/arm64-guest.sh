@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The arm64 guest: boots Debian trixie's arm64 kernel (6.12) under qemu-system-aarch64 (TCG) with an
-# arm64 Debian root (debootstrap minbase with bpftool, python3-minimal and the arm64 OpenJDK, built once
+# arm64 Debian root (debootstrap minbase with bpftool, iproute2, python3-minimal and the arm64 OpenJDK, built once
 # under qemu-user-static and cached) and runs, on that kernel, the arm64 runtime image
 # (server/image.sh --arch arm64) through the end-to-end and reduced-privilege tests and a scrape that
 # this machine's promtool checks. Prints one line. As root, after `mvn -B verify` and
@@ -68,11 +68,11 @@ fi
 moddir="$kdir/usr/lib/modules/$release"
 
 # The arm64 root, once: the second stage of debootstrap runs its arm64 programs through binfmt_misc.
-if [ ! -x "$root/usr/lib/jvm/java-25-openjdk-arm64/bin/java" ]; then
+if [ ! -x "$root/usr/lib/jvm/java-25-openjdk-arm64/bin/java" ] || [ ! -x "$root/usr/bin/ip" ]; then
   [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
   update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
   rm -rf "$root.new"
-  debootstrap --arch=arm64 --variant=minbase --foreign --include=bpftool,python3-minimal trixie "$root.new" "$(debian_mirror)" >/dev/null
+  debootstrap --arch=arm64 --variant=minbase --foreign --include=bpftool,iproute2,python3-minimal trixie "$root.new" "$(debian_mirror)" >/dev/null
   chroot "$root.new" /debootstrap/debootstrap --second-stage >/dev/null
   # The arm64 JDK the tests run on (the same packages image.sh links from), unpacked without its scripts.
   for deb in $(debian_packages "${EBPF_EXPORTER_DEBIAN_CACHE:-/var/cache/ebpf-exporter-debian}/trixie-arm64" trixie arm64 \
