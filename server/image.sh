@@ -5,12 +5,48 @@
 #             an AOT cache of the classes a start and a scrape load, made by a training run here
 #   bin/ebpf-exporter  the launcher, with the small-footprint JVM flags
 # Needs only a JDK >= 21 with jlink ($JAVA_HOME); nothing of it is needed at run time.
+#
+# `image.sh --arch arm64` (as root, after `mvn package`) links the same image for aarch64 at
+# server/target/image-arm64/ebpf-exporter, from Debian trixie's arm64 OpenJDK 25 jmods (fetched through a
+# private apt configuration into $EBPF_EXPORTER_DEBIAN_CACHE, default /var/cache/ebpf-exporter-debian)
+# with this JDK's jlink (25 or newer), and probes that runtime's flags under qemu-aarch64-static
+# (qemu-user-static). It has no AOT cache: a training run needs bpf(), which user-mode QEMU lacks.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/ready.sh"
 java_home=${JAVA_HOME:-$("$here/java-home.sh")}
+arch=""
+case "${1:-}" in
+  "") ;;
+  --arch) arch=${2:-} ;;
+  *) echo "image.sh: unknown argument $1; usage: image.sh [--arch arm64]" >&2; exit 2 ;;
+esac
 out="$here/target/image/ebpf-exporter"
 work="$here/target/image-work"
+jmods=""
+target_java() { "$out/runtime/bin/java" "$@"; }
+jna_platform="linux-$(uname -m | tr _ -)"
+if [ -n "$arch" ]; then
+  [ "$arch" = arm64 ] || { echo "image.sh: --arch $arch: only arm64 is built besides this machine's own" >&2; exit 2; }
+  command -v qemu-aarch64-static >/dev/null \
+    || { echo "image.sh: --arch arm64 needs qemu-aarch64-static: apt-get install qemu-user-static" >&2; exit 2; }
+  . "$here/debian-packages.sh"
+  cache="${EBPF_EXPORTER_DEBIAN_CACHE:-/var/cache/ebpf-exporter-debian}/trixie-arm64"
+  sysroot="$cache/sysroot"
+  if [ ! -x "$sysroot/usr/lib/jvm/java-25-openjdk-arm64/bin/java" ]; then
+    # the JDK's jmods, and the C libraries its java needs to run under qemu-aarch64-static
+    debs=$(debian_packages "$cache" trixie arm64 openjdk-25-jdk-headless openjdk-25-jre-headless libc6 zlib1g \
+      libstdc++6 libgcc-s1)
+    rm -rf "$sysroot" && mkdir -p "$sysroot"
+    for deb in $debs; do dpkg-deb -x "$deb" "$sysroot"; done
+    ln -s usr/lib "$sysroot/lib" # merged /usr: the dynamic loader is looked up as /lib/ld-linux-aarch64.so.1
+  fi
+  jmods="$sysroot/usr/lib/jvm/java-25-openjdk-arm64/jmods"
+  target_java() { qemu-aarch64-static -L "$sysroot" "$out/runtime/bin/java" "$@"; }
+  jna_platform=linux-aarch64
+  out="$here/target/image-arm64/ebpf-exporter"
+  work="$here/target/image-arm64-work"
+fi
 rm -rf "$out" "$work"
 mkdir -p "$out/bin" "$out/lib" "$work/lib" "$work/module-info"
 cp "$here/launch.args" "$out/lib/"
@@ -43,16 +79,24 @@ fi
 # module since Java 22, where java.base holds the code. JDK modules the descriptors require come along.
 modules=$(for jar in "$work"/lib/*.jar; do module_name "$jar"; done | paste -sd, -)
 strip="--strip-debug"
-if command -v objcopy >/dev/null 2>&1; then # the same, and libjvm's native symbols too
+if [ -n "$arch" ]; then # this machine's objcopy cannot strip another architecture's native code
+  strip="--strip-java-debug-attributes"
+elif command -v objcopy >/dev/null 2>&1; then # the same, and libjvm's native symbols too
   strip="--strip-java-debug-attributes --strip-native-debug-symbols=objcopy=$(command -v objcopy)"
 fi
-# JNA's native library goes in runtime/lib as a plain file for this architecture (JNA's resource
+# JNA's native library goes in runtime/lib as a plain file for the image's architecture (JNA's resource
 # prefix: linux-x86-64, linux-aarch64, ...) instead of being unpacked into /tmp at every start.
-jna_native="com/sun/jna/linux-$(uname -m | tr _ -)/libjnidispatch.so"
+jna_native="com/sun/jna/$jna_platform/libjnidispatch.so"
+# jlink writes the CDS archive only for its own platform; another's is dumped below by its own java.
+cds="--generate-cds-archive"
+[ -z "$arch" ] || cds=""
 # shellcheck disable=SC2086
-"$java_home/bin/jlink" --module-path "$work/lib" --add-modules "$modules,jdk.crypto.ec" --output "$out/runtime" \
-  $strip --no-header-files --no-man-pages --compress=zip-6 --generate-cds-archive \
+"$java_home/bin/jlink" --module-path "$work/lib${jmods:+:$jmods}" --add-modules "$modules,jdk.crypto.ec" \
+  --output "$out/runtime" $strip --no-header-files --no-man-pages --compress=zip-6 $cds \
   --exclude-resources='glob:/com.sun.jna/com/sun/jna/*/*jnidispatch*' >/dev/null
+if [ -n "$arch" ] && ! target_java -Xshare:dump -version > "$work/cds.log" 2>&1; then
+  echo "image: dumping the $arch runtime's CDS archive failed:" >&2 && cat "$work/cds.log" >&2 && exit 1
+fi
 (cd "$work" && "$java_home/bin/jar" --extract --file lib/jna-jpms-*.jar "$jna_native")
 cp "$work/$jna_native" "$out/runtime/lib/"
 rm -f "$out/runtime/lib/server/classes_nocoops.jsa" # the launcher keeps compressed oops (small heap)
@@ -66,10 +110,10 @@ flags="$flags -XX:MaxMetaspaceSize=64m -XX:-UsePerfData -XX:+UnlockDiagnosticVMO
 # No machine code in the AOT cache (adapters, stubs): it would be this build machine's, with its CPU
 # features (AVX-512 here), and a node whose CPU lacks one dies at start with SIGILL. Classes only, which
 # run on any x86-64 CPU the JDK supports.
-if "$out/runtime/bin/java" -XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching -XX:-AOTStubCaching -version >/dev/null 2>&1; then
+if target_java -XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching -XX:-AOTStubCaching -version >/dev/null 2>&1; then
   flags="$flags -XX:-AOTAdapterCaching -XX:-AOTStubCaching"
 fi
-if "$out/runtime/bin/java" -XX:TrimNativeHeapInterval=1000 -version >/dev/null 2>&1; then
+if target_java -XX:TrimNativeHeapInterval=1000 -version >/dev/null 2>&1; then
   flags="$flags -XX:TrimNativeHeapInterval=1000"
 fi
 # JNA loads its native library from the runtime, and skips building a library search path (it would
@@ -112,7 +156,9 @@ train() {
   wait "$pid" || true
   [ -f "$aot" ]
 }
-if ! "$out/runtime/bin/java" -XX:+PrintFlagsFinal -version 2>/dev/null | grep " AOTCacheOutput " >/dev/null; then
+if [ -n "$arch" ]; then
+  echo "image: no AOT cache (a training run of the $arch image needs bpf(), which qemu-aarch64-static does not emulate)"
+elif ! "$out/runtime/bin/java" -XX:+PrintFlagsFinal -version 2>/dev/null | grep " AOTCacheOutput " >/dev/null; then
   echo "image: no AOT cache (the JDK at $java_home is older than 25)"
 elif ! command -v curl >/dev/null 2>&1; then
   echo "image: no AOT cache (the training run needs curl)"

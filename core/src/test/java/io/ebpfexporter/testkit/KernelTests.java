@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The kernel matrix's test entry point (.ci/kernel-guest.sh): runs the named test classes or
- * packages without Maven, prints one line per test, and writes one summary line to the file given
+ * The kernel matrix's test entry point (.ci/kernel-guest.sh): runs the named test classes, methods
+ * (Class#method) or packages (name.*) without Maven, prints one line per test, and writes one summary line to the file given
  * first: "Linux RELEASE: N passed, N failed, N skipped", then the skip reasons with their counts.
  * Exit code 1 when a test failed.
  */
@@ -32,7 +32,7 @@ public final class KernelTests {
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
         for (int i = 1; i < args.length; i++) {
             request.selectors(args[i].endsWith(".*") ? DiscoverySelectors.selectPackage(args[i].substring(0, args[i].length() - 2))
-                    : DiscoverySelectors.selectClass(args[i]));
+                    : args[i].contains("#") ? DiscoverySelectors.selectMethod(args[i]) : DiscoverySelectors.selectClass(args[i]));
         }
         Tally tally = new Tally();
         Launcher launcher = LauncherFactory.create();

@@ -3,12 +3,13 @@ package io.ebpfexporter.testkit;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import io.ebpfexporter.core.sys.Architecture;
 
 /** The few libc calls link fixtures need besides bpf(): open a directory or namespace, perf_event_open. */
 public final class Libc {
     public static final int O_RDONLY = 0;
-    public static final int O_DIRECTORY = 0x10000;
-    private static final long SYS_PERF_EVENT_OPEN = Platform.isARM() ? 241 : 298;
+    public static final int O_DIRECTORY = Architecture.CURRENT.openDirectory;
+    private static final long SYS_PERF_EVENT_OPEN = Architecture.CURRENT.perfEventOpen;
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
 
     static {

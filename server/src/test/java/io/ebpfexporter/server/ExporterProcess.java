@@ -137,7 +137,9 @@ final class ExporterProcess implements AutoCloseable {
             }
         });
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // Emulated guests (the arm64 one under TCG) start far slower than a host: they set a longer wait.
+            long deadline = System.nanoTime()
+                    + TimeUnit.SECONDS.toNanos(Long.parseLong(System.getenv().getOrDefault("EBPF_EXPORTER_START_SECONDS", "60")));
             while (!Files.exists(ready) && process.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }

@@ -1,7 +1,6 @@
 package io.ebpfexporter.core.sys;
 
 import com.sun.jna.Native;
-import com.sun.jna.Platform;
 
 /**
  * The libc calls the exporter makes, through JNA direct mapping with raw addresses (a bpf() call costs
@@ -9,7 +8,7 @@ import com.sun.jna.Platform;
  * memory behind an address reachable through the call and read errno with {@link #errno()}.
  */
 public final class Syscall {
-    private static final long SYS_BPF = Platform.isARM() ? 280 : 321;
+    private static final long SYS_BPF = Architecture.CURRENT.bpf;
 
     static {
         // glibc by its soname, which the dynamic loader finds directly; JNA's generic "c" needs its
