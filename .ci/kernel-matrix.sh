@@ -118,16 +118,8 @@ initramfs() {
   (cd "$tree" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$out"
 }
 
-# The test classes of every module and their dependencies, for the guest's KernelTests run. package in
-# the same run lets Maven take this build's modules from their jars (they are never installed in ~/.m2,
-# and a fresh machine has none there; server copies its dependencies as jars, so a directory will not
-# do); exec.skip keeps the runtime image the build made.
-mvn -B -q -o -f "$top/pom.xml" -pl server -am package -DskipTests -Dexec.skip=true dependency:build-classpath \
-  -Dmdep.outputFile="$work/deps.classpath" >/dev/null
-classpath=$(cat "$work/deps.classpath")
-for module in core collector-programs collector-maps collector-links collector-btf server; do
-  classpath="$top/$module/target/test-classes:$top/$module/target/classes:$classpath"
-done
+# The test classes of every module and their dependencies, for the guest's KernelTests run.
+classpath=$("$here/test-classpath.sh")
 
 # prepare SUITE: fetches its kernel and writes what its guest needs into $cache/results-SUITE (not under
 # /tmp, which the guest covers with its own tmpfs): env, classpath, initrd, and the kernel to boot.
