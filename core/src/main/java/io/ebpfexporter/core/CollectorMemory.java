@@ -13,9 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * What a collector keeps from one scrape to the next: each family's last snapshot with its Labels and
  * values, so that an unchanged object's series reuse its Labels and an unchanged family its snapshot (see
  * {@link Family}), and each kind's last walk results, so that an unchanged object is not read again
- * (see {@link KeptResults}). The server keeps one per collector; only the last scrapes' are held, so
- * objects that are gone are forgotten: a family the last collect did not make (such as a family made
- * only while an object of some type exists) is dropped when the next collect begins.
+ * (see {@link KeptResults}), with what the walk's consumer added to which families, so that an
+ * unchanged walk repeats those series without the consumer (see {@link FedSeries}). The server keeps
+ * one per collector; only the last scrapes' are held, so objects that are gone are forgotten: a family
+ * the last collect did not make (such as a family made only while an object of some type exists) is
+ * dropped when the next collect begins.
  */
 public final class CollectorMemory {
     /**
@@ -27,19 +29,31 @@ public final class CollectorMemory {
     }
 
     /** A family's last snapshot and the collect that kept it. */
-    private record Entry(Kept kept, long collect) {
+    record Entry(Kept kept, long collect) {
+        static final Entry NONE = new Entry(Kept.NONE, -1);
+    }
+
+    /** A kind's last walk: its results and what its consumer added to which families. */
+    private record Walked(KeptResults results, FedSeries fed) {
     }
 
     private final AtomicLong collects = new AtomicLong();
     private final Map<String, Entry> lastSnapshot = new ConcurrentHashMap<>();
-    private final Map<ObjectKind<?>, KeptResults> lastWalk = new ConcurrentHashMap<>();
+    private final Map<ObjectKind<?>, Walked> lastWalk = new ConcurrentHashMap<>();
 
     KeptResults lastWalk(ObjectKind<?> kind) {
-        return lastWalk.getOrDefault(kind, KeptResults.NONE);
+        Walked walked = lastWalk.get(kind);
+        return walked == null ? KeptResults.NONE : walked.results();
     }
 
-    void keepWalk(ObjectKind<?> kind, KeptResults results) {
-        lastWalk.put(kind, results);
+    /** What the consumer of {@code kind}'s last walk added, or null. */
+    FedSeries lastFed(ObjectKind<?> kind) {
+        Walked walked = lastWalk.get(kind);
+        return walked == null ? null : walked.fed();
+    }
+
+    void keepWalk(ObjectKind<?> kind, KeptResults results, FedSeries fed) {
+        lastWalk.put(kind, new Walked(results, fed));
     }
 
     /**
@@ -52,9 +66,8 @@ public final class CollectorMemory {
         return collect;
     }
 
-    Kept last(String family) {
-        Entry entry = lastSnapshot.get(family);
-        return entry == null ? Kept.NONE : entry.kept();
+    Entry last(String family) {
+        return lastSnapshot.getOrDefault(family, Entry.NONE);
     }
 
     void keep(String family, Kept kept, long collect) {

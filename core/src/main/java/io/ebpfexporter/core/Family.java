@@ -42,6 +42,8 @@ public final class Family {
     /** Where this family's last snapshot is kept between scrapes: its name and label names. */
     private final String reuseKey;
     private final CollectorMemory.Kept last;
+    /** The collect that kept {@link #last}. */
+    private final long lastCollect;
     private final Labels[] previous;
     /** The position in previous where the next series' old Labels are expected. */
     private int cursor;
@@ -52,6 +54,9 @@ public final class Family {
     /** values[i] belongs to labels.get(i); unboxed, as a scrape of a large host adds 100,000 of them. */
     private double[] values;
     private Unit unit;
+    /** The first and one past the last index of the series the running walk's consumer added; -1 for none. */
+    private int fedFrom = -1;
+    private int fedTo = -1;
 
     Family(Type type, String name, String suffix, String help, ScrapeContext scrape, String... labelNames) {
         if (!name.endsWith(suffix)) {
@@ -63,7 +68,10 @@ public final class Family {
         this.labelNames = labelNames.clone();
         this.scrape = scrape;
         this.reuseKey = name + "{" + String.join(",", labelNames) + "}";
-        this.last = scrape.memory().last(reuseKey);
+        CollectorMemory.Entry entry = scrape.memory().last(reuseKey);
+        this.last = entry.kept();
+        this.lastCollect = entry.collect();
+        scrape.declare(reuseKey, this);
         this.previous = last.labels();
         this.labels = new ArrayList<>(previous.length);
         this.values = new double[Math.max(16, previous.length)];
@@ -82,11 +90,48 @@ public final class Family {
 
     /** Adds one series with the label values in the order the label names were declared. */
     public void add(double value, String... labelValues) {
+        append(labelsOf(labelValues), value);
+    }
+
+    private void append(Labels series, double value) {
         if (labels.size() == values.length) {
             values = Arrays.copyOf(values, values.length * 2);
         }
         values[labels.size()] = value;
-        labels.add(labelsOf(labelValues));
+        labels.add(series);
+        if (scrape.feeding()) {
+            if (fedFrom < 0) {
+                fedFrom = labels.size() - 1;
+                scrape.fed(this);
+            }
+            fedTo = labels.size();
+        }
+    }
+
+    /** The key this family is kept under in its collector's memory. */
+    String key() {
+        return reuseKey;
+    }
+
+    /** The range of series the walk's consumer added, which this family then forgets. */
+    int[] takeFed() {
+        int[] range = {fedFrom, fedTo};
+        fedFrom = -1;
+        fedTo = -1;
+        return range;
+    }
+
+    /** True when the last snapshot, kept by {@code collect}, holds the series at {@code range}. */
+    boolean holds(long collect, int[] range) {
+        return lastCollect == collect && range[1] <= last.labels().length;
+    }
+
+    /** Adds the last snapshot's series at {@code from} up to {@code to} again, as a walk's consumer did. */
+    void repeat(int from, int to) {
+        for (int i = from; i < to; i++) {
+            append(last.labels()[i], last.values()[i]);
+        }
+        cursor = Math.max(cursor, to);
     }
 
     /**

@@ -45,6 +45,14 @@ public final class ReferenceFamilies {
         if (ownerScan.truncated() || pinScan.truncated()) {
             truncated.add(1);
         }
+        scrape.declare(new Basis(kind, ownerScan.isEmpty() ? null : ownerScan, pinScan.isEmpty() ? null : pinScan));
+    }
+
+    /**
+     * What {@link #add} reads besides its arguments, for a walk that repeats its consumer's series: equal
+     * in two scrapes only where neither found any owner or pin, as each scan is a new one.
+     */
+    private record Basis(ObjectKind<?> kind, ObjectOwners owners, PinnedObjects pins) {
     }
 
     /** The series of object {@code id}, whose id label value is {@code idLabel}. */

@@ -9,6 +9,11 @@ import io.ebpfexporter.core.walk.ObjectWalk;
 import io.ebpfexporter.core.walk.OpenObject;
 import io.prometheus.metrics.model.snapshots.Labels;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -26,6 +31,11 @@ public final class ScrapeContext {
     private final long collect;
     /** The single-label Labels made last in this collect, shared by one object's single-label series. */
     private Labels lastSingle;
+    /** What this collect declared so far, in order: family keys and reference scans' bases. */
+    private final List<Object> declared = new ArrayList<>();
+    private final Map<String, Family> families = new HashMap<>();
+    /** The families the running walk's consumer added to; null while no consumer runs. */
+    private List<Family> fed;
 
     public ScrapeContext(int readers, CollectorMemory memory, Host host) {
         this(readers, memory, host, new HostScans(host));
@@ -60,9 +70,74 @@ public final class ScrapeContext {
      * Function, Consumer, int)} does, on the scrape's readers, for a {@code reader} whose result depends
      * on nothing but the object: an object unchanged since this collector's last walk is not read again
      * (see {@link KeptResults}).
+     * <p>
+     * The {@code consumer} may read each result, {@code inputs} (everything else it reads that can change
+     * between scrapes, compared with {@code equals}: a clock reading, say; {@code List.of()} for none) and
+     * what the scrape declared before the walk (its families and reference families), and may do nothing
+     * but add series to them. Then, when every result is the last walk's, the series it added last time
+     * are added again and the consumer is not called (see {@link FedSeries}).
+     *
+     * @return false when the walk repeated the last one's series without calling the consumer
      */
-    public <T, R> void walk(ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader, Consumer<? super R> consumer) {
-        memory.keepWalk(kind, ObjectWalk.forEach(host.objects(), kind, reader, consumer, readers, memory.lastWalk(kind)));
+    public <T, R> boolean walk(ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader, Object inputs,
+                               Consumer<? super R> consumer) {
+        List<Object> basis = new ArrayList<>(declared);
+        basis.add(Objects.requireNonNull(inputs, "inputs"));
+        FedSeries last = memory.lastFed(kind);
+        boolean[] repeated = {false};
+        fed = new ArrayList<>();
+        try {
+            KeptResults results = ObjectWalk.forEach(host.objects(), kind, reader, consumer, readers,
+                    memory.lastWalk(kind), () -> repeated[0] = repeat(last, basis));
+            memory.keepWalk(kind, results, fedSeries(basis));
+        } finally {
+            fed = null;
+        }
+        return !repeated[0];
+    }
+
+    /** Adds the series {@code last} records again, if every family still holds them and the basis is equal. */
+    private boolean repeat(FedSeries last, List<Object> basis) {
+        if (last == null || !last.basis().equals(basis)) {
+            return false;
+        }
+        for (Map.Entry<String, int[]> range : last.ranges().entrySet()) {
+            Family family = families.get(range.getKey());
+            if (family == null || !family.holds(last.collect(), range.getValue())) {
+                return false;
+            }
+        }
+        last.ranges().forEach((key, range) -> families.get(key).repeat(range[0], range[1]));
+        return true;
+    }
+
+    private FedSeries fedSeries(List<Object> basis) {
+        Map<String, int[]> ranges = new HashMap<>();
+        for (Family family : fed) {
+            ranges.put(family.key(), family.takeFed());
+        }
+        return new FedSeries(collect, basis, ranges);
+    }
+
+    /** Declares a family of this scrape under its key: a walk's consumer may add to it. */
+    void declare(String key, Family family) {
+        declared.add(key);
+        families.put(key, family);
+    }
+
+    /** Declares something besides a family that later walks' consumers read (a reference scan's basis). */
+    void declare(Object basis) {
+        declared.add(basis);
+    }
+
+    /** True while a walk's consumer runs. */
+    boolean feeding() {
+        return fed != null;
+    }
+
+    /** A family a walk's consumer added its first series to. */
+    void fed(Family family) {
+        fed.add(family);
     }
 
     /** An info family: each series has value 1; the name must end with {@code _info}. */

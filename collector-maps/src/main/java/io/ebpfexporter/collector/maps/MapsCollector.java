@@ -129,7 +129,7 @@ public final class MapsCollector extends ObjectCollector {
             ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
                     map -> Row.read(map, MapEntries.count(map, budget, kernelCounts)), series, scrape.readers());
         } else {
-            scrape.walk(ObjectKind.MAPS, map -> Row.read(map, null), series);
+            scrape.walk(ObjectKind.MAPS, map -> Row.read(map, null), List.of(), series);
         }
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated));
         out.addAll(references.snapshots());

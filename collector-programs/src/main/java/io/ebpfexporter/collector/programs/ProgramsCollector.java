@@ -126,8 +126,8 @@ public final class ProgramsCollector extends ObjectCollector {
         Family fullName = scrape.info("ebpf_program_full_name_info", "The whole name of a program whose name the"
                 + " kernel cut at 15 characters: its first function's name in its BTF func info", idLabel(), "full_name");
         Set<Integer> seen = new HashSet<>();
-        scrape.walk(ObjectKind.PROGRAMS,
-                program -> new Row(program.info(), program.fdinfo().number("memlock"), fullNames.of(program)),
+        boolean consumed = scrape.walk(ObjectKind.PROGRAMS,
+                program -> new Row(program.info(), program.fdinfo().number("memlock"), fullNames.of(program)), clock,
                 row -> {
                     ProgInfo p = row.info();
                     LabelValues labels = row.labels(names());
@@ -155,7 +155,9 @@ public final class ProgramsCollector extends ObjectCollector {
                         runs.add(id, p);
                     }
                 });
-        fullNames.retain(seen);
+        if (consumed) { // else the programs are the last walk's
+            fullNames.retain(seen);
+        }
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(
                 info, fullName, verified, jited, translated, memlock, loaded, recursionMisses, usesMap));
         if (runs != null) {

@@ -113,6 +113,14 @@ public final class KeptResults {
             count = listed;
         }
 
+        /**
+         * True when the walk listed {@code listed} objects, each found {@link #unchanged}, and the last walk
+         * kept every object it listed: the last walk's results, in their order, are this walk's.
+         */
+        boolean allUnchanged(int listed, int read) {
+            return read == 0 && listed == last.ids.length && last.listed != null;
+        }
+
         /** The last walk's objects are this walk's: returns its results, in walk order. */
         Object[] repeat() {
             size = last.ids.length;

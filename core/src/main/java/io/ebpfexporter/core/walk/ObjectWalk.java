@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
@@ -82,7 +83,7 @@ public final class ObjectWalk<T> implements AutoCloseable {
      */
     public static <T, R> void forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
                                       Consumer<? super R> consumer, int threads) {
-        walk(source, kind, reader, consumer, threads, null);
+        walk(source, kind, reader, consumer, threads, null, () -> false);
     }
 
     /**
@@ -93,31 +94,39 @@ public final class ObjectWalk<T> implements AutoCloseable {
      * goes to the consumer (see {@link KeptResults} for what that asks of the reader and the consumer). A
      * listing the same as the last walk's (the source's very listing, the same objects of the exporter's
      * hidden) gives the last walk's results without a record being looked at.
+     * <p>
+     * When every result is the last walk's, in the same order, {@code repeated} is asked first: true means
+     * the caller has repeated what the consumer made of them last time, and the consumer is not called.
      */
     public static <T, R> KeptResults forEach(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
-                                             Consumer<? super R> consumer, int threads, KeptResults last) {
+                                             Consumer<? super R> consumer, int threads, KeptResults last,
+                                             BooleanSupplier repeated) {
         KeptResults.Walk kept = new KeptResults.Walk(last);
-        walk(source, kind, reader, consumer, threads, kept);
+        walk(source, kind, reader, consumer, threads, kept, repeated);
         return kept.done();
     }
 
     private static <T, R> void walk(ObjectSource source, ObjectKind<T> kind, Function<? super OpenObject<T>, R> reader,
-                                    Consumer<? super R> consumer, int threads, KeptResults.Walk kept) {
+                                    Consumer<? super R> consumer, int threads, KeptResults.Walk kept,
+                                    BooleanSupplier repeated) {
         try (ObjectWalk<T> walk = new ObjectWalk<>(source, kind)) {
-            walk(walk, source, kind, reader, consumer, threads, kept);
+            walk(walk, source, kind, reader, consumer, threads, kept, repeated);
         }
     }
 
     private static <T, R> void walk(ObjectWalk<T> walk, ObjectSource source, ObjectKind<T> kind,
                                     Function<? super OpenObject<T>, R> reader, Consumer<? super R> consumer,
-                                    int threads, KeptResults.Walk kept) {
+                                    int threads, KeptResults.Walk kept, BooleanSupplier repeated) {
         Object hidden = OwnObjects.hidden(); // before listing: a change while listing is then seen next time
         int first = walk.calls.nextId(kind, 0);
         if (kept != null && kept.sameListing(new KeptResults.Listed(walk.calls.listing(kind), hidden))) {
-            for (Object result : kept.repeat()) {
-                @SuppressWarnings("unchecked")
-                R r = (R) result;
-                consumer.accept(r);
+            Object[] results = kept.repeat();
+            if (!repeated.getAsBoolean()) {
+                for (Object result : results) {
+                    @SuppressWarnings("unchecked")
+                    R r = (R) result;
+                    consumer.accept(r);
+                }
             }
             return;
         }
@@ -173,6 +182,10 @@ public final class ObjectWalk<T> implements AutoCloseable {
         }
         if (kept != null) {
             kept.listed(listed[0]);
+            if (kept.allUnchanged(listed[0], batches.stream().mapToInt(b -> b.toRead).sum()) && repeated.getAsBoolean()) {
+                kept.repeat();
+                return;
+            }
         }
         for (Batch batch : batches) {
             for (int i = 0; i < batch.size; i++) {

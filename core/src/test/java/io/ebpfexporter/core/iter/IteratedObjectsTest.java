@@ -1,12 +1,10 @@
 package io.ebpfexporter.core.iter;
 
-import io.ebpfexporter.core.CollectorMemory;
-import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.info.LinkInfo;
 import io.ebpfexporter.core.info.MapInfo;
 import io.ebpfexporter.core.info.ProgInfo;
 import io.ebpfexporter.core.iter.IteratedObjects;
-import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.KeptResults;
 import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.core.walk.ObjectSource;
 import io.ebpfexporter.core.walk.ObjectWalk;
@@ -51,11 +49,21 @@ class IteratedObjectsTest {
     private record MapRead(MapInfo info, long frozen) {
     }
 
-    private static Map<Integer, MapRead> collectorWalk(ScrapeContext scrape) {
-        Map<Integer, MapRead> out = new HashMap<>();
-        scrape.walk(ObjectKind.MAPS, o -> new MapRead(o.info(), o.fdinfo().number("frozen")),
-                r -> out.put(r.info().id(), r));
-        return out;
+    /** A collector's walks, each given the results the last one kept. */
+    private static final class CollectorWalks {
+        private final ObjectSource source;
+        private KeptResults last = KeptResults.NONE;
+
+        CollectorWalks(ObjectSource source) {
+            this.source = source;
+        }
+
+        Map<Integer, MapRead> walk() {
+            Map<Integer, MapRead> out = new HashMap<>();
+            last = ObjectWalk.forEach(source, ObjectKind.MAPS, o -> new MapRead(o.info(), o.fdinfo().number("frozen")),
+                    r -> out.put(r.info().id(), r), 2, last, () -> false);
+            return out;
+        }
     }
 
     @Test
@@ -66,23 +74,23 @@ class IteratedObjectsTest {
         try (Fixtures fx = new Fixtures(); IteratedObjects iterated = IteratedObjects.forThisKernel()) {
             Fixtures.Made same = fx.map(Fixtures.MAP_HASH, 4, 8, 64, 0, "kr_same");
             Fixtures.Made thawed = fx.map(Fixtures.MAP_ARRAY, 4, 4, 2, 0, "kr_thawed");
-            ScrapeContext scrape = new ScrapeContext(2, new CollectorMemory(), Host.live(iterated));
-            Map<Integer, MapRead> first = collectorWalk(scrape);
+            CollectorWalks walks = new CollectorWalks(iterated);
+            Map<Integer, MapRead> first = walks.walk();
             assertEquals(0, first.get(thawed.id()).frozen());
 
             fx.freeze(thawed);
             Fixtures.Made late = fx.map(Fixtures.MAP_HASH, 4, 4, 8, 0, "kr_late");
-            Map<Integer, MapRead> second = collectorWalk(scrape);
+            Map<Integer, MapRead> second = walks.walk();
             assertSame(first.get(same.id()), second.get(same.id()), "an unchanged map's last result, not read again");
             assertEquals(1, second.get(thawed.id()).frozen(), "a map frozen since is read again");
             assertEquals("kr_late", second.get(late.id()).info().name(), "a map made since is read");
 
             fx.close(same);
             long deadline = System.nanoTime() + 5_000_000_000L; // the kernel frees a closed map's id soon after
-            while (collectorWalk(scrape).containsKey(same.id()) && System.nanoTime() < deadline) {
+            while (walks.walk().containsKey(same.id()) && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            Map<Integer, MapRead> third = collectorWalk(scrape);
+            Map<Integer, MapRead> third = walks.walk();
             assertFalse(third.containsKey(same.id()), "gone once closed");
             assertSame(second.get(late.id()), third.get(late.id()));
         }
