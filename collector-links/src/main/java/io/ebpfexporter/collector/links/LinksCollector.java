@@ -51,7 +51,7 @@ public final class LinksCollector extends ObjectCollector {
             if (detail != null && l.detailed() && detail.reported(link)) {
                 detail.add(link, perType.computeIfAbsent(l.type(), t -> detail.newFamilies(scrape)));
             }
-            info.add(Integer.toUnsignedString(l.id()), l.typeName(names), Integer.toUnsignedString(l.progId()));
+            info.add(Integer.toUnsignedString(l.id()), l.typeName(names), l.reportsProgId() ? Integer.toUnsignedString(l.progId()) : "");
             references.add(l.id(), Integer.toUnsignedString(l.id()));
         });
         List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info));

@@ -28,11 +28,11 @@ final class FullNames {
     /** The program's full name, or "" when its name is whole or no func info names it. */
     String of(OpenObject<ProgInfo> program) {
         ProgInfo p = program.info();
-        if (p.name().length() != CUT_LENGTH || p.btfId() == 0) {
+        if (p.name().length() != CUT_LENGTH || p.btfId() <= 0) {
             return "";
         }
         int fd = program.fd();
-        return fd < 0 ? "" : known.computeIfAbsent(p.id(), id -> read(fd, p.btfId()));
+        return fd < 0 ? "" : known.computeIfAbsent(p.id(), id -> read(fd, (int) p.btfId()));
     }
 
     /** Forgets the programs not in {@code alive}. */

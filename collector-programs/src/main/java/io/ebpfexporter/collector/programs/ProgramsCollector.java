@@ -39,12 +39,17 @@ public final class ProgramsCollector extends ObjectCollector {
         @Override
         protected LabelValues format(ProgInfo info, KernelNames names) {
             return new LabelValues(Integer.toUnsignedString(info.id()), info.typeName(names),
-                    Integer.toUnsignedString(info.btfId()), Long.toString(info.createdByUid()),
+                    orEmpty(info.btfId()), orEmpty(info.createdByUid()),
                     info.mapIds().stream().map(Integer::toUnsignedString).toList());
         }
     }
 
     private record LabelValues(String id, String type, String btfId, String uid, List<String> mapIds) {
+    }
+
+    /** A label's value, empty (the label absent) where the source does not report the field. */
+    private static String orEmpty(long value) {
+        return value == StructView.ABSENT ? "" : Long.toString(value);
     }
 
     private StatsMode statsMode = StatsMode.DISABLED;

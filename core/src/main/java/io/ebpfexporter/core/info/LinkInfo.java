@@ -44,6 +44,11 @@ public final class LinkInfo {
         return view.u32(BpfLinkInfo.PROG_ID);
     }
 
+    /** False where the source cannot say which program the link holds (an iterator on a kernel without the member). */
+    public boolean reportsProgId() {
+        return view.has(BpfLinkInfo.PROG_ID);
+    }
+
     public String typeName(KernelNames names) {
         return names.linkType(type());
     }

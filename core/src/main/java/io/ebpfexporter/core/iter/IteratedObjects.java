@@ -148,8 +148,12 @@ public final class IteratedObjects implements ObjectSource {
             unreported.add(BpfProgInfo.VERIFIED_INSNS);
         }
         p.read(ProgramRecord.PAGES);
-        p.read(ProgramRecord.UID);
-        p.read(ProgramRecord.BTF_ID);
+        if (!p.read(ProgramRecord.UID)) {
+            unreported.add(BpfProgInfo.CREATED_BY_UID);
+        }
+        if (!p.read(ProgramRecord.BTF_ID)) {
+            unreported.add(BpfProgInfo.BTF_ID);
+        }
         if (p.read(ProgramRecord.USED_MAP_CNT)) {
             p.ids(ProgramRecord.MAP_IDS, "bpf_map", "id", ProgramRecord.USED_MAP_CNT);
         }
@@ -170,8 +174,8 @@ public final class IteratedObjects implements ObjectSource {
     private Plan linkPlan(KernelBtf btf, int[] ctx) {
         RecordProgram p = new RecordProgram(btf, "bpf_link", LinkRecord.LAYOUT);
         boolean required = p.read(LinkRecord.ID) & p.read(LinkRecord.TYPE);
-        p.read(LinkRecord.PROG_ID);
-        return required ? plan(p, ctx, LinkRecord.LAYOUT, Set.of()) : null;
+        Set<Field> unreported = p.read(LinkRecord.PROG_ID) ? Set.of() : Set.of(BpfLinkInfo.PROG_ID);
+        return required ? plan(p, ctx, LinkRecord.LAYOUT, unreported) : null;
     }
 
     private static Plan plan(RecordProgram p, int[] ctx, RecordLayout layout, Set<Field> unreported) {

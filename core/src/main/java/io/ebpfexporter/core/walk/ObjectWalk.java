@@ -38,8 +38,18 @@ public final class ObjectWalk<T> implements AutoCloseable {
     private ObjectWalk(ObjectSource source, ObjectKind<T> kind) {
         this.kind = kind;
         this.calls = source.reader();
-        this.info = new NativeBuffer(kind.infoSize);
-        this.side = new NativeBuffer(kind.sideSize);
+        NativeBuffer infoBuffer = null;
+        try { // a buffer that cannot be had (no native memory) must not leave the reader open
+            infoBuffer = new NativeBuffer(kind.infoSize);
+            this.side = new NativeBuffer(kind.sideSize);
+        } catch (RuntimeException | Error e) {
+            if (infoBuffer != null) {
+                infoBuffer.close();
+            }
+            calls.close();
+            throw e;
+        }
+        this.info = infoBuffer;
     }
 
     /** Consecutive ids and, once read, their results; read by the one thread that claims it. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -66,6 +67,17 @@ class ProgInfoDecodeTest {
         assertEquals(StructView.ABSENT, older.runCnt());
         // 5.16's 220 bytes hold verified_insns.
         assertEquals(2, ProgInfo.decode(fixture(), 220).verifiedInsns());
+    }
+
+    @Test
+    void fieldsASourceLeavesUnreportedAreAbsentNotZero() {
+        // An iterator on a kernel whose BTF lacks aux->user and aux->btf fills neither.
+        ProgInfo p = ProgInfo.decode(fixture(), 232, ByteBuffer.allocate(0),
+                Set.of(BpfProgInfo.CREATED_BY_UID, BpfProgInfo.BTF_ID));
+        assertEquals("xdp_pass", p.name());
+        assertEquals(StructView.ABSENT, p.createdByUid());
+        assertEquals(StructView.ABSENT, p.btfId());
+        assertEquals(0, ProgInfo.decode(fixture(), 232).createdByUid());
     }
 
     @Test
