@@ -1,5 +1,6 @@
 package io.ebpfexporter.collector.maps;
 
+import io.ebpfexporter.core.btf.KernelBtf;
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
@@ -65,6 +66,24 @@ class MapsCollectorTest {
             assertTrue(metrics.contains("map_type=\"perf_event_array\""));
             assertTrue(metrics.contains("map_type=\"ringbuf\""));
             assertFalse(metrics.contains("ebpf_map_entries"), "entry counting is off by default");
+        }
+    }
+
+    @Test
+    void aStructOpsMapNamesTheKernelStructItImplementsAsBpftoolDoes() throws Exception {
+        KernelFeatures.require(KernelFeatures.member("bpf_map", "btf_vmlinux_value_type_id"),
+                "struct_ops maps (bpf_map_info.btf_vmlinux_value_type_id)", "5.6");
+        KernelBtf btf = KernelBtf.vmlinux();
+        int value = btf.find(KernelBtf.KIND_STRUCT, "bpf_struct_ops_tcp_congestion_ops").orElseThrow();
+        try (Fixtures fx = new Fixtures()) {
+            var ops = fx.structOpsMap(value, (int) btf.size(value), 0, fx.tinyBtf(), "m_ops");
+            var plain = fx.map(Fixtures.MAP_HASH, 4, 8, 16, 0, "m_not_ops");
+            String metrics = Scrapes.text(collector(Map.of()));
+            String kernelStruct = Bpftool.field(Bpftool.show("struct_ops", ops.id()), "kernel_struct_ops");
+            assertEquals("tcp_congestion_ops", kernelStruct);
+            assertTrue(metrics.contains("ebpf_map_struct_ops_info{map_id=\"" + ops.id() + "\",struct_ops=\""
+                    + kernelStruct + "\"} 1\n"), metrics);
+            assertFalse(metrics.contains("ebpf_map_struct_ops_info{map_id=\"" + plain.id() + "\""), "only struct_ops maps");
         }
     }
 

@@ -11,8 +11,10 @@ public final class BpfMapInfo {
     public static final Field MAX_ENTRIES = S.u32("max_entries", 16, "4.13");
     public static final Field MAP_FLAGS = S.u32("map_flags", 20, "4.13");
     public static final Field NAME = S.bytes("name", 24, 16, "4.15");
+    /** The vmlinux BTF type of a struct_ops map's value ({@code struct bpf_struct_ops_<ops>}); 0 for other maps. */
+    public static final Field BTF_VMLINUX_VALUE_TYPE_ID = S.u32("btf_vmlinux_value_type_id", 44, "5.6");
 
-    /** 40 bytes: up to the name, the last field read (104 on 6.18). */
+    /** 48 bytes: up to btf_vmlinux_value_type_id, the last field read (104 on 6.18). */
     public static final int SIZE = S.size();
 
     private BpfMapInfo() {

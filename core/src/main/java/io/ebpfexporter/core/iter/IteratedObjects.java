@@ -167,7 +167,8 @@ public final class IteratedObjects implements ObjectSource {
                 & p.read(MapRecord.VALUE_SIZE) & p.read(MapRecord.MAX_ENTRIES) & p.read(MapRecord.FLAGS)
                 & p.read(MapRecord.NAME);
         p.read(MapRecord.FROZEN);
-        return required ? plan(p, ctx, MapRecord.LAYOUT, Set.of()) : null;
+        Set<Field> unreported = p.read(MapRecord.VMLINUX_VALUE_TYPE_ID) ? Set.of() : Set.of(BpfMapInfo.BTF_VMLINUX_VALUE_TYPE_ID);
+        return required ? plan(p, ctx, MapRecord.LAYOUT, unreported) : null;
     }
 
     /** The links' plan ({@link LinkRecord}). */
@@ -384,6 +385,7 @@ public final class IteratedObjects implements ObjectSource {
                 copy(r, MapRecord.MAX_ENTRIES, out, BpfMapInfo.MAX_ENTRIES);
                 copy(r, MapRecord.FLAGS, out, BpfMapInfo.MAP_FLAGS);
                 copy(r, MapRecord.NAME, out, BpfMapInfo.NAME);
+                copy(r, MapRecord.VMLINUX_VALUE_TYPE_ID, out, BpfMapInfo.BTF_VMLINUX_VALUE_TYPE_ID);
                 return BpfMapInfo.SIZE;
             }
             copy(r, LinkRecord.ID, out, BpfLinkInfo.ID);

@@ -45,6 +45,7 @@ final class ListingRecords {
         static final Slot MAX_ENTRIES = LAYOUT.u32("max_entries", 16);
         static final Slot FLAGS = LAYOUT.u32("map_flags", 20);
         static final Slot FROZEN = LAYOUT.u32("frozen", 24);
+        static final Slot VMLINUX_VALUE_TYPE_ID = LAYOUT.u32("btf_vmlinux_value_type_id", 28);
         static final Slot NAME = LAYOUT.bytes("name", 32, 16);
 
         private MapRecord() {

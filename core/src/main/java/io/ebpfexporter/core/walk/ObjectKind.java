@@ -29,7 +29,7 @@ public final class ObjectKind<T> {
             ProgInfo.MAX_MAP_IDS * Integer.BYTES, ProgInfo::pointAtMapIds, ProgInfo::decode, "map ids");
     public static final ObjectKind<MapInfo> MAPS = new ObjectKind<>("map", "map_id", "anon_inode:bpf-map",
             Command.MAP_GET_NEXT_ID, Command.MAP_GET_FD_BY_ID, MAP_OPEN_READ_ONLY, BpfMapInfo.SIZE, 0,
-            (info, side) -> { }, (info, len, side, unreported) -> MapInfo.decode(info, len), "");
+            (info, side) -> { }, (info, len, side, unreported) -> MapInfo.decode(info, len, unreported), "");
     public static final ObjectKind<LinkInfo> LINKS = new ObjectKind<>("link", "link_id", "anon_inode:bpf_link",
             Command.LINK_GET_NEXT_ID, Command.LINK_GET_FD_BY_ID, 0, BpfLinkInfo.SIZE, 0,
             (info, side) -> { }, (info, len, side, unreported) -> LinkInfo.decode(info, len), "");

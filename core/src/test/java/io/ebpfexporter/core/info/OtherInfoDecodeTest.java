@@ -2,6 +2,7 @@ package io.ebpfexporter.core.info;
 
 import io.ebpfexporter.core.bpf.BpfLinkInfo;
 import io.ebpfexporter.core.bpf.BpfMapInfo;
+import io.ebpfexporter.core.bpf.StructView;
 import io.ebpfexporter.core.kernel.KernelNames;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class OtherInfoDecodeTest {
         ByteBuffer b = zeroed(104);
         b.putInt(0, 1).putInt(4, 61_001).putInt(8, 4).putInt(12, 8).putInt(16, 0xffff_fffe).putInt(20, 0x80);
         b.put(24, "eco_test_map".getBytes(StandardCharsets.US_ASCII));
-        b.putInt(64, 16).putInt(68, 1).putInt(72, 2).putLong(80, 3);
+        b.putInt(44, 9_876).putInt(64, 16).putInt(68, 1).putInt(72, 2).putLong(80, 3);
         MapInfo m = MapInfo.decode(b, 104);
         assertEquals("hash", m.typeName(KernelNames.STANDARD));
         assertEquals(61_001, m.id());
@@ -37,6 +38,8 @@ class OtherInfoDecodeTest {
         assertEquals(4_294_967_294L, m.maxEntries(), "max_entries is a u32");
         assertEquals(0x80, m.mapFlags());
         assertEquals("eco_test_map", m.name());
+        assertEquals(9_876, m.vmlinuxValueTypeId());
+        assertEquals(StructView.ABSENT, MapInfo.decode(b, 40).vmlinuxValueTypeId(), "before 5.6: absent");
         assertEquals(m, MapInfo.decode(b, BpfMapInfo.SIZE), "the exporter asks for the fields it reads");
     }
 
