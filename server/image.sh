@@ -33,14 +33,8 @@ if [ -n "$arch" ]; then
   . "$here/debian-packages.sh"
   cache="${EBPF_EXPORTER_DEBIAN_CACHE:-/var/cache/ebpf-exporter-debian}/trixie-arm64"
   sysroot="$cache/sysroot"
-  if [ ! -x "$sysroot/usr/lib/jvm/java-25-openjdk-arm64/bin/java" ]; then
-    # the JDK's jmods, and the C libraries its java needs to run under qemu-aarch64-static
-    debs=$(debian_packages "$cache" trixie arm64 openjdk-25-jdk-headless openjdk-25-jre-headless libc6 zlib1g \
-      libstdc++6 libgcc-s1)
-    rm -rf "$sysroot" && mkdir -p "$sysroot"
-    for deb in $debs; do dpkg-deb -x "$deb" "$sysroot"; done
-    ln -s usr/lib "$sysroot/lib" # merged /usr: the dynamic loader is looked up as /lib/ld-linux-aarch64.so.1
-  fi
+  # the JDK's jmods, and the libraries its java needs to run under qemu-aarch64-static
+  debian_root "$sysroot" "$cache" trixie arm64 openjdk-25-jdk-headless
   jmods="$sysroot/usr/lib/jvm/java-25-openjdk-arm64/jmods"
   target_java() { qemu-aarch64-static -L "$sysroot" "$out/runtime/bin/java" "$@"; }
   jna_platform=linux-aarch64
