@@ -95,6 +95,26 @@ public final class Directory implements AutoCloseable {
         return entries;
     }
 
+    /**
+     * The first {@code max} bytes of the file at {@code relative} (bytes; symlinks on the way followed,
+     * as sysfs's device links need).
+     */
+    public byte[] read(byte[] relative, int max) throws Failure {
+        int file = Syscall.openat(fd, Arrays.copyOf(relative, relative.length + 1), O_CLOEXEC);
+        if (file < 0) {
+            throw new Failure("openat", Syscall.errno());
+        }
+        try (Memory memory = new Memory(max)) {
+            long n = Syscall.read(file, Pointer.nativeValue(memory), max);
+            if (n < 0) {
+                throw new Failure("read", Syscall.errno());
+            }
+            return memory.getByteArray(0, (int) n);
+        } finally {
+            Syscall.close(file);
+        }
+    }
+
     private static boolean isDotOrDotDot(byte[] name) {
         return name.length <= 2 && name[0] == '.' && (name.length == 1 || name[1] == '.');
     }
