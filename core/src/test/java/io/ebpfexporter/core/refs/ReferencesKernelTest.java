@@ -78,6 +78,19 @@ class ReferencesKernelTest {
         }
     }
 
+    /** A comm holding a quote, a backslash, a newline and an invalid UTF-8 byte is its label value, from either scan. */
+    @Test
+    void anAwkwardCommIsItsLabelValue() throws Exception {
+        Kernel.requireBpf();
+        byte[] comm = {'t', 'n', '"', '\\', '\n', (byte) 0xff, 'x'};
+        try (HolderProcess holder = new HolderProcess(0, comm)) {
+            var expected = List.of(new ObjectOwners.Owner(holder.pid(), "tn\"\\\\\n\\xffx"),
+                    new ObjectOwners.Owner(holder.heirPid(), "tn_heir"));
+            assertEquals(expected, ObjectOwners.scan(Host.LIVE).of(ObjectKind.MAPS, holder.mapId()));
+            assertEquals(expected, ObjectOwners.scanProc(Host.LIVE).of(ObjectKind.MAPS, holder.mapId()));
+        }
+    }
+
     @Test
     void theExportersOwnFdsAreNeverOwners() {
         Kernel.requireBpf();
