@@ -166,7 +166,10 @@ public final class ObjectOwners {
         return true;
     }
 
-    /** The process's comm without the newline the file ends in, as its {@link LabelValue}: any byte but NUL may be in it. */
+    /**
+     * The process's comm without the newline the file ends in, as its {@link LabelValue}: any byte but NUL
+     * may be in it.
+     */
     private static String comm(Path process) {
         try {
             byte[] comm = Files.readAllBytes(process.resolve("comm"));

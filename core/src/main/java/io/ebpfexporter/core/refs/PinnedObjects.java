@@ -34,7 +34,6 @@ public final class PinnedObjects {
     static final int MAX_DEPTH = 16;
     public static final int MAX_ENTRIES = 10_000;
     private static final int BPF_F_RDONLY = 1 << 3;
-    private static final int EACCES = 13;
     /** What reading a directory bpffs refuses takes. */
     static final String NEEDS = "root or CAP_DAC_READ_SEARCH";
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
@@ -125,7 +124,7 @@ public final class PinnedObjects {
 
         /** Keeps the first refusal to read a directory; any other failure is one gone meanwhile. */
         private void refused(Directory.Failure e, byte[] directory) {
-            if (e.errno() == EACCES && problem == null) {
+            if (e.errno() == Errno.EACCES && problem == null) {
                 problem = PinnedObjects.refused(directory);
             }
         }
@@ -169,7 +168,7 @@ public final class PinnedObjects {
                 try (Directory directory = Directory.open(Directory.CWD, mount)) {
                     directory.entries(1);
                 } catch (Directory.Failure e) {
-                    if (e.errno() == EACCES) {
+                    if (e.errno() == Errno.EACCES) {
                         return Optional.of(refused(mount));
                     } // else unmounted meanwhile
                 }

@@ -53,7 +53,10 @@ public final class Directory implements AutoCloseable {
         this.fd = fd;
     }
 
-    /** Opens directory {@code name} in the directory {@code parentFd} ({@link #CWD}, or an open one's {@link #fd()}). */
+    /**
+     * Opens directory {@code name} in the directory {@code parentFd} ({@link #CWD}, or an open one's
+     * {@link #fd()}).
+     */
     public static Directory open(int parentFd, byte[] name) throws Failure {
         int fd = Syscall.openat(parentFd, Arrays.copyOf(name, name.length + 1), FLAGS);
         if (fd < 0) {
@@ -79,17 +82,7 @@ public final class Directory implements AutoCloseable {
                 if (filled == 0) {
                     break;
                 }
-                for (int at = 0; at < filled && entries.size() < max; at += Short.toUnsignedInt(buffer.getShort(at + RECLEN))) {
-                    int end = at + NAME;
-                    while (buffer.get(end) != 0) {
-                        end++;
-                    }
-                    byte[] name = new byte[end - at - NAME];
-                    buffer.get(at + NAME, name);
-                    if (!isDotOrDotDot(name)) {
-                        entries.add(new Entry(name, buffer.get(at + TYPE)));
-                    }
-                }
+                parse(buffer, (int) filled, entries, max);
             }
         }
         return entries;
@@ -112,6 +105,21 @@ public final class Directory implements AutoCloseable {
             return memory.getByteArray(0, (int) n);
         } finally {
             Syscall.close(file);
+        }
+    }
+
+    /** Adds the records in the first {@code filled} bytes of {@code buffer} to {@code entries}, up to {@code max}. */
+    private static void parse(ByteBuffer buffer, int filled, List<Entry> entries, int max) {
+        for (int at = 0; at < filled && entries.size() < max; at += Short.toUnsignedInt(buffer.getShort(at + RECLEN))) {
+            int end = at + NAME;
+            while (buffer.get(end) != 0) {
+                end++;
+            }
+            byte[] name = new byte[end - at - NAME];
+            buffer.get(at + NAME, name);
+            if (!isDotOrDotDot(name)) {
+                entries.add(new Entry(name, buffer.get(at + TYPE)));
+            }
         }
     }
 

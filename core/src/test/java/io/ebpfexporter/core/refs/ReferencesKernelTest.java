@@ -9,6 +9,7 @@ import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HolderProcess;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
+import io.ebpfexporter.testkit.OpenFds;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -142,11 +143,18 @@ class ReferencesKernelTest {
     void pinsUnderAwkwardNamesAppearAtTheirEncodedPaths() throws Exception {
         Kernel.requireBpf();
         try (AwkwardPins awkward = new AwkwardPins()) {
+            List<String> fdsBefore = walkedFds();
             PinnedObjects pins = PinnedObjects.scan(Host.LIVE);
             awkward.paths().forEach((id, path) -> assertEquals(List.of(path), pins.of(ObjectKind.MAPS, id)));
             assertEquals(2 * AwkwardPins.NAMES.size() + 1, awkward.paths().size());
             assertEquals(Optional.empty(), pins.problem());
+            assertEquals(fdsBefore, walkedFds(), "the walk closes every directory and pin it opens");
         }
+    }
+
+    /** This process's fds of directories under /tmp (the awkward bpffs among them) and of BPF objects. */
+    private static List<String> walkedFds() throws Exception {
+        return OpenFds.targets("self").stream().filter(t -> t.startsWith("/tmp/") || t.startsWith("anon_inode:bpf")).toList();
     }
 
     /** Mount points as bytes, octal escapes decoded: a space, a backslash, a non-ASCII and an invalid byte. */
