@@ -80,7 +80,7 @@ class LabelValueTest {
                 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff};
         Random random = new Random(31);
         Map<String, byte[]> seen = new HashMap<>();
-        for (int n = 0; n < 200_000; n++) {
+        for (int n = 0; n < 30_000; n++) {
             byte[] name = new byte[1 + random.nextInt(6)];
             for (int i = 0; i < name.length; i++) {
                 name[i] = (byte) pool[random.nextInt(pool.length)];
