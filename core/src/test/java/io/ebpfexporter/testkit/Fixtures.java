@@ -194,8 +194,12 @@ public final class Fixtures implements AutoCloseable {
 
     /** Pins {@code made} at {@code path} in a bpffs mount (BPF_OBJ_PIN); removing the file unpins it. */
     public void pin(Made made, String path) {
-        byte[] bytes = (path + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        NativeBuffer name = NativeBuffer.of(bytes);
+        pin(made, path.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #pin(Made, String)}, at a path given as bytes (without the NUL). */
+    public void pin(Made made, byte[] path) {
+        NativeBuffer name = NativeBuffer.of(java.util.Arrays.copyOf(path, path.length + 1));
         bpf.call(Command.OBJ_PIN, a -> a.putPointer(BpfAttr.ObjPath.PATHNAME, name).put(BpfAttr.ObjPath.BPF_FD, made.fd()));
     }
 

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Another process holding BPF objects, for owner tests (the test's own process is the exporter, whose fds
  * are never owners): python3 makes an array map, a raw_tracepoint program and its link through bpf(2),
- * opens {@code fds} more fds of /dev/null (its soft fd limit raised for them), names itself {@code tn_holder}, then forks an heir
+ * opens {@code fds} more fds of /dev/null (its soft fd limit raised for them), names itself {@code tn_holder}
+ * (or the comm given, bytes), then forks an heir
  * ({@code tn_heir}) that inherits only the map. Both live until {@link #close()}; {@link #endHeir()} ends
  * the heir alone.
  */
@@ -44,7 +45,7 @@ public final class HolderProcess implements AutoCloseable {
             resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
             limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
             extra = [os.open("/dev/null", os.O_RDONLY) for _ in range(min(int(sys.argv[1]), limit - 64))]
-            name(b"tn_holder")
+            name(bytes.fromhex(sys.argv[3]))
             heir = os.fork()
             if heir == 0:
                 name(b"tn_heir")
@@ -64,10 +65,15 @@ public final class HolderProcess implements AutoCloseable {
     private final int extraFds;
 
     public HolderProcess(int fds) throws IOException {
+        this(fds, "tn_holder".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** As {@link #HolderProcess(int)}, the holder named {@code comm} (at most 15 bytes, no NUL). */
+    public HolderProcess(int fds, byte[] comm) throws IOException {
         Path script = Files.createTempFile("holder", ".py");
         Files.writeString(script, SCRIPT);
         process = new ProcessBuilder(Kernel.requireTool("python3"), script.toString(), Integer.toString(fds),
-                HexFormat.of().formatHex(Fixtures.returning(0)))
+                HexFormat.of().formatHex(Fixtures.returning(0)), HexFormat.of().formatHex(comm))
                 .redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();

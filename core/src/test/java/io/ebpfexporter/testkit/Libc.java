@@ -5,7 +5,10 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import io.ebpfexporter.core.sys.Architecture;
 
-/** The few libc calls link fixtures need besides bpf(): open a directory or namespace, perf_event_open. */
+/**
+ * The few libc calls fixtures need besides bpf(): open a directory or namespace, make a directory by its
+ * bytes, perf_event_open.
+ */
 public final class Libc {
     public static final int O_RDONLY = 0;
     public static final int O_DIRECTORY = Architecture.CURRENT.openDirectory;
@@ -21,6 +24,10 @@ public final class Libc {
 
     private static native int open(String path, int flags);
 
+    private static native int mkdirat(int dirFd, byte[] path, int mode);
+
+    private static native int openat(int dirFd, byte[] path, int flags);
+
     private static native long syscall(long number, Pointer attr, long pid, long cpu, long groupFd, long flags);
 
     /** open(2), failing the test with errno on error. */
@@ -28,6 +35,19 @@ public final class Libc {
         int fd = open(path, flags);
         if (fd < 0) {
             throw new IllegalStateException("open " + path + ": errno " + Native.getLastError());
+        }
+        return fd;
+    }
+
+    /** Makes directory {@code name} (bytes, any but '/' and NUL) in the directory {@code dirFd} and opens it. */
+    public static int mkdirAndOpen(int dirFd, byte[] name) {
+        byte[] path = java.util.Arrays.copyOf(name, name.length + 1);
+        if (mkdirat(dirFd, path, 0700) < 0) {
+            throw new IllegalStateException("mkdirat: errno " + Native.getLastError());
+        }
+        int fd = openat(dirFd, path, O_RDONLY | O_DIRECTORY);
+        if (fd < 0) {
+            throw new IllegalStateException("openat: errno " + Native.getLastError());
         }
         return fd;
     }

@@ -151,8 +151,13 @@ public final class LinkRecipes {
     }
 
     public Fixtures.Made uprobeMulti(Path target, int pid) {
+        return uprobeMulti(target.toString().getBytes(StandardCharsets.US_ASCII), pid);
+    }
+
+    /** A uprobe_multi link on the binary at {@code target}, a path given as bytes (without the NUL). */
+    public Fixtures.Made uprobeMulti(byte[] target, int pid) {
         var prog = fx.program(PROG_KPROBE, "lk_umulti", ATTACH_UPROBE_MULTI, 0);
-        NativeBuffer path = NativeBuffer.of((target + "\0").getBytes(StandardCharsets.US_ASCII));
+        NativeBuffer path = NativeBuffer.of(java.util.Arrays.copyOf(target, target.length + 1));
         NativeBuffer offsets = new NativeBuffer(8);
         offsets.view().putLong(0, UPROBE_OFFSET);
         return fx.link(prog, 0, ATTACH_UPROBE_MULTI,

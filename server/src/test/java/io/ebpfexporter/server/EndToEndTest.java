@@ -214,7 +214,7 @@ class EndToEndTest {
     }
 
     /** {@code promtool check metrics} exits 0 and prints nothing for this exposition text. */
-    private static void assertPromtoolAccepts(byte[] text) throws IOException, InterruptedException {
+    static void assertPromtoolAccepts(byte[] text) throws IOException, InterruptedException {
         String promtool = Kernel.requireTool("promtool");
         Path file = Files.createTempFile("scrape", ".txt");
         try {

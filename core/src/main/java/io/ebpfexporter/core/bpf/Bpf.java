@@ -49,10 +49,12 @@ public final class Bpf implements AutoCloseable {
         return issue(command);
     }
 
-    /** BPF_OBJ_GET: an fd of the object pinned at {@code path}, opened with {@code fileFlags} (BPF_F_RDONLY). */
-    public int objGet(String path, int fileFlags) {
-        byte[] bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try (NativeBuffer name = NativeBuffer.of(java.util.Arrays.copyOf(bytes, bytes.length + 1))) {
+    /**
+     * BPF_OBJ_GET: an fd of the object pinned at {@code path} (bytes, without the NUL), opened with
+     * {@code fileFlags} (BPF_F_RDONLY).
+     */
+    public int objGet(byte[] path, int fileFlags) {
+        try (NativeBuffer name = NativeBuffer.of(java.util.Arrays.copyOf(path, path.length + 1))) {
             return call(Command.OBJ_GET, a -> a.putPointer(BpfAttr.ObjPath.PATHNAME, name)
                     .put(BpfAttr.ObjPath.FILE_FLAGS, fileFlags));
         }

@@ -1,7 +1,6 @@
 package io.ebpfexporter.core.bpf;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the fields of a struct the kernel filled. Only the first {@code length} bytes count: an older
@@ -55,7 +54,7 @@ public final class StructView {
         return has(field) ? u64(field) : ABSENT;
     }
 
-    /** A NUL-terminated string in a fixed {@code char[]} field; "" when absent. */
+    /** A NUL-terminated string in a fixed {@code char[]} field, as its {@link LabelValue}; "" when absent. */
     public String cString(Field field) {
         int end = field.offset();
         int max = Math.min(length, field.end());
@@ -86,7 +85,10 @@ public final class StructView {
         return out;
     }
 
-    /** A NUL-terminated string of at most {@code length} bytes from a side buffer the kernel wrote into. */
+    /**
+     * A NUL-terminated string of at most {@code length} bytes from a side buffer the kernel wrote into, as
+     * its {@link LabelValue}: the kernel's strings (paths, names) are bytes.
+     */
     public static String string(ByteBuffer source, int offset, int length) {
         int safeLength = Math.min(length, source.limit() - offset);
         if (offset < 0 || safeLength <= 0) {
@@ -98,6 +100,6 @@ public final class StructView {
         }
         byte[] bytes = new byte[end];
         source.get(offset, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return LabelValue.of(bytes);
     }
 }

@@ -1,5 +1,7 @@
 package io.ebpfexporter.core.btf;
 
+import io.ebpfexporter.core.bpf.LabelValue;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.SoftReference;
@@ -146,7 +148,7 @@ public final class KernelBtf {
         return kind == KIND_STRUCT || kind == KIND_UNION ? Integer.toUnsignedLong(data.getInt(typeStarts[typeId] + 8)) : 0;
     }
 
-    /** The type's name, or "" for void, anonymous types and ids out of range. */
+    /** The type's name (its {@link LabelValue}), or "" for void, anonymous types and ids out of range. */
     public String name(int typeId) {
         return valid(typeId) ? string(data.getInt(typeStarts[typeId])) : "";
     }
@@ -341,7 +343,7 @@ public final class KernelBtf {
         }
         byte[] bytes = new byte[end - start];
         data.get(start, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return LabelValue.of(bytes);
     }
 
     private boolean nameEquals(int offset, byte[] wanted) {

@@ -1,12 +1,12 @@
 package io.ebpfexporter.core.refs;
 
+import io.ebpfexporter.core.bpf.LabelValue;
 import io.ebpfexporter.core.iter.TaskFileIterator;
 import io.ebpfexporter.core.kernel.KernelLimits;
 import io.ebpfexporter.core.walk.Host;
 import io.ebpfexporter.core.walk.ObjectKind;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -166,9 +166,15 @@ public final class ObjectOwners {
         return true;
     }
 
+    /**
+     * The process's comm without the newline the file ends in, as its {@link LabelValue}: any byte but NUL
+     * may be in it.
+     */
     private static String comm(Path process) {
         try {
-            return new String(Files.readAllBytes(process.resolve("comm")), StandardCharsets.UTF_8).strip();
+            byte[] comm = Files.readAllBytes(process.resolve("comm"));
+            int end = comm.length > 0 && comm[comm.length - 1] == '\n' ? comm.length - 1 : comm.length;
+            return LabelValue.of(comm, 0, end);
         } catch (IOException e) {
             return "";
         }

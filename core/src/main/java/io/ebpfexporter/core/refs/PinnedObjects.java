@@ -3,21 +3,17 @@ package io.ebpfexporter.core.refs;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.Errno;
+import io.ebpfexporter.core.bpf.LabelValue;
+import io.ebpfexporter.core.sys.Directory;
 import io.ebpfexporter.core.walk.Host;
 import io.ebpfexporter.core.walk.ObjectKind;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +22,13 @@ import java.util.TreeSet;
 
 /**
  * Where BPF objects are pinned: every bpffs mount in this process's {@code /proc/self/mountinfo} walked
- * (symlinks not followed, so no loops; at most {@link #MAX_DEPTH} deep and {@link #MAX_ENTRIES} entries
- * per scan; unreadable directories skipped, the first of them kept as the scan's {@link #problem()}), each
- * file opened read-only with BPF_OBJ_GET and identified by its fdinfo, as bpftool's {@code -f} does. Pins
- * seen through a bind mount appear under each path.
+ * by bytes, each directory opened relative to its parent's fd (so names are never decoded by the locale
+ * and a tree deeper than PATH_MAX is walked like any other), symlinks not followed, at most
+ * {@link #MAX_DEPTH} deep and {@link #MAX_ENTRIES} entries per scan; unreadable directories skipped, the
+ * first of them kept as the scan's {@link #problem()}. Each pin is opened read-only with BPF_OBJ_GET
+ * through {@code /proc/self/fd/<directory fd>/<name>}, a short path on every kernel, and identified by
+ * its fdinfo, as bpftool's {@code -f} does. A path's label is its {@link LabelValue}. Pins seen through
+ * a bind mount appear under each path.
  */
 public final class PinnedObjects {
     static final int MAX_DEPTH = 16;
@@ -37,6 +36,7 @@ public final class PinnedObjects {
     private static final int BPF_F_RDONLY = 1 << 3;
     /** What reading a directory bpffs refuses takes. */
     static final String NEEDS = "root or CAP_DAC_READ_SEARCH";
+    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
     private static final PinnedObjects NONE = new PinnedObjects(Map.of(), false, null);
 
     private final Map<BpfFd, TreeSet<String>> paths;
@@ -58,55 +58,104 @@ public final class PinnedObjects {
         if (!host.isLive()) {
             return NONE;
         }
-        List<Path> mounts;
+        List<byte[]> mounts;
         try {
             mounts = mounts();
         } catch (IOException e) {
             return new PinnedObjects(Map.of(), false, "cannot read /proc/self/mountinfo (" + e + ")");
         }
-        Map<BpfFd, TreeSet<String>> found = new HashMap<>();
-        int[] entries = {0};
-        String[] problem = {null};
         try (Bpf bpf = new Bpf()) {
-            for (Path mount : mounts) {
-                walkPins(bpf, mount, found, entries, problem);
+            Walk walk = new Walk(bpf);
+            for (byte[] mount : mounts) {
+                walk.mount(mount);
             }
+            return new PinnedObjects(walk.found, walk.entries > MAX_ENTRIES, walk.problem);
         }
-        return new PinnedObjects(found, entries[0] > MAX_ENTRIES, problem[0]);
     }
 
-    /**
-     * Identifies the pins under one bpffs mount, counting the entries visited in {@code entries}; the
-     * first refusal is kept in {@code problem}.
-     */
-    private static void walkPins(Bpf bpf, Path mount, Map<BpfFd, TreeSet<String>> found, int[] entries,
-                                 String[] problem) {
-        try {
-            Files.walkFileTree(mount, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH,
-                    new SimpleFileVisitor<>() {
-                        @Override
-                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                            if (++entries[0] > MAX_ENTRIES) {
-                                return FileVisitResult.TERMINATE;
-                            }
-                            if (attrs.isRegularFile()) {
-                                identify(bpf, file, problem).ifPresent(object ->
-                                        found.computeIfAbsent(object, o -> new TreeSet<>()).add(file.toString()));
-                            }
-                            return FileVisitResult.CONTINUE;
-                        }
+    /** One scan's state: the pins found, the entries visited, the first refusal. */
+    private static final class Walk {
+        private final Bpf bpf;
+        private final Map<BpfFd, TreeSet<String>> found = new HashMap<>();
+        private int entries;
+        private String problem;
 
-                        @Override
-                        public FileVisitResult visitFileFailed(Path file, IOException e) {
-                            if (e instanceof AccessDeniedException && problem[0] == null) {
-                                problem[0] = refused(file);
-                            }
-                            return FileVisitResult.CONTINUE;
-                        }
-                    });
-        } catch (IOException | RuntimeException e) {
-            // the mount went away, or a pin changed under the walk: the pins found so far stand
+        Walk(Bpf bpf) {
+            this.bpf = bpf;
         }
+
+        void mount(byte[] mount) {
+            try (Directory root = Directory.open(Directory.CWD, mount)) {
+                walk(root, mount, 0);
+            } catch (Directory.Failure e) {
+                refused(e, mount);
+            }
+        }
+
+        /**
+         * Identifies the pins in {@code directory} (at {@code path}, {@code depth} below its mount) and
+         * below it. bpffs reports each entry's type; a symlink is left alone. An entry gone meanwhile is
+         * skipped.
+         */
+        private void walk(Directory directory, byte[] path, int depth) {
+            List<Directory.Entry> listed;
+            try {
+                listed = directory.entries(MAX_ENTRIES + 1 - entries);
+            } catch (Directory.Failure e) {
+                refused(e, path);
+                return;
+            }
+            for (Directory.Entry entry : listed) {
+                if (++entries > MAX_ENTRIES) {
+                    return;
+                }
+                byte[] child = join(path, entry.name());
+                if (entry.type() == Directory.DT_DIR && depth + 1 < MAX_DEPTH) {
+                    try (Directory sub = Directory.open(directory.fd(), entry.name())) {
+                        walk(sub, child, depth + 1);
+                    } catch (Directory.Failure e) {
+                        refused(e, child);
+                    }
+                } else if (entry.type() == Directory.DT_REG) {
+                    identify(directory, entry.name(), child);
+                }
+            }
+        }
+
+        /** Keeps the first refusal to read a directory; any other failure is one gone meanwhile. */
+        private void refused(Directory.Failure e, byte[] directory) {
+            if (e.errno() == Errno.EACCES && problem == null) {
+                problem = PinnedObjects.refused(directory);
+            }
+        }
+
+        /** Adds the object pinned at {@code name} in {@code directory}; a refusal is kept as the problem. */
+        private void identify(Directory directory, byte[] name, byte[] path) {
+            int fd;
+            try {
+                fd = bpf.objGet(join(("/proc/self/fd/" + directory.fd()).getBytes(StandardCharsets.US_ASCII), name),
+                        BPF_F_RDONLY);
+            } catch (BpfException e) {
+                if ((e.errno() == Errno.EACCES || e.errno() == Errno.EPERM) && problem == null) {
+                    problem = "cannot open " + LabelValue.of(path) + " (" + e.getMessage() + ")";
+                }
+                return; // not a pin, or unpinned meanwhile
+            }
+            try {
+                BpfFd.read(Path.of("/proc/self/fd/" + fd), Path.of("/proc/self/fdinfo/" + fd)).ifPresent(object ->
+                        found.computeIfAbsent(object, o -> new TreeSet<>()).add(LabelValue.of(path)));
+            } finally {
+                Bpf.close(fd);
+            }
+        }
+    }
+
+    private static byte[] join(byte[] directory, byte[] name) {
+        boolean slash = directory.length > 0 && directory[directory.length - 1] == '/';
+        byte[] path = Arrays.copyOf(directory, directory.length + (slash ? 0 : 1) + name.length);
+        path[directory.length] = '/';
+        System.arraycopy(name, 0, path, path.length - name.length, name.length);
+        return path;
     }
 
     /**
@@ -115,13 +164,13 @@ public final class PinnedObjects {
      */
     public static Optional<String> unreadable() {
         try {
-            for (Path mount : mounts()) {
-                try (DirectoryStream<Path> entries = Files.newDirectoryStream(mount)) {
-                    entries.iterator().hasNext();
-                } catch (AccessDeniedException e) {
-                    return Optional.of(refused(mount));
-                } catch (IOException e) {
-                    // unmounted meanwhile
+            for (byte[] mount : mounts()) {
+                try (Directory directory = Directory.open(Directory.CWD, mount)) {
+                    directory.entries(1);
+                } catch (Directory.Failure e) {
+                    if (e.errno() == Errno.EACCES) {
+                        return Optional.of(refused(mount));
+                    } // else unmounted meanwhile
                 }
             }
             return Optional.empty();
@@ -130,40 +179,25 @@ public final class PinnedObjects {
         }
     }
 
-    private static String refused(Path directory) {
-        return "cannot read " + directory + " (permission denied: it needs " + NEEDS + ")";
+    private static String refused(byte[] directory) {
+        return "cannot read " + LabelValue.of(directory) + " (permission denied: it needs " + NEEDS + ")";
     }
 
-    private static List<Path> mounts() throws IOException {
-        return bpffsMounts(Files.readAllLines(Path.of("/proc/self/mountinfo")));
+    private static List<byte[]> mounts() throws IOException {
+        return bpffsMounts(Files.readAllBytes(MOUNTINFO));
     }
 
-    /** The object pinned at {@code file}; a refusal (as opposed to no pin there) is kept in {@code problem}. */
-    private static Optional<BpfFd> identify(Bpf bpf, Path file, String[] problem) {
-        int fd;
-        try {
-            fd = bpf.objGet(file.toString(), BPF_F_RDONLY);
-        } catch (BpfException e) {
-            if ((e.errno() == Errno.EACCES || e.errno() == Errno.EPERM) && problem[0] == null) {
-                problem[0] = "cannot open " + file + " (" + e.getMessage() + ")";
-            }
-            return Optional.empty(); // not a pin, or unpinned meanwhile
-        }
-        try {
-            return BpfFd.read(Path.of("/proc/self/fd/" + fd), Path.of("/proc/self/fdinfo/" + fd));
-        } finally {
-            Bpf.close(fd);
-        }
-    }
-
-    /** The mount points of type bpf in mountinfo lines (field 5; octal escapes such as \040 decoded). */
-    static List<Path> bpffsMounts(List<String> mountinfo) {
-        List<Path> mounts = new ArrayList<>();
-        for (String line : mountinfo) {
+    /**
+     * The mount points (field 5, its octal escapes such as {@code \040} decoded) of the mounts of type
+     * bpf in mountinfo, as bytes. Read as ISO-8859-1, whose chars are the bytes one for one.
+     */
+    static List<byte[]> bpffsMounts(byte[] mountinfo) {
+        List<byte[]> mounts = new ArrayList<>();
+        for (String line : new String(mountinfo, StandardCharsets.ISO_8859_1).split("\n")) {
             String[] fields = line.split(" ");
             int separator = Arrays.asList(fields).indexOf("-");
             if (fields.length > 4 && separator > 0 && separator + 1 < fields.length && fields[separator + 1].equals("bpf")) {
-                mounts.add(Path.of(unescape(fields[4])));
+                mounts.add(unescape(fields[4]).getBytes(StandardCharsets.ISO_8859_1));
             }
         }
         return mounts;
@@ -174,7 +208,7 @@ public final class PinnedObjects {
         for (int i = 0; i < field.length(); i++) {
             char c = field.charAt(i);
             if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).chars().allMatch(d -> d >= '0' && d <= '7')) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                out.append((char) (Integer.parseInt(field.substring(i + 1, i + 4), 8) & 0xff));
                 i += 3;
             } else {
                 out.append(c);

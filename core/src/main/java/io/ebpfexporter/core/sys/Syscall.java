@@ -9,6 +9,7 @@ import com.sun.jna.Native;
  */
 public final class Syscall {
     private static final long SYS_BPF = Architecture.CURRENT.bpf;
+    private static final long SYS_GETDENTS64 = Architecture.CURRENT.getdents64;
 
     static {
         // glibc by its soname, which the dynamic loader finds directly; JNA's generic "c" needs its
@@ -19,7 +20,7 @@ public final class Syscall {
     private Syscall() {
     }
 
-    private static native long syscall(long number, long cmd, long attr, long size);
+    private static native long syscall(long number, long a, long b, long c);
 
     /** close(2); failures are not actionable and ignored. */
     public static native int close(int fd);
@@ -32,6 +33,14 @@ public final class Syscall {
 
     /** open(2) of a NUL-terminated path: the fd, or negative on error. */
     public static native int open(long path, int flags);
+
+    /** openat(2) of a NUL-terminated {@code path} relative to {@code dirFd}: the fd, or negative on error. */
+    public static native int openat(int dirFd, byte[] path, int flags);
+
+    /** getdents64(2) into {@code size} bytes at {@code buffer}: bytes filled, 0 at the end, negative on error. */
+    public static long getdents64(int fd, long buffer, long size) {
+        return syscall(SYS_GETDENTS64, fd, buffer, size);
+    }
 
     /** bpf(2): its result, or negative on error. */
     public static long bpf(int cmd, long attr, long size) {

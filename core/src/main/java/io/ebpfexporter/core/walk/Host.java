@@ -1,7 +1,14 @@
 package io.ebpfexporter.core.walk;
 
+import io.ebpfexporter.core.sys.Directory;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * What a scrape reads besides bpf(): the objects, the files under {@code /proc} and {@code /sys}
@@ -24,5 +31,36 @@ public record Host(ObjectSource objects, Path root, Clock clock) {
     /** An absolute path such as {@code /proc/uptime}, under this host's root. */
     public Path path(String absolute) {
         return root.resolve(absolute.substring(1));
+    }
+
+    /**
+     * What is in directory {@code absolute} (e.g. {@code /sys/class/net}) under this host's root: at most
+     * {@code max} entries, each with the first {@code fileBytes} bytes of its file {@code file} (e.g.
+     * {@code ifindex}), names and contents as the kernel's bytes, never decoded by the locale. An entry
+     * without that file, or gone meanwhile, is left out; a directory that cannot be read has none.
+     */
+    public List<Entry> entries(String absolute, int max, String file, int fileBytes) {
+        // the root is a Path the JVM decoded with sun.jnu.encoding: encoding it back gives its bytes
+        byte[] directory = path(absolute).toString().getBytes(Charset.forName(System.getProperty("sun.jnu.encoding")));
+        byte[] below = ("/" + file).getBytes(StandardCharsets.US_ASCII);
+        List<Entry> entries = new ArrayList<>();
+        try (Directory listed = Directory.open(Directory.CWD, directory)) {
+            for (Directory.Entry entry : listed.entries(max)) {
+                byte[] relative = Arrays.copyOf(entry.name(), entry.name().length + below.length);
+                System.arraycopy(below, 0, relative, entry.name().length, below.length);
+                try {
+                    entries.add(new Entry(entry.name(), listed.read(relative, fileBytes)));
+                } catch (Directory.Failure e) {
+                    // not a device with that file, or removed while listed
+                }
+            }
+        } catch (Directory.Failure e) {
+            // no such directory here (a recording without it): no entries
+        }
+        return entries;
+    }
+
+    /** A directory entry's name and the contents of the file read below it, as bytes. */
+    public record Entry(byte[] name, byte[] contents) {
     }
 }

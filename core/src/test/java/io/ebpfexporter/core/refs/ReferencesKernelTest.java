@@ -3,18 +3,24 @@ package io.ebpfexporter.core.refs;
 import io.ebpfexporter.core.iter.TaskFileIterator;
 import io.ebpfexporter.core.walk.Host;
 import io.ebpfexporter.core.walk.ObjectKind;
+import io.ebpfexporter.testkit.AwkwardPins;
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HolderProcess;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
+import io.ebpfexporter.testkit.OpenFds;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,6 +79,19 @@ class ReferencesKernelTest {
         }
     }
 
+    /** A comm holding a quote, a backslash, a newline and an invalid UTF-8 byte is its label value, from either scan. */
+    @Test
+    void anAwkwardCommIsItsLabelValue() throws Exception {
+        Kernel.requireBpf();
+        byte[] comm = {'t', 'n', '"', '\\', '\n', (byte) 0xff, 'x'};
+        try (HolderProcess holder = new HolderProcess(0, comm)) {
+            var expected = List.of(new ObjectOwners.Owner(holder.pid(), "tn\"\\\\\n\\xffx"),
+                    new ObjectOwners.Owner(holder.heirPid(), "tn_heir"));
+            assertEquals(expected, ObjectOwners.scan(Host.LIVE).of(ObjectKind.MAPS, holder.mapId()));
+            assertEquals(expected, ObjectOwners.scanProc(Host.LIVE).of(ObjectKind.MAPS, holder.mapId()));
+        }
+    }
+
     @Test
     void theExportersOwnFdsAreNeverOwners() {
         Kernel.requireBpf();
@@ -96,7 +115,7 @@ class ReferencesKernelTest {
             fx.pin(map, mapPin.toString());
             fx.pin(prog, mount.resolve("tn_prog").toString());
             boolean sysfs = Files.isDirectory(sysPin.getParent()) && PinnedObjects.bpffsMounts(
-                    Files.readAllLines(Path.of("/proc/self/mountinfo"))).contains(sysPin.getParent());
+                    Files.readAllBytes(Path.of("/proc/self/mountinfo"))).stream().anyMatch(m -> Arrays.equals(m, ascii("/sys/fs/bpf")));
             if (sysfs) {
                 fx.pin(map, sysPin.toString());
             } else {
@@ -116,12 +135,45 @@ class ReferencesKernelTest {
         }
     }
 
+    /**
+     * Pins under every awkward class of name, in directories of such names and below a chain past
+     * PATH_MAX: each shows at the label value its bytes encode to.
+     */
+    @Test
+    void pinsUnderAwkwardNamesAppearAtTheirEncodedPaths() throws Exception {
+        Kernel.requireBpf();
+        try (AwkwardPins awkward = new AwkwardPins()) {
+            List<String> fdsBefore = walkedFds();
+            PinnedObjects pins = PinnedObjects.scan(Host.LIVE);
+            awkward.paths().forEach((id, path) -> assertEquals(List.of(path), pins.of(ObjectKind.MAPS, id)));
+            assertEquals(2 * AwkwardPins.NAMES.size() + 1, awkward.paths().size());
+            assertEquals(Optional.empty(), pins.problem());
+            assertEquals(fdsBefore, walkedFds(), "the walk closes every directory and pin it opens");
+        }
+    }
+
+    /** This process's fds of directories under /tmp (the awkward bpffs among them) and of BPF objects. */
+    private static List<String> walkedFds() throws Exception {
+        return OpenFds.targets("self").stream().filter(t -> t.startsWith("/tmp/") || t.startsWith("anon_inode:bpf")).toList();
+    }
+
+    /** Mount points as bytes, octal escapes decoded: a space, a backslash, a non-ASCII and an invalid byte. */
     @Test
     void mountinfoLinesOfTypeBpfAreTheMounts() {
-        List<String> lines = List.of(
+        String lines = String.join("\n",
                 "36 25 0:32 / /sys/fs/bpf rw,nosuid,nodev,noexec,relatime shared:14 - bpf bpf rw,mode=700",
-                "40 25 0:33 / /run/with\\040space rw,relatime - bpf none rw",
-                "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw");
-        assertEquals(List.of(Path.of("/sys/fs/bpf"), Path.of("/run/with space")), PinnedObjects.bpffsMounts(lines));
+                "40 25 0:33 / /run/with\\040space\\134 rw,relatime - bpf none rw",
+                "41 25 0:34 / /run/caf\303\251\\377 rw,relatime - bpf none rw",
+                "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw") + "\n";
+        List<byte[]> mounts = PinnedObjects.bpffsMounts(lines.getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(3, mounts.size());
+        assertArrayEquals(ascii("/sys/fs/bpf"), mounts.get(0));
+        assertArrayEquals(ascii("/run/with space\\"), mounts.get(1));
+        assertArrayEquals(new byte[] {'/', 'r', 'u', 'n', '/', 'c', 'a', 'f', (byte) 0xc3, (byte) 0xa9, (byte) 0xff},
+                mounts.get(2));
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

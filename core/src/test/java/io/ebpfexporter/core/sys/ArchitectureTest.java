@@ -33,13 +33,16 @@ class ArchitectureTest {
                 ? "x86_64-linux-gnu/asm/unistd_64.h" : "asm/unistd_64.h";
         assertEquals(define(table, "__NR_bpf"), Architecture.X86_64.bpf);
         assertEquals(define(table, "__NR_perf_event_open"), Architecture.X86_64.perfEventOpen);
+        assertEquals(define(table, "__NR_getdents64"), Architecture.X86_64.getdents64);
         assertEquals(define("asm-generic/fcntl.h", "O_DIRECTORY"), Architecture.X86_64.openDirectory);
+        assertEquals(define("asm-generic/fcntl.h", "O_NOFOLLOW"), Architecture.X86_64.openNoFollow);
     }
 
     @Test
     void aarch64SyscallsAreTheGenericTable() throws IOException {
         assertEquals(define("asm-generic/unistd.h", "__NR_bpf"), Architecture.AARCH64.bpf);
         assertEquals(define("asm-generic/unistd.h", "__NR_perf_event_open"), Architecture.AARCH64.perfEventOpen);
+        assertEquals(define("asm-generic/unistd.h", "__NR_getdents64"), Architecture.AARCH64.getdents64);
     }
 
     @Test
