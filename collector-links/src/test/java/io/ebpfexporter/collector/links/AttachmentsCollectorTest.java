@@ -1,12 +1,14 @@
 package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.kernel.Naming;
+import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.KernelFeatures;
 import io.ebpfexporter.testkit.LinkRecipes;
 import io.ebpfexporter.testkit.MapSettings;
+import io.ebpfexporter.testkit.OpenFds;
 import io.ebpfexporter.testkit.Scrapes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -64,6 +67,11 @@ class AttachmentsCollectorTest {
         return line("ebpf_program_cgroup_attachment_info", Map.of("prog_id", Integer.toString(progId), "cgroup", cgroup,
                 "attach_type", attachType, "attach_flags", flags, "inherited", Boolean.toString(inherited),
                 "link_id", linkId == 0 ? "" : Integer.toString(linkId)));
+    }
+
+    /** The program a link attaches, as bpftool reports it. */
+    private static int progOf(Fixtures.Made link) throws IOException, InterruptedException {
+        return Integer.parseInt(Bpftool.field(Bpftool.show("link", link.id()), "prog_id"));
     }
 
     private static void assertLine(String metrics, String line) {
@@ -139,8 +147,7 @@ class AttachmentsCollectorTest {
                 HostSetup.run("tc", "filter", "add", "dev", veth, "egress", "pref", "9", "handle", "0x3", "bpf",
                         "object-pinned", pin(fx, egress, "at_tc_out"), "direct-action");
                 var xdpLink = kit.xdp(HostSetup.ifindex(second)); // veth has XDP in its driver
-                int xdpLinkProg = Integer.parseInt(io.ebpfexporter.testkit.Bpftool.field(
-                        io.ebpfexporter.testkit.Bpftool.show("link", xdpLink.id()), "prog_id"));
+                int xdpLinkProg = progOf(xdpLink);
 
                 String m = Scrapes.text(collector(false));
                 assertLine(m, netdev(xdp.id(), veth, "xdp", "generic", "", "", 0));
@@ -155,8 +162,7 @@ class AttachmentsCollectorTest {
                 }
                 if (KernelFeatures.linkType("TCX")) {
                     var tcx = kit.tcx(HostSetup.ifindex(veth));
-                    int tcxProg = Integer.parseInt(io.ebpfexporter.testkit.Bpftool.field(
-                            io.ebpfexporter.testkit.Bpftool.show("link", tcx.id()), "prog_id"));
+                    int tcxProg = progOf(tcx);
                     String withTcx = Scrapes.text(collector(false));
                     assertLine(withTcx, netdev(tcxProg, veth, "tcx_ingress", "", "", "", tcx.id()));
                     assertLine(withTcx, "ebpf_exporter_attachment_source_success{source=\"tcx\"} 1.0");
@@ -167,6 +173,99 @@ class AttachmentsCollectorTest {
                 runUndo();
             }
             assertFalse(Scrapes.text(collector(false)).contains("interface_name=\"" + second + "\""), "nothing left behind");
+        }
+    }
+
+    /**
+     * Each program {@code bpftool -j cgroup tree} lists under {@code top} (with {@code effective}, those that
+     * run there, inherited or not) is a series with the same cgroup, program, attach type and, for those
+     * attached there, attach flags; returns how many bpftool listed.
+     */
+    private static int sameAsBpftoolCgroupTree(String metrics, Path root, Path top, boolean effective) {
+        String json = effective ? HostSetup.run("bpftool", "-j", "cgroup", "tree", top.toString(), "effective")
+                : HostSetup.run("bpftool", "-j", "cgroup", "tree", top.toString());
+        int listed = 0;
+        Matcher cgroup = Pattern.compile("\\{\"cgroup\":\"([^\"]+)\",\"programs\":\\[(.*?)]}").matcher(json);
+        while (cgroup.find()) {
+            String path = "/" + root.relativize(Path.of(cgroup.group(1)));
+            Matcher program = Pattern.compile("\\{\"id\":(\\d+),\"attach_type\":\"(\\w+)\"(,\"attach_flags\":\"(\\w*)\")?")
+                    .matcher(cgroup.group(2));
+            while (program.find()) {
+                listed++;
+                Map<String, String> labels = new TreeMap<>(Map.of("cgroup", path, "prog_id", program.group(1),
+                        "attach_type", program.group(2)));
+                if (!effective) {
+                    labels.put("attach_flags", program.group(4));
+                    labels.put("inherited", "false");
+                }
+                assertTrue(hasSeries(metrics, "ebpf_program_cgroup_attachment_info", labels), labels + " of " + json);
+            }
+        }
+        return listed;
+    }
+
+    private static List<String> socketsAndCgroups() throws IOException {
+        return OpenFds.targets("self").stream().filter(t -> t.startsWith("socket:") || t.startsWith("/sys/fs/cgroup")).toList();
+    }
+
+    /** A cgroup directory under {@code parent}, removed after the test. */
+    private Path cgroupDir(Path parent, String name) throws IOException {
+        Path dir = Files.createDirectory(parent.resolve(name));
+        undo.push(() -> dir.toFile().delete());
+        return dir;
+    }
+
+    @Test
+    void cgroupProgramsDirectOverrideMultiLinkedAndInherited() throws Exception {
+        try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
+            LinkRecipes kit = new LinkRecipes(fx, host);
+            Path parent = host.cgroup();
+            try {
+                Path child = cgroupDir(parent, "child");
+                Path grandchild = cgroupDir(child, "grandchild");
+                var in1 = fx.program(Fixtures.PROG_CGROUP_SKB, "at_cg_in1", Fixtures.ATTACH_CGROUP_INET_INGRESS, 1);
+                var in2 = fx.program(Fixtures.PROG_CGROUP_SKB, "at_cg_in2", Fixtures.ATTACH_CGROUP_INET_INGRESS, 1);
+                var out = fx.program(Fixtures.PROG_CGROUP_SKB, "at_cg_out", 1, 1);
+                HostSetup.run("bpftool", "cgroup", "attach", parent.toString(), "ingress", "id", Integer.toString(in1.id()), "multi");
+                HostSetup.run("bpftool", "cgroup", "attach", parent.toString(), "ingress", "id", Integer.toString(in2.id()), "multi");
+                HostSetup.run("bpftool", "cgroup", "attach", child.toString(), "egress", "id", Integer.toString(out.id()), "override");
+                var link = kit.cgroup(child);
+                int linkProg = progOf(link);
+                Path root = parent.getParent();
+                String p = "/" + root.relativize(parent);
+                String c = "/" + root.relativize(child);
+                String g = "/" + root.relativize(grandchild);
+
+                String m = Scrapes.text(collector(true));
+                for (String line : new String[] {
+                    cgroup(in1.id(), p, "cgroup_inet_ingress", "multi", false, 0),
+                    cgroup(in2.id(), p, "cgroup_inet_ingress", "multi", false, 0),
+                    cgroup(out.id(), c, "cgroup_inet_egress", "override", false, 0),
+                    cgroup(linkProg, c, "cgroup_inet_ingress", "multi", false, link.id()),
+                    cgroup(in1.id(), c, "cgroup_inet_ingress", "", true, 0),
+                    cgroup(in2.id(), c, "cgroup_inet_ingress", "", true, 0),
+                    cgroup(in1.id(), g, "cgroup_inet_ingress", "", true, 0),
+                    cgroup(in2.id(), g, "cgroup_inet_ingress", "", true, 0),
+                    cgroup(linkProg, g, "cgroup_inet_ingress", "", true, 0),
+                    cgroup(out.id(), g, "cgroup_inet_egress", "", true, 0),
+                }) {
+                    assertLine(m, line);
+                }
+                assertEquals(10, m.lines().filter(l -> l.contains("cgroup=\"" + p)).count(), m);
+                assertEquals(4, sameAsBpftoolCgroupTree(m, root, parent, false));
+                assertEquals(10, sameAsBpftoolCgroupTree(m, root, parent, true));
+                assertLine(m, "ebpf_exporter_attachment_source_success{source=\"cgroup\"} 1.0");
+
+                String direct = Scrapes.text(collector(false));
+                assertEquals(4, direct.lines().filter(l -> l.contains("cgroup=\"" + p)).count(), direct);
+                assertFalse(direct.contains("inherited=\"true\""), direct);
+
+                List<String> before = socketsAndCgroups();
+                Scrapes.text(collector(true));
+                assertEquals(before, socketsAndCgroups(), "the netlink socket and cgroup fds are closed");
+            } finally {
+                runUndo();
+            }
         }
     }
 }
