@@ -85,16 +85,14 @@ public final class CgroupAttachments implements AttachmentSource {
                 if (direct == null) {
                     continue;
                 }
-                Map<Integer, Integer> directCount = new HashMap<>();
                 String attachType = scan.names().attachType(type);
                 for (int progId : direct.progIds()) {
-                    directCount.merge(progId, 1, Integer::sum);
                     int link = cgroupId == 0 ? 0 : scan.cgroupLink(cgroupId, type, progId);
                     family.add(Integer.toUnsignedString(progId), cgroup, attachType, flags(direct.attachFlags()),
                             "false", AttachmentFamily.id(link));
                 }
                 if (scan.cgroupInherited()) {
-                    addInherited(scan, family, fd, type, cgroup, attachType, directCount);
+                    addInherited(scan, family, fd, type, cgroup, attachType, direct.progIds());
                 }
             }
         } finally {
@@ -104,13 +102,17 @@ public final class CgroupAttachments implements AttachmentSource {
 
     /** The effective programs not attached here: inherited from an ancestor, whose attach flags they carry there. */
     private void addInherited(AttachmentScan scan, Family family, int fd, int type, String cgroup, String attachType,
-                              Map<Integer, Integer> direct) {
+                              int[] direct) {
         Bpf.Attached effective = query(scan, fd, type, BPF_F_QUERY_EFFECTIVE);
         if (effective == null) {
             return;
         }
-        for (int progId : effective.progIds()) {
-            if (direct.merge(progId, -1, Integer::sum) < 0) {
+        Map<Integer, Integer> attachedHere = new HashMap<>();
+        for (int progId : direct) {
+            attachedHere.merge(progId, 1, Integer::sum);
+        }
+        for (int progId : effective.progIds()) { // a program attached here and to an ancestor is listed twice
+            if (attachedHere.merge(progId, -1, Integer::sum) < 0) {
                 family.add(Integer.toUnsignedString(progId), cgroup, attachType, "", "true", "");
             }
         }

@@ -17,6 +17,9 @@ public final class Bpf implements AutoCloseable {
     private static final int O_RDONLY_CLOEXEC = 0x80000;
 
     private final Attr attr = new Attr();
+    /** BPF_PROG_QUERY's id arrays, made by the first query and kept for the next: a cgroup walk issues thousands. */
+    private NativeBuffer queryProgIds;
+    private NativeBuffer queryLinkIds;
 
     /** What one BPF_MAP_LOOKUP_BATCH returned: entries copied, and whether it reached the end. */
     public record Batch(int count, boolean last) {
@@ -119,27 +122,41 @@ public final class Bpf implements AutoCloseable {
      * {@code withLinkIds} asks for link ids too (Linux 6.6), which an older kernel refuses (EINVAL).
      */
     public Attached progQuery(int target, int attachType, int queryFlags, boolean withLinkIds) {
-        int capacity = 64;
+        if (queryProgIds == null) {
+            sizeQueryIds(64);
+        }
         while (true) {
-            try (NativeBuffer progIds = new NativeBuffer(capacity * Integer.BYTES);
-                 NativeBuffer linkIds = withLinkIds ? new NativeBuffer(capacity * Integer.BYTES) : null) {
-                attr.clear().put(BpfAttr.ProgQuery.TARGET, target).put(BpfAttr.ProgQuery.ATTACH_TYPE, attachType)
-                        .put(BpfAttr.ProgQuery.QUERY_FLAGS, queryFlags).putPointer(BpfAttr.ProgQuery.PROG_IDS, progIds)
-                        .put(BpfAttr.ProgQuery.COUNT, capacity).putPointer(BpfAttr.ProgQuery.LINK_IDS, linkIds);
-                try {
-                    issue(Command.PROG_QUERY);
-                } catch (BpfException e) {
-                    int count = attr.getInt(BpfAttr.ProgQuery.COUNT);
-                    if (e.errno() == Errno.ENOSPC && count > capacity) { // more than asked for: ask again for all
-                        capacity = count;
-                        continue;
-                    }
-                    throw e;
+            int capacity = queryProgIds.size() / Integer.BYTES;
+            NativeBuffer linkIds = withLinkIds ? queryLinkIds : null;
+            attr.clear().put(BpfAttr.ProgQuery.TARGET, target).put(BpfAttr.ProgQuery.ATTACH_TYPE, attachType)
+                    .put(BpfAttr.ProgQuery.QUERY_FLAGS, queryFlags).putPointer(BpfAttr.ProgQuery.PROG_IDS, queryProgIds)
+                    .put(BpfAttr.ProgQuery.COUNT, capacity).putPointer(BpfAttr.ProgQuery.LINK_IDS, linkIds);
+            try {
+                issue(Command.PROG_QUERY);
+            } catch (BpfException e) {
+                int count = attr.getInt(BpfAttr.ProgQuery.COUNT);
+                if (e.errno() == Errno.ENOSPC && count > capacity) { // more than there was room for: ask again for all
+                    closeQueryIds();
+                    sizeQueryIds(count);
+                    continue;
                 }
-                int count = Math.min(capacity, attr.getInt(BpfAttr.ProgQuery.COUNT));
-                return new Attached(attr.getInt(BpfAttr.ProgQuery.ATTACH_FLAGS), ids(progIds, count),
-                        linkIds == null ? null : ids(linkIds, count));
+                throw e;
             }
+            int count = Math.min(capacity, attr.getInt(BpfAttr.ProgQuery.COUNT));
+            return new Attached(attr.getInt(BpfAttr.ProgQuery.ATTACH_FLAGS), ids(queryProgIds, count),
+                    linkIds == null ? null : ids(linkIds, count));
+        }
+    }
+
+    private void sizeQueryIds(int capacity) {
+        queryProgIds = new NativeBuffer(capacity * Integer.BYTES);
+        queryLinkIds = new NativeBuffer(capacity * Integer.BYTES);
+    }
+
+    private void closeQueryIds() {
+        if (queryProgIds != null) {
+            queryProgIds.close();
+            queryLinkIds.close();
         }
     }
 
@@ -230,6 +247,7 @@ public final class Bpf implements AutoCloseable {
     @Override
     public void close() {
         attr.buffer.close();
+        closeQueryIds();
     }
 
     /** Closes an fd the kernel gave us; a failure here is not actionable, so it is ignored. */
