@@ -10,6 +10,7 @@ import io.ebpfexporter.core.config.Settings;
 import io.ebpfexporter.core.info.FdInfo;
 import io.ebpfexporter.core.info.MapInfo;
 import io.ebpfexporter.core.kernel.KernelNames;
+import io.ebpfexporter.core.walk.Host;
 import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.core.walk.ObjectWalk;
 import io.ebpfexporter.core.walk.OpenObject;
@@ -32,17 +33,21 @@ public final class MapsCollector extends ObjectCollector {
         final long memlockBytes;
         final long frozen;
         final EntryCount count;
+        /** The kernel struct a struct_ops map fills, or "". */
+        final String structOps;
 
-        private Row(MapInfo info, long memlockBytes, long frozen, EntryCount count) {
+        private Row(MapInfo info, long memlockBytes, long frozen, EntryCount count, String structOps) {
             super(info);
             this.memlockBytes = memlockBytes;
             this.frozen = frozen;
             this.count = count;
+            this.structOps = structOps;
         }
 
-        static Row read(OpenObject<MapInfo> map, EntryCount count) {
+        static Row read(OpenObject<MapInfo> map, EntryCount count, Host host) {
             FdInfo fdinfo = map.fdinfo();
-            return new Row(map.info(), fdinfo.number("memlock"), fdinfo.number("frozen"), count);
+            return new Row(map.info(), fdinfo.number("memlock"), fdinfo.number("frozen"), count,
+                    StructOpsStructs.of(map, host));
         }
 
         @Override
@@ -103,6 +108,9 @@ public final class MapsCollector extends ObjectCollector {
                 "1 for a map whose entry count this scrape left out: the count budget ran out, or"
                         + " concurrent deletes disturbed the count twice",
                 idLabel());
+        Family structOps = scrape.info("ebpf_map_struct_ops_info",
+                "struct_ops map: the kernel struct it fills (btf_vmlinux_value_type_id in the kernel's BTF),"
+                        + " such as tcp_congestion_ops or sched_ext_ops", idLabel(), "kernel_struct_ops");
         ReferenceFamilies references = references(scrape);
         Map<Integer, Long> kernelCounts = countEntries && useIterator ? MapElemCounts.read().orElse(Map.of()) : Map.of();
         Consumer<Row> series = row -> {
@@ -123,15 +131,20 @@ public final class MapsCollector extends ObjectCollector {
             } else if (count != null && count.status() != EntryCount.Status.NOT_ITERABLE) {
                 truncated.add(1, id);
             }
+            if (!row.structOps.isEmpty()) {
+                structOps.add(id, row.structOps);
+            }
             references.add(m.id(), id);
         };
         if (countEntries) { // a count is read every scrape, so no row is kept
             ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS,
-                    map -> Row.read(map, MapEntries.count(map, budget, kernelCounts)), series, scrape.readers());
+                    map -> Row.read(map, MapEntries.count(map, budget, kernelCounts), scrape.host()), series,
+                    scrape.readers());
         } else {
-            scrape.walk(ObjectKind.MAPS, map -> Row.read(map, null), series);
+            scrape.walk(ObjectKind.MAPS, map -> Row.read(map, null, scrape.host()), series);
         }
-        List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated));
+        List<MetricSnapshot> out = new ArrayList<>(Family.snapshots(info, maxEntries, memlock, frozen, entries, truncated,
+                structOps));
         out.addAll(references.snapshots());
         return out;
     }

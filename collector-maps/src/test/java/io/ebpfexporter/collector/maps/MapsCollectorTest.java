@@ -1,5 +1,6 @@
 package io.ebpfexporter.collector.maps;
 
+import io.ebpfexporter.core.btf.KernelBtf;
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.Kernel;
@@ -65,6 +66,24 @@ class MapsCollectorTest {
             assertTrue(metrics.contains("map_type=\"perf_event_array\""));
             assertTrue(metrics.contains("map_type=\"ringbuf\""));
             assertFalse(metrics.contains("ebpf_map_entries"), "entry counting is off by default");
+        }
+    }
+
+    @Test
+    void aStructOpsMapNamesTheKernelStructItFills() throws Exception {
+        KernelFeatures.require(KernelFeatures.member("bpf_map_info", "btf_vmlinux_value_type_id"),
+                "bpf_map_info.btf_vmlinux_value_type_id", "5.6");
+        KernelBtf btf = KernelBtf.vmlinux();
+        int value = btf.find(KernelBtf.KIND_STRUCT, "bpf_struct_ops_tcp_congestion_ops").orElseThrow();
+        try (Fixtures fx = new Fixtures()) {
+            var ops = fx.structOpsMap(value, (int) btf.size(value), 0, fx.tinyBtf(), "m_ca"); // created, never registered
+            var hash = fx.map(Fixtures.MAP_HASH, 4, 8, 16, 0, "m_not_ops");
+            String metrics = Scrapes.text(collector(Map.of()));
+            assertEquals("tcp_congestion_ops", Bpftool.field(Bpftool.show("struct_ops", ops.id()), "kernel_struct_ops"));
+            assertTrue(metrics.contains("ebpf_map_struct_ops_info{kernel_struct_ops=\"tcp_congestion_ops\",map_id=\""
+                    + ops.id() + "\"} 1\n"), metrics);
+            assertFalse(metrics.matches("(?s).*ebpf_map_struct_ops_info\\{[^}]*map_id=\"" + hash.id() + "\".*"),
+                    "other maps have no struct series");
         }
     }
 

@@ -17,4 +17,16 @@ public final class BpfMapInfo {
 
     private BpfMapInfo() {
     }
+
+    /**
+     * Read apart, for struct_ops maps only, so the walk's info call of every map stays {@link #SIZE}
+     * bytes: the vmlinux BTF id of the struct the map's value fills ({@code bpf_struct_ops_<ops>}).
+     */
+    public static final class StructOps {
+        private static final Struct S = new Struct("bpf_map_info");
+        public static final Field BTF_VMLINUX_VALUE_TYPE_ID = S.u32("btf_vmlinux_value_type_id", 44, "5.6");
+
+        private StructOps() {
+        }
+    }
 }

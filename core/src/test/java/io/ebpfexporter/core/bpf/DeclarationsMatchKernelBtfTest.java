@@ -27,7 +27,7 @@ class DeclarationsMatchKernelBtfTest {
         KernelBtf btf = KernelBtf.vmlinux();
         List<String> checked = new ArrayList<>();
         List<String> absent = new ArrayList<>();
-        for (Class<?> declarations : List.of(BpfProgInfo.class, BpfMapInfo.class, BpfBtfInfo.class, BpfLinkInfo.class,
+        for (Class<?> declarations : List.of(BpfProgInfo.class, BpfMapInfo.class, BpfMapInfo.StructOps.class, BpfBtfInfo.class, BpfLinkInfo.class,
                 BpfLinkInfo.RawTracepoint.class, BpfLinkInfo.Tracing.class, BpfLinkInfo.Cgroup.class, BpfLinkInfo.Iter.class,
                 BpfLinkInfo.Netns.class, BpfLinkInfo.Xdp.class, BpfLinkInfo.StructOps.class, BpfLinkInfo.Netfilter.class,
                 BpfLinkInfo.KprobeMulti.class, BpfLinkInfo.UprobeMulti.class, BpfLinkInfo.PerfEvent.class,
