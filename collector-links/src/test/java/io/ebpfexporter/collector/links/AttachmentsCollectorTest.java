@@ -79,8 +79,12 @@ class AttachmentsCollectorTest {
     }
 
     private static AttachmentsCollector collector(boolean inherited) {
+        return collector(inherited, Naming.STANDARD);
+    }
+
+    private static AttachmentsCollector collector(boolean inherited, Naming naming) {
         AttachmentsCollector c = new AttachmentsCollector();
-        c.configure(new MapSettings("attachments", Map.of("cgroup_inherited", Boolean.toString(inherited)), Naming.STANDARD));
+        c.configure(new MapSettings("attachments", Map.of("cgroup_inherited", Boolean.toString(inherited)), naming));
         return c;
     }
 
@@ -259,6 +263,8 @@ class AttachmentsCollectorTest {
                 String direct = Scrapes.text(collector(false));
                 assertEquals(4, direct.lines().filter(l -> l.contains("cgroup=\"" + p)).count(), direct);
                 assertFalse(direct.contains("inherited=\"true\""), direct);
+                String seed = Scrapes.text(collector(false, Naming.SEED));
+                assertLine(seed, cgroup(out.id(), c, "CGROUP_INET_EGRESS", "override", false, 0));
 
                 List<String> before = socketsAndCgroups();
                 Scrapes.text(collector(true));
