@@ -2,6 +2,9 @@ package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.Family;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * XDP programs, from each interface's IFLA_XDP in the RTM_GETLINK dump (as {@code ip link} and
  * {@code bpftool net} read them): one program in one mode, or with XDP_ATTACHED_MULTI one per mode.
@@ -25,27 +28,36 @@ public final class XdpAttachments extends NetdevSource {
         return "xdp";
     }
 
+    /** One XDP program of an interface and its mode. */
+    record Program(int progId, String mode) {
+    }
+
     @Override
     public void add(AttachmentScan scan, Family family) {
         for (AttachmentScan.Interface device : scan.interfaces()) {
-            NetlinkAttributes xdp = device.attributes().nested(IFLA_XDP);
-            int attached = xdp == null ? -1 : xdp.u8(IFLA_XDP_ATTACHED);
-            if (attached == XDP_ATTACHED_MULTI) {
-                for (int mode = 1; mode < MODES.length; mode++) {
-                    add(scan, family, device, xdp.u32(MODE_PROG_IDS[mode]), MODES[mode]);
-                }
-            } else if (attached > XDP_ATTACHED_NONE && attached < MODES.length) {
-                add(scan, family, device, xdp.u32(IFLA_XDP_PROG_ID), MODES[attached]);
+            for (Program p : programs(device.attributes().nested(IFLA_XDP))) {
+                series(family, scan, p.progId(), device, "xdp", p.mode(), "", "", scan.xdpLink(device.index(), p.progId()));
             }
         }
     }
 
-    private static void add(AttachmentScan scan, Family family, AttachmentScan.Interface device, String progId,
-                            String mode) {
-        if (progId.isEmpty() || progId.equals("0")) {
-            return;
+    /** The programs an interface's IFLA_XDP (null: none) names: one, or with XDP_ATTACHED_MULTI one per mode. */
+    static List<Program> programs(NetlinkAttributes xdp) {
+        int attached = xdp == null ? -1 : xdp.u8(IFLA_XDP_ATTACHED);
+        List<Program> out = new ArrayList<>();
+        if (attached == XDP_ATTACHED_MULTI) {
+            for (int mode = 1; mode < MODES.length; mode++) {
+                add(out, xdp.u32(MODE_PROG_IDS[mode]), MODES[mode]);
+            }
+        } else if (attached > XDP_ATTACHED_NONE && attached < MODES.length) {
+            add(out, xdp.u32(IFLA_XDP_PROG_ID), MODES[attached]);
         }
-        int id = Integer.parseUnsignedInt(progId);
-        series(family, scan, id, device, "xdp", mode, "", "", scan.xdpLink(device.index(), id));
+        return out;
+    }
+
+    private static void add(List<Program> out, String progId, String mode) {
+        if (!progId.isEmpty() && !progId.equals("0")) {
+            out.add(new Program(Integer.parseUnsignedInt(progId), mode));
+        }
     }
 }

@@ -57,6 +57,23 @@ class NetlinkAttributesTest {
         assertFalse(nested.has(6));
     }
 
+    private static NetlinkAttributes xdp(byte[]... attributes) {
+        return new NetlinkAttributes(ByteBuffer.wrap(concat(attributes)).order(ByteOrder.nativeOrder()), 0);
+    }
+
+    @Test
+    void xdpNamesOneProgramOrOnePerModeWhenSeveralAreAttached() {
+        assertEquals(List.of(new XdpAttachments.Program(7, "generic")),
+                XdpAttachments.programs(xdp(attribute(2, new byte[] {2}), attribute(4, u32(7)))));
+        assertEquals(List.of(new XdpAttachments.Program(8, "driver"), new XdpAttachments.Program(9, "offload")),
+                XdpAttachments.programs(xdp(attribute(2, new byte[] {4}), attribute(5, u32(8)), attribute(7, u32(9)))),
+                "XDP_ATTACHED_MULTI: each mode's own id");
+        assertEquals(List.of(), XdpAttachments.programs(xdp(attribute(2, new byte[] {0}))), "XDP_ATTACHED_NONE");
+        assertEquals(List.of(), XdpAttachments.programs(null), "no IFLA_XDP");
+        assertEquals(List.of(), XdpAttachments.programs(xdp(attribute(2, new byte[] {9}), attribute(4, u32(7)))),
+                "a mode this build does not know is not guessed");
+    }
+
     @Test
     void anAttributeRunningPastItsMessageIsRefused() {
         byte[] good = attribute(1, "bpf\0".getBytes(StandardCharsets.US_ASCII));
