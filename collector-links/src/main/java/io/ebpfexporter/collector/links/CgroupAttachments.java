@@ -66,6 +66,29 @@ public final class CgroupAttachments implements AttachmentSource {
         CgroupTree.walk(root.get(), dir -> add(scan, family, types, linkIds, root.get(), dir));
     }
 
+    /** One cgroup of the walk: its path from the root, and its id once a program found there asks for it. */
+    private static final class Cgroup {
+        final String path;
+        private final Path dir;
+        private final boolean linkIds;
+        private long id = -1;
+
+        Cgroup(Path root, Path dir, boolean linkIds) {
+            // a plain String for now: cgroup names are to go through core's label encoder for host names
+            this.path = "/" + root.relativize(dir);
+            this.dir = dir;
+            this.linkIds = linkIds;
+        }
+
+        /** The link holding {@code progId} here for {@code type}, or 0; the id is read only if cgroup links exist. */
+        int link(AttachmentScan scan, int type, int progId) {
+            if (id < 0) {
+                id = linkIds ? inode(dir) : 0;
+            }
+            return id == 0 ? 0 : scan.cgroupLink(id, type, progId);
+        }
+    }
+
     private void add(AttachmentScan scan, Family family, Set<Integer> types, boolean linkIds, Path root, Path dir) {
         int fd;
         try {
@@ -77,26 +100,27 @@ public final class CgroupAttachments implements AttachmentSource {
             throw e;
         }
         try {
-            // a plain String for now: cgroup names are to go through core's label encoder for host names
-            String cgroup = "/" + root.relativize(dir);
-            long cgroupId = linkIds ? inode(dir) : 0;
+            Cgroup cgroup = new Cgroup(root, dir, linkIds);
             for (int type : types) {
-                Bpf.Attached direct = query(scan, fd, type, 0);
-                if (direct == null) {
-                    continue;
-                }
-                String attachType = scan.names().attachType(type);
-                for (int progId : direct.progIds()) {
-                    int link = cgroupId == 0 ? 0 : scan.cgroupLink(cgroupId, type, progId);
-                    family.add(Integer.toUnsignedString(progId), cgroup, attachType, flags(direct.attachFlags()),
-                            "false", AttachmentFamily.id(link));
-                }
-                if (scan.cgroupInherited()) {
-                    addInherited(scan, family, fd, type, cgroup, attachType, direct.progIds());
-                }
+                add(scan, family, fd, type, cgroup);
             }
         } finally {
             Bpf.close(fd);
+        }
+    }
+
+    private void add(AttachmentScan scan, Family family, int fd, int type, Cgroup cgroup) {
+        Bpf.Attached direct = query(scan, fd, type, 0);
+        if (direct == null) {
+            return;
+        }
+        String attachType = scan.names().attachType(type);
+        for (int progId : direct.progIds()) {
+            family.add(Integer.toUnsignedString(progId), cgroup.path, attachType, flags(direct.attachFlags()), "false",
+                    AttachmentFamily.id(cgroup.link(scan, type, progId)));
+        }
+        if (scan.cgroupInherited()) {
+            addInherited(scan, family, fd, type, cgroup.path, attachType, direct.progIds());
         }
     }
 
