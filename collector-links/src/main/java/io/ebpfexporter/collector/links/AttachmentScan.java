@@ -9,8 +9,6 @@ import io.ebpfexporter.core.kernel.KernelNames;
 import io.ebpfexporter.core.walk.ObjectKind;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,7 +97,7 @@ public final class AttachmentScan implements AutoCloseable {
     public List<Interface> interfaces() {
         if (interfaces == null) {
             List<Interface> out = new ArrayList<>();
-            byte[] request = ByteBuffer.allocate(IFINFOMSG).order(ByteOrder.nativeOrder()).array(); // AF_UNSPEC, all
+            byte[] request = new byte[IFINFOMSG]; // AF_UNSPEC, every interface
             for (NetlinkSocket.Message m : netlink().dump("RTM_GETLINK", RTM_GETLINK, request)) {
                 if (m.type() == RTM_NEWLINK && m.payload().limit() >= IFINFOMSG) {
                     NetlinkAttributes attributes = new NetlinkAttributes(m.payload(), IFINFOMSG);

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class NetlinkSocket implements AutoCloseable {
     /** sizeof(struct nlmsghdr): len, type, flags, seq, pid. */
-    public static final int HEADER = 16;
+    private static final int HEADER = 16;
     private static final int NLMSG_ERROR = 2;
     private static final int NLMSG_DONE = 3;
     private static final int NLM_F_REQUEST = 0x1;
