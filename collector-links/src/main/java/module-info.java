@@ -1,3 +1,5 @@
+import io.ebpfexporter.collector.links.AttachmentSource;
+import io.ebpfexporter.collector.links.CgroupAttachments;
 import io.ebpfexporter.collector.links.CgroupLink;
 import io.ebpfexporter.collector.links.IterLink;
 import io.ebpfexporter.collector.links.KprobeMultiLink;
@@ -9,22 +11,29 @@ import io.ebpfexporter.collector.links.PerfEventLink;
 import io.ebpfexporter.collector.links.RawTracepointLink;
 import io.ebpfexporter.collector.links.SockmapLink;
 import io.ebpfexporter.collector.links.StructOpsLink;
+import io.ebpfexporter.collector.links.TcAttachments;
+import io.ebpfexporter.collector.links.TcxAttachments;
 import io.ebpfexporter.collector.links.TcxLink;
 import io.ebpfexporter.collector.links.TracingLink;
 import io.ebpfexporter.collector.links.UprobeMultiLink;
+import io.ebpfexporter.collector.links.XdpAttachments;
 import io.ebpfexporter.collector.links.XdpLink;
 
 /**
- * Metrics about every BPF link. Each link type's details come from one {@link LinkDetail}, found with
- * ServiceLoader; a new type is one class plus one entry here (and in META-INF/services, which the
- * class path uses — a test keeps the two lists equal).
+ * Metrics about every BPF link, and where every program is attached. Each link type's details come from
+ * one {@link LinkDetail}, and each kind of hook's attachments from one {@link AttachmentSource}, found
+ * with ServiceLoader; a new one is one class plus one entry here (and in META-INF/services, which the
+ * class path uses — a test keeps the lists equal).
  */
 module io.ebpfexporter.collector.links {
     requires io.ebpfexporter.core;
 
     uses LinkDetail;
+    uses AttachmentSource;
 
-    provides io.ebpfexporter.core.Collector with io.ebpfexporter.collector.links.LinksCollector;
+    provides io.ebpfexporter.core.Collector with io.ebpfexporter.collector.links.LinksCollector,
+            io.ebpfexporter.collector.links.AttachmentsCollector;
+    provides AttachmentSource with XdpAttachments, TcAttachments, TcxAttachments, CgroupAttachments;
     provides LinkDetail with
             RawTracepointLink,
             TracingLink,

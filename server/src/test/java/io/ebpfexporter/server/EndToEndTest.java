@@ -33,7 +33,7 @@ class EndToEndTest {
         Kernel.requireBpf();
         // Every optional series on, so promtool sees all of them.
         exporter = ExporterProcess.start("collectors:\n  programs:\n    stats:\n      mode: enabled\n"
-                + "  maps:\n    count_entries: true\n");
+                + "  maps:\n    count_entries: true\n  attachments:\n    enabled: true\n");
     }
 
     @AfterAll
@@ -90,6 +90,8 @@ class EndToEndTest {
             }
             links.rawTracepoint();
             detailed.add("ebpf_link_raw_tracepoint_info");
+            links.cgroup(host.cgroup());
+            detailed.add("ebpf_program_cgroup_attachment_info");
             var map = fx.map(Fixtures.MAP_HASH, 4, 8, 16, 0, "promtool_map");
             fx.fill(map, 3);
             fx.testRun(fx.programUsing(map, "promtool_prog"), 3);

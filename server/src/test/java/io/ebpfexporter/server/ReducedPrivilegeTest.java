@@ -1,6 +1,7 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.testkit.Fixtures;
+import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.KernelFeatures;
 import io.ebpfexporter.testkit.LinkRecipes;
@@ -102,6 +103,28 @@ class ReducedPrivilegeTest {
                 reduced.scrape();
             }
             assertTrue(reduced.waitForFds(baseline, Duration.ofSeconds(5)), "fds back to " + baseline + ": " + reduced.openFds());
+        }
+    }
+
+    /**
+     * Without CAP_NET_ADMIN the kernel refuses BPF_PROG_QUERY: the cgroup kind says so (success 0) and
+     * exports nothing made up, while the netlink dumps, which need no privilege, still answer.
+     */
+    @Test
+    void attachmentsWithoutCapNetAdminReportTheRefusedKind() throws Exception {
+        Kernel.requireBpf();
+        Kernel.requireTool("setpriv");
+        KernelFeatures.require(KernelFeatures.member("bpf_iter__bpf_prog", "prog"), "iter/bpf_prog", "5.9");
+        try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures();
+             ExporterProcess reduced = ExporterProcess.start("", "collectors:\n  attachments:\n    enabled: true\n",
+                     Map.of(ExporterProcess.WRAP, SETPRIV))) {
+            new LinkRecipes(fx, host).cgroup(host.cgroup()); // a cgroup program exists: the walk must query
+            String r = reduced.scrape();
+            String success = "ebpf_exporter_attachment_source_success{source=\"%s\"} %s";
+            assertTrue(r.contains(success.formatted("cgroup", "0.0")), r);
+            assertTrue(r.contains(success.formatted("xdp", "1.0")) && r.contains(success.formatted("tc", "1.0")), r);
+            assertFalse(r.contains("ebpf_program_cgroup_attachment_info{"), r);
+            assertTrue(reduced.output().contains("attachments of kind cgroup"), reduced.output());
         }
     }
 }

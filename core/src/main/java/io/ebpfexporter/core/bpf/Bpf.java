@@ -14,7 +14,12 @@ import java.util.function.Consumer;
 public final class Bpf implements AutoCloseable {
     private static final NativeBuffer LICENSE = NativeBuffer.of("GPL\0".getBytes(StandardCharsets.US_ASCII));
 
+    private static final int O_RDONLY_CLOEXEC = 0x80000;
+
     private final Attr attr = new Attr();
+    /** BPF_PROG_QUERY's id arrays, made by the first query and kept for the next: a cgroup walk issues thousands. */
+    private NativeBuffer queryProgIds;
+    private NativeBuffer queryLinkIds;
 
     /** What one BPF_MAP_LOOKUP_BATCH returned: entries copied, and whether it reached the end. */
     public record Batch(int count, boolean last) {
@@ -106,6 +111,75 @@ public final class Bpf implements AutoCloseable {
         return call(Command.ENABLE_STATS, a -> a.put(BpfAttr.EnableStats.TYPE, type));
     }
 
+    /**
+     * What one BPF_PROG_QUERY returned: the target's attach flags for the type (0 for an effective
+     * query), the program ids in run order, and the link id of each (0: attached without a link), or
+     * null when the query did not ask for them.
+     */
+    public record Attached(int attachFlags, int[] progIds, int[] linkIds) {
+    }
+
+    /**
+     * BPF_PROG_QUERY of {@code target} (an fd, or an ifindex for tcx) for {@code attachType};
+     * {@code withLinkIds} asks for link ids too (Linux 6.6), which an older kernel refuses (EINVAL).
+     */
+    public Attached progQuery(int target, int attachType, int queryFlags, boolean withLinkIds) {
+        if (queryProgIds == null) {
+            sizeQueryIds(64);
+        }
+        while (true) {
+            int capacity = queryProgIds.size() / Integer.BYTES;
+            NativeBuffer linkIds = withLinkIds ? queryLinkIds : null;
+            attr.clear().put(BpfAttr.ProgQuery.TARGET, target).put(BpfAttr.ProgQuery.ATTACH_TYPE, attachType)
+                    .put(BpfAttr.ProgQuery.QUERY_FLAGS, queryFlags).putPointer(BpfAttr.ProgQuery.PROG_IDS, queryProgIds)
+                    .put(BpfAttr.ProgQuery.COUNT, capacity).putPointer(BpfAttr.ProgQuery.LINK_IDS, linkIds);
+            try {
+                issue(Command.PROG_QUERY);
+            } catch (BpfException e) {
+                int count = attr.getInt(BpfAttr.ProgQuery.COUNT);
+                if (e.errno() == Errno.ENOSPC && count > capacity) { // more than there was room for: ask again for all
+                    closeQueryIds();
+                    sizeQueryIds(count);
+                    continue;
+                }
+                throw e;
+            }
+            int count = Math.min(capacity, attr.getInt(BpfAttr.ProgQuery.COUNT));
+            return new Attached(attr.getInt(BpfAttr.ProgQuery.ATTACH_FLAGS), ids(queryProgIds, count),
+                    linkIds == null ? null : ids(linkIds, count));
+        }
+    }
+
+    private void sizeQueryIds(int capacity) {
+        queryProgIds = new NativeBuffer(capacity * Integer.BYTES);
+        queryLinkIds = new NativeBuffer(capacity * Integer.BYTES);
+    }
+
+    private void closeQueryIds() {
+        if (queryProgIds != null) {
+            queryProgIds.close();
+            queryLinkIds.close();
+        }
+    }
+
+    private static int[] ids(NativeBuffer buffer, int count) {
+        int[] out = new int[count];
+        buffer.view().asIntBuffer().get(0, out);
+        return out;
+    }
+
+    /** open(2) of {@code path} read-only, for a directory fd such as a cgroup's: the fd, which the caller closes. */
+    public static int openReadOnly(String path) {
+        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        try (NativeBuffer name = NativeBuffer.of(java.util.Arrays.copyOf(bytes, bytes.length + 1))) {
+            int fd = Syscall.open(name.address(), O_RDONLY_CLOEXEC);
+            if (fd < 0) {
+                throw new BpfException("open " + path, Syscall.errno());
+            }
+            return fd;
+        }
+    }
+
     /** BPF_MAP_LOOKUP_BATCH of up to {@code count} entries, resuming after {@code in} (null: from the start). */
     public Batch mapLookupBatch(int mapFd, NativeBuffer in, NativeBuffer out, NativeBuffer keys, NativeBuffer values,
                                 int count) {
@@ -175,6 +249,7 @@ public final class Bpf implements AutoCloseable {
     @Override
     public void close() {
         attr.buffer.close();
+        closeQueryIds();
     }
 
     /** Closes an fd the kernel gave us; a failure here is not actionable, so it is ignored. */

@@ -167,6 +167,23 @@ public final class BpfAttr {
         }
     }
 
+    /** BPF_PROG_QUERY: the programs attached to a cgroup, netns or interface for one attach type. */
+    public static final class ProgQuery {
+        private static final Struct S = new Struct("bpf_attr(PROG_QUERY)");
+        /** {@code target_fd}, or {@code target_ifindex} for tcx and netkit. */
+        public static final Field TARGET = S.u32("target_fd/target_ifindex", 0, "4.10");
+        public static final Field ATTACH_TYPE = S.u32("attach_type", 4, "4.10");
+        public static final Field QUERY_FLAGS = S.u32("query_flags", 8, "4.10");
+        public static final Field ATTACH_FLAGS = S.u32("attach_flags", 12, "4.10");
+        public static final Field PROG_IDS = S.pointer("prog_ids", 16, "4.10");
+        /** {@code prog_cnt}, named {@code count} since 6.6. */
+        public static final Field COUNT = S.u32("prog_cnt/count", 24, "4.10");
+        public static final Field LINK_IDS = S.pointer("link_ids", 40, "6.6");
+
+        private ProgQuery() {
+        }
+    }
+
     /** BPF_RAW_TRACEPOINT_OPEN. */
     public static final class RawTracepointOpen {
         private static final Struct S = new Struct("bpf_attr(RAW_TRACEPOINT_OPEN)");

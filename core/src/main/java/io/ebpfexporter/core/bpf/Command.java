@@ -16,6 +16,7 @@ public enum Command {
     PROG_GET_FD_BY_ID(13),
     MAP_GET_FD_BY_ID(14),
     OBJ_GET_INFO_BY_FD(15),
+    PROG_QUERY(16),
     RAW_TRACEPOINT_OPEN(17),
     BTF_LOAD(18),
     BTF_GET_FD_BY_ID(19),

@@ -1,0 +1,36 @@
+package io.ebpfexporter.collector.links;
+
+import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.ScrapeContext;
+
+/** The families of attachments, one per kind of target, each joinable with ebpf_program_info on prog_id. */
+public enum AttachmentFamily {
+    NETDEV("ebpf_program_netdev_attachment_info",
+            "Program attached to a network interface: hook (xdp, tc_ingress, tc_egress, tcx_ingress, tcx_egress),"
+                    + " XDP mode, tc priority and handle, and the link that holds it, if any",
+            "prog_id", "netns_ino", "interface_index", "interface_name", "hook", "mode", "priority", "handle",
+            "link_id"),
+    CGROUP("ebpf_program_cgroup_attachment_info",
+            "Program attached to a cgroup (path from the cgroup2 root): attach type, attach flags, whether it runs"
+                    + " there only as inherited from an ancestor, and the link that holds it, if any",
+            "prog_id", "cgroup", "attach_type", "attach_flags", "inherited", "link_id");
+
+    private final String metric;
+    private final String help;
+    private final String[] labels;
+
+    AttachmentFamily(String metric, String help, String... labels) {
+        this.metric = metric;
+        this.help = help;
+        this.labels = labels;
+    }
+
+    Family newFamily(ScrapeContext scrape) {
+        return scrape.info(metric, help, labels);
+    }
+
+    /** An id as a label value: "" for 0, which the kernel uses for none. */
+    static String id(int id) {
+        return id == 0 ? "" : Integer.toUnsignedString(id);
+    }
+}

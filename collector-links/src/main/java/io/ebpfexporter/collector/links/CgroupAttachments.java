@@ -1,0 +1,174 @@
+package io.ebpfexporter.collector.links;
+
+import io.ebpfexporter.core.Family;
+import io.ebpfexporter.core.bpf.Bpf;
+import io.ebpfexporter.core.bpf.BpfException;
+import io.ebpfexporter.core.bpf.Errno;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Programs attached to cgroups (BPF_PROG_ATTACH or a cgroup link), from BPF_PROG_QUERY on every cgroup
+ * of the cgroup2 hierarchy, as {@code bpftool cgroup tree} finds them. Only the attach types that a
+ * loaded program's type can take are asked, so a host of thousands of cgroups with only cgroup_device
+ * programs costs one query per cgroup. With {@code cgroup_inherited}, an effective query per cgroup and
+ * type adds the programs that run there as attached to an ancestor.
+ */
+public final class CgroupAttachments implements AttachmentSource {
+    private static final int BPF_F_QUERY_EFFECTIVE = 1;
+    /** enum bpf_prog_type → the cgroup attach types (enum bpf_attach_type) its programs take. */
+    private static final Map<Integer, int[]> ATTACH_TYPES = Map.of(
+            8, new int[] {0, 1},                  // cgroup_skb: inet ingress, egress
+            9, new int[] {2, 12, 13, 34},         // cgroup_sock: sock_create, inet4/6_post_bind, sock_release
+            13, new int[] {3},                    // sock_ops
+            15, new int[] {6},                    // cgroup_device
+            18, new int[] {8, 9, 10, 11, 14, 15, 19, 20, 29, 30, 31, 32, 49, 50, 51, 52, 53}, // cgroup_sock_addr
+            23, new int[] {18},                   // cgroup_sysctl
+            25, new int[] {21, 22},               // cgroup_sockopt: getsockopt, setsockopt
+            29, new int[] {43});                  // lsm: lsm_cgroup (6.0)
+    private static final String[] ATTACH_FLAGS = {"none", "override", "multi"};
+
+    /** Attach types this kernel does not take on cgroups (it answers EINVAL): not asked again. */
+    private final Set<Integer> refused = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public String name() {
+        return "cgroup";
+    }
+
+    @Override
+    public AttachmentFamily family() {
+        return AttachmentFamily.CGROUP;
+    }
+
+    @Override
+    public void add(AttachmentScan scan, Family family) {
+        Optional<Path> root = CgroupTree.root(scan.scrape().host());
+        Set<Integer> types = new TreeSet<>();
+        for (int progType : scan.progTypes()) {
+            for (int attachType : ATTACH_TYPES.getOrDefault(progType, new int[0])) {
+                types.add(attachType);
+            }
+        }
+        types.removeAll(refused);
+        if (root.isEmpty() || types.isEmpty()) {
+            return;
+        }
+        boolean linkIds = scan.hasCgroupLinks();
+        CgroupTree.walk(root.get(), dir -> add(scan, family, types, linkIds, root.get(), dir));
+    }
+
+    /** One cgroup of the walk: its path from the root, and its id once a program found there asks for it. */
+    private static final class Cgroup {
+        final String path;
+        private final Path dir;
+        private final boolean linkIds;
+        private long id = -1;
+
+        Cgroup(Path root, Path dir, boolean linkIds) {
+            // a plain String for now: cgroup names are to go through core's label encoder for host names
+            this.path = "/" + root.relativize(dir);
+            this.dir = dir;
+            this.linkIds = linkIds;
+        }
+
+        /** The link holding {@code progId} here for {@code type}, or 0; the id is read only if cgroup links exist. */
+        int link(AttachmentScan scan, int type, int progId) {
+            if (id < 0) {
+                id = linkIds ? inode(dir) : 0;
+            }
+            return id == 0 ? 0 : scan.cgroupLink(id, type, progId);
+        }
+    }
+
+    private void add(AttachmentScan scan, Family family, Set<Integer> types, boolean linkIds, Path root, Path dir) {
+        int fd;
+        try {
+            fd = Bpf.openReadOnly(dir.toString());
+        } catch (BpfException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return; // removed while walked
+            }
+            throw e;
+        }
+        try {
+            Cgroup cgroup = new Cgroup(root, dir, linkIds);
+            for (int type : types) {
+                add(scan, family, fd, type, cgroup);
+            }
+        } finally {
+            Bpf.close(fd);
+        }
+    }
+
+    private void add(AttachmentScan scan, Family family, int fd, int type, Cgroup cgroup) {
+        Bpf.Attached direct = query(scan, fd, type, 0);
+        if (direct == null) {
+            return;
+        }
+        String attachType = scan.names().attachType(type);
+        for (int progId : direct.progIds()) {
+            family.add(Integer.toUnsignedString(progId), cgroup.path, attachType, flags(direct.attachFlags()), "false",
+                    AttachmentFamily.id(cgroup.link(scan, type, progId)));
+        }
+        if (scan.cgroupInherited()) {
+            addInherited(scan, family, fd, type, cgroup.path, attachType, direct.progIds());
+        }
+    }
+
+    /** The effective programs not attached here: inherited from an ancestor, whose attach flags they carry there. */
+    private void addInherited(AttachmentScan scan, Family family, int fd, int type, String cgroup, String attachType,
+                              int[] direct) {
+        Bpf.Attached effective = query(scan, fd, type, BPF_F_QUERY_EFFECTIVE);
+        if (effective == null) {
+            return;
+        }
+        Map<Integer, Integer> attachedHere = new HashMap<>();
+        for (int progId : direct) {
+            attachedHere.merge(progId, 1, Integer::sum);
+        }
+        for (int progId : effective.progIds()) { // a program attached here and to an ancestor is listed twice
+            if (attachedHere.merge(progId, -1, Integer::sum) < 0) {
+                family.add(Integer.toUnsignedString(progId), cgroup, attachType, "", "true", "");
+            }
+        }
+    }
+
+    /** The query's answer; null when the cgroup went away or the kernel does not take the type on cgroups. */
+    private Bpf.Attached query(AttachmentScan scan, int fd, int type, int flags) {
+        try {
+            return scan.bpf().progQuery(fd, type, flags, false);
+        } catch (BpfException e) {
+            if (e.errno() == Errno.EINVAL) {
+                refused.add(type);
+                return null;
+            }
+            if (e.errno() == Errno.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static String flags(int attachFlags) {
+        return attachFlags >= 0 && attachFlags < ATTACH_FLAGS.length ? ATTACH_FLAGS[attachFlags]
+                : Integer.toString(attachFlags);
+    }
+
+    /** The cgroup's id, which cgroup links name it by: its directory's inode; 0 if it went away. */
+    private static long inode(Path dir) {
+        try {
+            return ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
