@@ -6,14 +6,15 @@ import com.sun.jna.Pointer;
 import io.ebpfexporter.core.sys.Architecture;
 
 /**
- * The few libc calls fixtures need besides bpf(): open a directory or namespace, make a directory by its
- * bytes, perf_event_open.
+ * The few libc calls fixtures need besides bpf(): open a directory or namespace, make and remove a
+ * directory by its bytes, perf_event_open.
  */
 public final class Libc {
     public static final int O_RDONLY = 0;
     public static final int O_DIRECTORY = Architecture.CURRENT.openDirectory;
     private static final long SYS_PERF_EVENT_OPEN = Architecture.CURRENT.perfEventOpen;
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
+    private static final int AT_REMOVEDIR = 0x200;
 
     static {
         Native.register(Libc.class, Platform.C_LIBRARY_NAME);
@@ -27,6 +28,8 @@ public final class Libc {
     private static native int mkdirat(int dirFd, byte[] path, int mode);
 
     private static native int openat(int dirFd, byte[] path, int flags);
+
+    private static native int unlinkat(int dirFd, byte[] path, int flags);
 
     private static native long syscall(long number, Pointer attr, long pid, long cpu, long groupFd, long flags);
 
@@ -50,6 +53,13 @@ public final class Libc {
             throw new IllegalStateException("openat: errno " + Native.getLastError());
         }
         return fd;
+    }
+
+    /** Removes the empty directory {@code name} (bytes) from the directory {@code dirFd}. */
+    public static void rmdirAt(int dirFd, byte[] name) {
+        if (unlinkat(dirFd, java.util.Arrays.copyOf(name, name.length + 1), AT_REMOVEDIR) < 0) {
+            throw new IllegalStateException("unlinkat: errno " + Native.getLastError());
+        }
     }
 
     /** perf_event_open(2) of a {@code struct perf_event_attr} already laid out in {@code attr}. */

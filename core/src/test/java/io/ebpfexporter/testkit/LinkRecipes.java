@@ -62,9 +62,13 @@ public final class LinkRecipes {
     }
 
     public Fixtures.Made cgroup(Path cgroup) {
-        int dir = fx.adopt(Libc.openOrFail(cgroup.toString(), Libc.O_RDONLY | Libc.O_DIRECTORY));
+        return cgroup(fx.adopt(Libc.openOrFail(cgroup.toString(), Libc.O_RDONLY | Libc.O_DIRECTORY)));
+    }
+
+    /** A cgroup_skb ingress program linked to the cgroup whose directory is open as {@code dirFd}. */
+    public Fixtures.Made cgroup(int dirFd) {
         var prog = fx.program(PROG_CGROUP_SKB, "lk_cgroup", ATTACH_CGROUP_INET_INGRESS, 1);
-        return fx.link(prog, dir, ATTACH_CGROUP_INET_INGRESS, a -> { });
+        return fx.link(prog, dirFd, ATTACH_CGROUP_INET_INGRESS, a -> { });
     }
 
     public Fixtures.Made iter() {

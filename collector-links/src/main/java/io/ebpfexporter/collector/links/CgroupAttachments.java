@@ -4,10 +4,9 @@ import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.Errno;
+import io.ebpfexporter.core.bpf.LabelValue;
+import io.ebpfexporter.core.walk.Host;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +50,8 @@ public final class CgroupAttachments implements AttachmentSource {
 
     @Override
     public void add(AttachmentScan scan, Family family) {
-        Optional<Path> root = CgroupTree.root(scan.scrape().host());
+        Host host = scan.scrape().host();
+        Optional<byte[]> root = CgroupTree.root(host);
         Set<Integer> types = new TreeSet<>();
         for (int progType : scan.progTypes()) {
             for (int attachType : ATTACH_TYPES.getOrDefault(progType, new int[0])) {
@@ -63,49 +63,27 @@ public final class CgroupAttachments implements AttachmentSource {
             return;
         }
         boolean linkIds = scan.hasCgroupLinks();
-        CgroupTree.walk(root.get(), dir -> add(scan, family, types, linkIds, root.get(), dir));
+        CgroupTree.walk(host, root.get(), (fd, path, inode) -> add(scan, family, types, fd, new Cgroup(path, linkIds ? inode : 0)));
     }
 
-    /** One cgroup of the walk: its path from the root, and its id once a program found there asks for it. */
-    private static final class Cgroup {
-        final String path;
-        private final Path dir;
-        private final boolean linkIds;
-        private long id = -1;
-
-        Cgroup(Path root, Path dir, boolean linkIds) {
-            // a plain String for now: cgroup names are to go through core's label encoder for host names
-            this.path = "/" + root.relativize(dir);
-            this.dir = dir;
-            this.linkIds = linkIds;
+    /**
+     * One cgroup of the walk: its path from the root as a label value, and its id (its directory's inode,
+     * which cgroup links name it by), 0 where no cgroup link exists to look up.
+     */
+    private record Cgroup(String path, long id) {
+        Cgroup(byte[] path, long id) {
+            this(path.length == 0 ? "/" : LabelValue.of(path), id);
         }
 
-        /** The link holding {@code progId} here for {@code type}, or 0; the id is read only if cgroup links exist. */
+        /** The link holding {@code progId} here for {@code type}, or 0. */
         int link(AttachmentScan scan, int type, int progId) {
-            if (id < 0) {
-                id = linkIds ? inode(dir) : 0;
-            }
             return id == 0 ? 0 : scan.cgroupLink(id, type, progId);
         }
     }
 
-    private void add(AttachmentScan scan, Family family, Set<Integer> types, boolean linkIds, Path root, Path dir) {
-        int fd;
-        try {
-            fd = Bpf.openReadOnly(dir.toString());
-        } catch (BpfException e) {
-            if (e.errno() == Errno.ENOENT) {
-                return; // removed while walked
-            }
-            throw e;
-        }
-        try {
-            Cgroup cgroup = new Cgroup(root, dir, linkIds);
-            for (int type : types) {
-                add(scan, family, fd, type, cgroup);
-            }
-        } finally {
-            Bpf.close(fd);
+    private void add(AttachmentScan scan, Family family, Set<Integer> types, int fd, Cgroup cgroup) {
+        for (int type : types) {
+            add(scan, family, fd, type, cgroup);
         }
     }
 
@@ -161,14 +139,5 @@ public final class CgroupAttachments implements AttachmentSource {
     private static String flags(int attachFlags) {
         return attachFlags >= 0 && attachFlags < ATTACH_FLAGS.length ? ATTACH_FLAGS[attachFlags]
                 : Integer.toString(attachFlags);
-    }
-
-    /** The cgroup's id, which cgroup links name it by: its directory's inode; 0 if it went away. */
-    private static long inode(Path dir) {
-        try {
-            return ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
-        } catch (IOException e) {
-            return 0;
-        }
     }
 }

@@ -1,7 +1,8 @@
 package io.ebpfexporter.collector.links;
 
+import io.ebpfexporter.core.bpf.LabelValue;
+
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -54,7 +55,7 @@ final class NetlinkAttributes {
         return payload == null || payload.limit() < 1 ? -1 : payload.get(0) & 0xff;
     }
 
-    /** A NUL-terminated string attribute, or "" when it is absent. */
+    /** A NUL-terminated string attribute as a label value (see {@link LabelValue}), or "" when it is absent. */
     String string(int type) {
         ByteBuffer payload = byType.get(type);
         if (payload == null) {
@@ -66,6 +67,6 @@ final class NetlinkAttributes {
         }
         byte[] bytes = new byte[end];
         payload.get(0, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return LabelValue.of(bytes);
     }
 }

@@ -1,11 +1,13 @@
 package io.ebpfexporter.collector.links;
 
+import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.kernel.Naming;
 import io.ebpfexporter.testkit.Bpftool;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.KernelFeatures;
+import io.ebpfexporter.testkit.Libc;
 import io.ebpfexporter.testkit.LinkRecipes;
 import io.ebpfexporter.testkit.MapSettings;
 import io.ebpfexporter.testkit.OpenFds;
@@ -271,6 +273,30 @@ class AttachmentsCollectorTest {
                 assertEquals(before, socketsAndCgroups(), "the netlink socket and cgroup fds are closed");
             } finally {
                 runUndo();
+            }
+        }
+    }
+
+    /**
+     * A cgroup named with a quote, a backslash, a space and byte 0xff (made by its bytes: no Java path can
+     * name it) shows its program under its path as a label value: the backslash doubled, 0xff as {@code \xff}.
+     */
+    @Test
+    void aCgroupNamedWithAnyBytesShowsItsPathAsALabelValue() throws Exception {
+        byte[] name = {'o', 'd', 'd', '"', '\\', ' ', (byte) 0xff};
+        try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
+            Path parent = host.cgroup();
+            int parentFd = fx.adopt(Libc.openOrFail(parent.toString(), Libc.O_RDONLY | Libc.O_DIRECTORY));
+            int odd = Libc.mkdirAndOpen(parentFd, name);
+            try {
+                var link = new LinkRecipes(fx, host).cgroup(odd);
+                String path = "/" + parent.getParent().relativize(parent) + "/odd\\\"\\\\\\\\ \\\\xff";
+                String m = Scrapes.text(collector(false));
+                assertLine(m, cgroup(progOf(link), path, "cgroup_inet_ingress", "multi", false, link.id()));
+                fx.close(link);
+            } finally {
+                Bpf.close(odd);
+                Libc.rmdirAt(parentFd, name);
             }
         }
     }

@@ -85,12 +85,6 @@ class NetlinkAttributesTest {
     }
 
     @Test
-    void mountinfoEscapesAreUndone() {
-        assertEquals("/sys/fs/cgroup/a b\\c", CgroupTree.unescape("/sys/fs/cgroup/a\\040b\\134c"));
-        assertEquals("/x\\9", CgroupTree.unescape("/x\\9"), "not an octal escape");
-    }
-
-    @Test
     void everySourceIsProvidedInBothLists() throws Exception {
         Path module = Path.of(System.getProperty("basedir", ".")).resolve("../collector-links").normalize();
         String moduleInfo = Files.readString(module.resolve("src/main/java/module-info.java"));

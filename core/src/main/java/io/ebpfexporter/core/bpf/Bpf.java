@@ -14,8 +14,6 @@ import java.util.function.Consumer;
 public final class Bpf implements AutoCloseable {
     private static final NativeBuffer LICENSE = NativeBuffer.of("GPL\0".getBytes(StandardCharsets.US_ASCII));
 
-    private static final int O_RDONLY_CLOEXEC = 0x80000;
-
     private final Attr attr = new Attr();
     /** BPF_PROG_QUERY's id arrays, made by the first query and kept for the next: a cgroup walk issues thousands. */
     private NativeBuffer queryProgIds;
@@ -166,18 +164,6 @@ public final class Bpf implements AutoCloseable {
         int[] out = new int[count];
         buffer.view().asIntBuffer().get(0, out);
         return out;
-    }
-
-    /** open(2) of {@code path} read-only, for a directory fd such as a cgroup's: the fd, which the caller closes. */
-    public static int openReadOnly(String path) {
-        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
-        try (NativeBuffer name = NativeBuffer.of(java.util.Arrays.copyOf(bytes, bytes.length + 1))) {
-            int fd = Syscall.open(name.address(), O_RDONLY_CLOEXEC);
-            if (fd < 0) {
-                throw new BpfException("open " + path, Syscall.errno());
-            }
-            return fd;
-        }
     }
 
     /** BPF_MAP_LOOKUP_BATCH of up to {@code count} entries, resuming after {@code in} (null: from the start). */

@@ -6,13 +6,12 @@ import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.bpf.LabelValue;
 import io.ebpfexporter.core.sys.Directory;
 import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.MountPoints;
 import io.ebpfexporter.core.walk.ObjectKind;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +35,6 @@ public final class PinnedObjects {
     private static final int BPF_F_RDONLY = 1 << 3;
     /** What reading a directory bpffs refuses takes. */
     static final String NEEDS = "root or CAP_DAC_READ_SEARCH";
-    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
     private static final PinnedObjects NONE = new PinnedObjects(Map.of(), false, null);
 
     private final Map<BpfFd, TreeSet<String>> paths;
@@ -184,37 +182,7 @@ public final class PinnedObjects {
     }
 
     private static List<byte[]> mounts() throws IOException {
-        return bpffsMounts(Files.readAllBytes(MOUNTINFO));
-    }
-
-    /**
-     * The mount points (field 5, its octal escapes such as {@code \040} decoded) of the mounts of type
-     * bpf in mountinfo, as bytes. Read as ISO-8859-1, whose chars are the bytes one for one.
-     */
-    static List<byte[]> bpffsMounts(byte[] mountinfo) {
-        List<byte[]> mounts = new ArrayList<>();
-        for (String line : new String(mountinfo, StandardCharsets.ISO_8859_1).split("\n")) {
-            String[] fields = line.split(" ");
-            int separator = Arrays.asList(fields).indexOf("-");
-            if (fields.length > 4 && separator > 0 && separator + 1 < fields.length && fields[separator + 1].equals("bpf")) {
-                mounts.add(unescape(fields[4]).getBytes(StandardCharsets.ISO_8859_1));
-            }
-        }
-        return mounts;
-    }
-
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).chars().allMatch(d -> d >= '0' && d <= '7')) {
-                out.append((char) (Integer.parseInt(field.substring(i + 1, i + 4), 8) & 0xff));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return MountPoints.of(Host.LIVE, "bpf");
     }
 
     /** Whether the walk found nothing pinned. */

@@ -25,12 +25,13 @@ public final class Directory implements AutoCloseable {
     private static final int FLAGS = Architecture.CURRENT.openDirectory | Architecture.CURRENT.openNoFollow | O_CLOEXEC;
     private static final int BUFFER_BYTES = 16 * 1024;
     /** Offsets in struct linux_dirent64. */
+    private static final int INO = 0;
     private static final int RECLEN = 16;
     private static final int TYPE = 18;
     private static final int NAME = 19;
 
-    /** One entry: its name's bytes and its d_type. */
-    public record Entry(byte[] name, int type) {
+    /** One entry: its name's bytes, its d_type and its inode number. */
+    public record Entry(byte[] name, int type, long inode) {
     }
 
     /** A call that failed, with its errno. */
@@ -48,6 +49,8 @@ public final class Directory implements AutoCloseable {
     }
 
     private final int fd;
+    /** The directory's own inode number, from its {@code .} entry once listed; 0 before. */
+    private long inode;
 
     private Directory(int fd) {
         this.fd = fd;
@@ -67,6 +70,11 @@ public final class Directory implements AutoCloseable {
 
     public int fd() {
         return fd;
+    }
+
+    /** The directory's inode number (a cgroup's id on cgroupfs), known once {@link #entries} has listed it; else 0. */
+    public long inode() {
+        return inode;
     }
 
     /** At most {@code max} entries, in the kernel's order, {@code .} and {@code ..} left out. */
@@ -109,7 +117,7 @@ public final class Directory implements AutoCloseable {
     }
 
     /** Adds the records in the first {@code filled} bytes of {@code buffer} to {@code entries}, up to {@code max}. */
-    private static void parse(ByteBuffer buffer, int filled, List<Entry> entries, int max) {
+    private void parse(ByteBuffer buffer, int filled, List<Entry> entries, int max) {
         for (int at = 0; at < filled && entries.size() < max; at += Short.toUnsignedInt(buffer.getShort(at + RECLEN))) {
             int end = at + NAME;
             while (buffer.get(end) != 0) {
@@ -117,8 +125,10 @@ public final class Directory implements AutoCloseable {
             }
             byte[] name = new byte[end - at - NAME];
             buffer.get(at + NAME, name);
-            if (!isDotOrDotDot(name)) {
-                entries.add(new Entry(name, buffer.get(at + TYPE)));
+            if (name.length == 1 && name[0] == '.') {
+                inode = buffer.getLong(at + INO);
+            } else if (!isDotOrDotDot(name)) {
+                entries.add(new Entry(name, buffer.get(at + TYPE), buffer.getLong(at + INO)));
             }
         }
     }

@@ -40,8 +40,7 @@ public record Host(ObjectSource objects, Path root, Clock clock) {
      * without that file, or gone meanwhile, is left out; a directory that cannot be read has none.
      */
     public List<Entry> entries(String absolute, int max, String file, int fileBytes) {
-        // the root is a Path the JVM decoded with sun.jnu.encoding: encoding it back gives its bytes
-        byte[] directory = path(absolute).toString().getBytes(Charset.forName(System.getProperty("sun.jnu.encoding")));
+        byte[] directory = path(absolute.getBytes(StandardCharsets.UTF_8));
         byte[] below = ("/" + file).getBytes(StandardCharsets.US_ASCII);
         List<Entry> entries = new ArrayList<>();
         try (Directory listed = Directory.open(Directory.CWD, directory)) {
@@ -58,6 +57,16 @@ public record Host(ObjectSource objects, Path root, Clock clock) {
             // no such directory here (a recording without it): no entries
         }
         return entries;
+    }
+
+    /** An absolute path of this host given as bytes (a mount point, say), under this host's root, as bytes. */
+    public byte[] path(byte[] absolute) {
+        // the root is a Path the JVM decoded with sun.jnu.encoding: encoding it back gives its bytes
+        byte[] top = root.toString().getBytes(Charset.forName(System.getProperty("sun.jnu.encoding")));
+        int slash = top.length > 0 && top[top.length - 1] == '/' ? 1 : 0;
+        byte[] joined = Arrays.copyOf(top, top.length - slash + absolute.length);
+        System.arraycopy(absolute, 0, joined, top.length - slash, absolute.length);
+        return joined;
     }
 
     /** A directory entry's name and the contents of the file read below it, as bytes. */

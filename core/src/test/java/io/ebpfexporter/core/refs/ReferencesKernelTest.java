@@ -2,6 +2,7 @@ package io.ebpfexporter.core.refs;
 
 import io.ebpfexporter.core.iter.TaskFileIterator;
 import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.MountPoints;
 import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.testkit.AwkwardPins;
 import io.ebpfexporter.testkit.Bpftool;
@@ -114,8 +115,7 @@ class ReferencesKernelTest {
             Path mapPin = mount.resolve("deep/er/tn_map");
             fx.pin(map, mapPin.toString());
             fx.pin(prog, mount.resolve("tn_prog").toString());
-            boolean sysfs = Files.isDirectory(sysPin.getParent()) && PinnedObjects.bpffsMounts(
-                    Files.readAllBytes(Path.of("/proc/self/mountinfo"))).stream().anyMatch(m -> Arrays.equals(m, ascii("/sys/fs/bpf")));
+            boolean sysfs = Files.isDirectory(sysPin.getParent()) && MountPoints.of(Host.LIVE, "bpf").stream().anyMatch(m -> Arrays.equals(m, ascii("/sys/fs/bpf")));
             if (sysfs) {
                 fx.pin(map, sysPin.toString());
             } else {
@@ -160,12 +160,14 @@ class ReferencesKernelTest {
     /** Mount points as bytes, octal escapes decoded: a space, a backslash, a non-ASCII and an invalid byte. */
     @Test
     void mountinfoLinesOfTypeBpfAreTheMounts() {
+        assertEquals(1, MountPoints.parse("1 2 0:3 / /sys/fs/cgroup/unified rw - cgroup2 none rw\n".getBytes(
+                StandardCharsets.ISO_8859_1), "cgroup2").size(), "another type, asked for by name");
         String lines = String.join("\n",
                 "36 25 0:32 / /sys/fs/bpf rw,nosuid,nodev,noexec,relatime shared:14 - bpf bpf rw,mode=700",
                 "40 25 0:33 / /run/with\\040space\\134 rw,relatime - bpf none rw",
                 "41 25 0:34 / /run/caf\303\251\\377 rw,relatime - bpf none rw",
                 "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw") + "\n";
-        List<byte[]> mounts = PinnedObjects.bpffsMounts(lines.getBytes(StandardCharsets.ISO_8859_1));
+        List<byte[]> mounts = MountPoints.parse(lines.getBytes(StandardCharsets.ISO_8859_1), "bpf");
         assertEquals(3, mounts.size());
         assertArrayEquals(ascii("/sys/fs/bpf"), mounts.get(0));
         assertArrayEquals(ascii("/run/with space\\"), mounts.get(1));
