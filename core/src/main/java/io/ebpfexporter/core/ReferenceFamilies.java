@@ -45,12 +45,12 @@ public final class ReferenceFamilies {
         if (ownerScan.truncated() || pinScan.truncated()) {
             truncated.add(1);
         }
-        scrape.declare(new Basis(kind, ownerScan.isEmpty() ? null : ownerScan, pinScan.isEmpty() ? null : pinScan));
+        scrape.declare(new Basis(kind, ownerScan, pinScan));
     }
 
     /**
      * What {@link #add} reads besides its arguments, for a walk that repeats its consumer's series: equal
-     * in two scrapes only where neither found any owner or pin, as each scan is a new one.
+     * in two scrapes whose scans found the same owners and pins.
      */
     private record Basis(ObjectKind<?> kind, ObjectOwners owners, PinnedObjects pins) {
     }

@@ -60,6 +60,21 @@ public final class ObjectOwners {
         return NONE;
     }
 
+    /**
+     * Equal when both scans found the same processes holding the same objects (and the same limit and
+     * refusal): a scrape whose objects are unchanged may then repeat the owner series it made last time.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ObjectOwners that && truncated == that.truncated && owners.equals(that.owners)
+                && java.util.Objects.equals(problem, that.problem);
+    }
+
+    @Override
+    public int hashCode() {
+        return owners.size();
+    }
+
     private static Optional<TaskFileIterator.Plan> iterator;
 
     /**

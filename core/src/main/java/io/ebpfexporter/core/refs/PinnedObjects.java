@@ -51,6 +51,21 @@ public final class PinnedObjects {
         return NONE;
     }
 
+    /**
+     * Equal when both walks found the same paths for the same objects (and the same limit and refusal): a
+     * scrape whose objects are unchanged may then repeat the pin series it made last time.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PinnedObjects that && truncated == that.truncated && paths.equals(that.paths)
+                && java.util.Objects.equals(problem, that.problem);
+    }
+
+    @Override
+    public int hashCode() {
+        return paths.size();
+    }
+
     /** Walks the bpffs mounts of {@code host}; none when the host is not this live one. */
     public static PinnedObjects scan(Host host) {
         if (!host.isLive()) {
