@@ -1,5 +1,7 @@
 package io.ebpfexporter.testkit;
 
+import io.ebpfexporter.core.sys.Architecture;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,7 +25,7 @@ public final class HolderProcess implements AutoCloseable {
             libc = ctypes.CDLL(None, use_errno=True)
             def bpf(cmd, attr):
                 buf = ctypes.create_string_buffer(attr, 128)
-                r = libc.syscall(321, cmd, buf, 128)
+                r = libc.syscall(int(sys.argv[4]), cmd, buf, 128)
                 if r < 0:
                     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
                 return r, buf
@@ -73,7 +75,8 @@ public final class HolderProcess implements AutoCloseable {
         Path script = Files.createTempFile("holder", ".py");
         Files.writeString(script, SCRIPT);
         process = new ProcessBuilder(Kernel.requireTool("python3"), script.toString(), Integer.toString(fds),
-                HexFormat.of().formatHex(Fixtures.returning(0)), HexFormat.of().formatHex(comm))
+                HexFormat.of().formatHex(Fixtures.returning(0)), HexFormat.of().formatHex(comm),
+                Long.toString(Architecture.CURRENT.bpf)) // __NR_bpf of this machine
                 .redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
