@@ -57,6 +57,8 @@ public final class Family {
     /** The first and one past the last index of the series the running walk's consumer added; -1 for none. */
     private int fedFrom = -1;
     private int fedTo = -1;
+    /** Set while this scrape's series are exactly the last snapshot's, taken by {@link #repeat} without a copy. */
+    private boolean repeatedWhole;
 
     Family(Type type, String name, String suffix, String help, ScrapeContext scrape, String... labelNames) {
         if (!name.endsWith(suffix)) {
@@ -94,17 +96,37 @@ public final class Family {
     }
 
     private void append(Labels series, double value) {
+        copyRepeated();
+        store(series, value);
+        if (scrape.feeding()) {
+            fed(labels.size() - 1, labels.size());
+        }
+    }
+
+    private void store(Labels series, double value) {
         if (labels.size() == values.length) {
             values = Arrays.copyOf(values, values.length * 2);
         }
         values[labels.size()] = value;
         labels.add(series);
-        if (scrape.feeding()) {
-            if (fedFrom < 0) {
-                fedFrom = labels.size() - 1;
-                scrape.fed(this);
+    }
+
+    /** Notes series {@code from} up to {@code to} as added by the running walk's consumer. */
+    private void fed(int from, int to) {
+        if (fedFrom < 0) {
+            fedFrom = from;
+            scrape.fed(this);
+        }
+        fedTo = to;
+    }
+
+    /** Copies the last snapshot's series in, where {@link #repeat} took them whole without copying. */
+    private void copyRepeated() {
+        if (repeatedWhole) {
+            repeatedWhole = false;
+            for (int i = 0; i < last.labels().length; i++) {
+                store(last.labels()[i], last.values()[i]);
             }
-            fedTo = labels.size();
         }
     }
 
@@ -126,12 +148,27 @@ public final class Family {
         return lastCollect == collect && range[1] <= last.labels().length;
     }
 
-    /** Adds the last snapshot's series at {@code from} up to {@code to} again, as a walk's consumer did. */
+    /**
+     * Adds the last snapshot's series at {@code from} up to {@code to} again, as a walk's consumer did.
+     * A family that is all of them (the usual case: a family only one walk feeds) takes them without a
+     * copy, made only if another series follows.
+     */
     void repeat(int from, int to) {
-        for (int i = from; i < to; i++) {
-            append(last.labels()[i], last.values()[i]);
+        if (labels.isEmpty() && !repeatedWhole && from == 0 && to == last.labels().length) {
+            repeatedWhole = true;
+        } else {
+            copyRepeated();
+            for (int i = from; i < to; i++) {
+                store(last.labels()[i], last.values()[i]);
+            }
         }
+        fed(size() - (to - from), size());
         cursor = Math.max(cursor, to);
+    }
+
+    /** The series added so far, counting those {@link #repeat} took whole. */
+    private int size() {
+        return repeatedWhole ? last.labels().length : labels.size();
     }
 
     /**
@@ -185,7 +222,7 @@ public final class Family {
     }
 
     public boolean isEmpty() {
-        return labels.isEmpty();
+        return labels.isEmpty() && !repeatedWhole;
     }
 
     /**
@@ -194,7 +231,7 @@ public final class Family {
      * change, gives that very snapshot: the server writes an unchanged snapshot's text once.
      */
     public MetricSnapshot snapshot() {
-        if (sameAsLast()) {
+        if (repeatedWhole || sameAsLast()) {
             scrape.memory().keep(reuseKey, last, scrape.collect()); // made this collect too: kept on
             return last.snapshot();
         }
