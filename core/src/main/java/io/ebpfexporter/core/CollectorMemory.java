@@ -33,23 +33,18 @@ public final class CollectorMemory {
         static final Entry NONE = new Entry(Kept.NONE, -1);
     }
 
-    /** A kind's last walk: its results and what its consumer added to which families. */
-    private record Walked(KeptResults results, FedSeries fed) {
+    /** A kind's last walk: its results and what its consumer added to which families, kept and read as one. */
+    record Walked(KeptResults results, FedSeries fed) {
+        static final Walked NONE = new Walked(KeptResults.NONE, null);
     }
 
     private final AtomicLong collects = new AtomicLong();
     private final Map<String, Entry> lastSnapshot = new ConcurrentHashMap<>();
     private final Map<ObjectKind<?>, Walked> lastWalk = new ConcurrentHashMap<>();
 
-    KeptResults lastWalk(ObjectKind<?> kind) {
-        Walked walked = lastWalk.get(kind);
-        return walked == null ? KeptResults.NONE : walked.results();
-    }
-
-    /** What the consumer of {@code kind}'s last walk added, or null. */
-    FedSeries lastFed(ObjectKind<?> kind) {
-        Walked walked = lastWalk.get(kind);
-        return walked == null ? null : walked.fed();
+    /** {@code kind}'s last walk, its results and its consumer's series from one and the same collect. */
+    Walked lastWalk(ObjectKind<?> kind) {
+        return lastWalk.getOrDefault(kind, Walked.NONE);
     }
 
     void keepWalk(ObjectKind<?> kind, KeptResults results, FedSeries fed) {

@@ -83,14 +83,15 @@ public final class ScrapeContext {
                                Consumer<? super R> consumer) {
         List<Object> basis = new ArrayList<>(declared);
         basis.add(Objects.requireNonNull(inputs, "inputs"));
-        FedSeries last = memory.lastFed(kind);
+        CollectorMemory.Walked last = memory.lastWalk(kind); // one read: an overlapping collect may keep another
         boolean[] repeated = {false};
         fed = new ArrayList<>();
         try {
             KeptResults results = ObjectWalk.forEach(host.objects(), kind, reader, consumer, readers,
-                    memory.lastWalk(kind), () -> repeated[0] = repeat(last, basis));
+                    last.results(), () -> repeated[0] = repeat(last.fed(), basis));
             memory.keepWalk(kind, results, fedSeries(basis));
         } finally {
+            fed.forEach(Family::takeFed); // a walk that failed leaves no range behind for a later one
             fed = null;
         }
         return !repeated[0];

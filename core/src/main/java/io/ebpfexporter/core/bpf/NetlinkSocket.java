@@ -34,28 +34,33 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private final int fd;
-    private NativeBuffer buffer = new NativeBuffer(64 * 1024);
+    private NativeBuffer buffer;
     private int sequence;
 
-    private NetlinkSocket(int fd) {
+    private NetlinkSocket(int fd, NativeBuffer buffer) {
         this.fd = fd;
+        this.buffer = buffer;
     }
 
     /** A bound NETLINK_ROUTE socket. */
     public static NetlinkSocket route() {
+        NativeBuffer buffer = new NativeBuffer(64 * 1024); // before the socket: no fd to leak if it cannot be had
         int fd = Sockets.socket(Sockets.AF_NETLINK, Sockets.SOCK_RAW | Sockets.SOCK_CLOEXEC, Sockets.NETLINK_ROUTE);
         if (fd < 0) {
-            throw new BpfException("socket(AF_NETLINK)", Syscall.errno());
+            int errno = Syscall.errno();
+            buffer.close();
+            throw new BpfException("socket(AF_NETLINK)", errno);
         }
         try (NativeBuffer address = new NativeBuffer(SOCKADDR_NL)) {
             address.view().putShort(0, (short) Sockets.AF_NETLINK);
             if (Sockets.bind(fd, address.address(), SOCKADDR_NL) < 0) {
                 int errno = Syscall.errno();
                 Bpf.close(fd);
+                buffer.close();
                 throw new BpfException("bind(AF_NETLINK)", errno);
             }
         }
-        return new NetlinkSocket(fd);
+        return new NetlinkSocket(fd, buffer);
     }
 
     /**
@@ -137,14 +142,19 @@ public final class NetlinkSocket implements AutoCloseable {
                 throw new BpfException("netlink " + what + " recv", errno);
             }
             if (length > buffer.size()) {
+                NativeBuffer larger = new NativeBuffer((int) length);
                 buffer.close();
-                buffer = new NativeBuffer((int) length);
+                buffer = larger;
                 continue;
             }
             long read = Sockets.recv(fd, buffer.address(), buffer.size(), 0);
             Reference.reachabilityFence(buffer);
             if (read < 0) {
-                throw new BpfException("netlink " + what + " recv", Syscall.errno());
+                int errno = Syscall.errno();
+                if (errno == EINTR) {
+                    continue;
+                }
+                throw new BpfException("netlink " + what + " recv", errno);
             }
             return (int) read;
         }
