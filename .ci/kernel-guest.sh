@@ -7,7 +7,7 @@
 set -u
 cd "$(dirname "$0")/.."
 ulimit -l unlimited # before 5.11 BPF memory is charged to RLIMIT_MEMLOCK (64 KiB by default in the guest)
-# The image runs as shipped: the guest's CPU lacks AVX, which the build machine has (#21).
+# The image runs as shipped: the guest's CPU lacks AVX, which the build machine has.
 export EBPF_EXPORTER_IMAGE="$PWD/server/target/image/ebpf-exporter/bin/ebpf-exporter"
 export EBPF_EXPORTER_REQUIRE_KERNEL=1
 # C1 only: under TCG, C2's compile time costs more than it saves in a run this short.

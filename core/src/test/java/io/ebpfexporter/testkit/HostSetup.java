@@ -16,10 +16,17 @@ public final class HostSetup implements AutoCloseable {
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final String tag = "eet" + ProcessHandle.current().pid();
 
-    /** Runs a command, failing with its output when it exits non-zero. */
+    /**
+     * Runs a command, failing with its output when it exits non-zero. A bare tool name is found where
+     * {@link Kernel#requireTool} looks, as a guest's PATH may lack the sbin directories.
+     */
     public static String run(String... command) {
+        String[] resolved = command.clone();
+        if (!resolved[0].contains("/")) {
+            resolved[0] = Kernel.requireTool(resolved[0]);
+        }
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(resolved).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + ": " + out.strip());
