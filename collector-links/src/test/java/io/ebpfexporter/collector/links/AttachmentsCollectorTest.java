@@ -185,9 +185,9 @@ class AttachmentsCollectorTest {
     /**
      * Each program {@code bpftool -j cgroup tree} lists under {@code top} (with {@code effective}, those that
      * run there, inherited or not) is a series with the same cgroup, program, attach type and, for those
-     * attached there, attach flags; returns how many bpftool listed.
+     * attached there, attach flags; bpftool lists {@code expected} of them.
      */
-    private static int sameAsBpftoolCgroupTree(String metrics, Path root, Path top, boolean effective) {
+    private static void assertSameAsBpftoolCgroupTree(String metrics, Path root, Path top, boolean effective, int expected) {
         String json = effective ? HostSetup.run("bpftool", "-j", "cgroup", "tree", top.toString(), "effective")
                 : HostSetup.run("bpftool", "-j", "cgroup", "tree", top.toString());
         int listed = 0;
@@ -207,7 +207,7 @@ class AttachmentsCollectorTest {
                 assertTrue(hasSeries(metrics, "ebpf_program_cgroup_attachment_info", labels), labels + " of " + json);
             }
         }
-        return listed;
+        assertEquals(expected, listed, json);
     }
 
     private static List<String> socketsAndCgroups() throws IOException {
@@ -258,8 +258,15 @@ class AttachmentsCollectorTest {
                     assertLine(m, line);
                 }
                 assertEquals(10, m.lines().filter(l -> l.contains("cgroup=\"" + p)).count(), m);
-                assertEquals(4, sameAsBpftoolCgroupTree(m, root, parent, false));
-                assertEquals(10, sameAsBpftoolCgroupTree(m, root, parent, true));
+                // bpftool's cgroup tree asks BPF_PROG_QUERY for prog_attach_flags, which came with
+                // bpf_prog_info.attach_btf_id (6.0): an older kernel refuses the query and bpftool lists nothing.
+                if (KernelFeatures.member("bpf_prog_info", "attach_btf_id")) {
+                    assertSameAsBpftoolCgroupTree(m, root, parent, false, 4);
+                    assertSameAsBpftoolCgroupTree(m, root, parent, true, 10);
+                } else {
+                    KernelFeatures.missing("BPF_PROG_QUERY's prog_attach_flags, which bpftool's cgroup tree asks for;"
+                            + " the series above are checked, not compared with bpftool", "6.0");
+                }
                 assertLine(m, "ebpf_exporter_attachment_source_success{source=\"cgroup\"} 1.0");
 
                 String direct = Scrapes.text(collector(false));
