@@ -82,11 +82,11 @@ public final class AttachmentScan implements AutoCloseable {
         return netlink;
     }
 
-    /** The inode of the exporter's network namespace, which the interfaces belong to; "" if unreadable. */
+    /** The inode of the running thread's network namespace, which the interfaces belong to; "" if unreadable. */
     public String netnsIno() {
         if (netnsIno == null) {
             try {
-                netnsIno = Files.getAttribute(scrape.host().path("/proc/self/ns/net"), "unix:ino").toString();
+                netnsIno = Files.getAttribute(scrape.host().path("/proc/thread-self/ns/net"), "unix:ino").toString();
             } catch (IOException | UnsupportedOperationException e) {
                 netnsIno = "";
             }

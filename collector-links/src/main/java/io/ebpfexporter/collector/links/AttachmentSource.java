@@ -20,4 +20,13 @@ public interface AttachmentSource {
      * example BPF_PROG_QUERY without CAP_NET_ADMIN); the other sources still run.
      */
     void add(AttachmentScan scan, Family family);
+
+    /**
+     * Whether this kind of hook belongs to a network namespace (interfaces, a namespace's own hooks): such
+     * a source reads the namespace of the thread that runs it, which the collector points at each
+     * namespace it covers in turn.
+     */
+    default boolean networkNamespaced() {
+        return false;
+    }
 }

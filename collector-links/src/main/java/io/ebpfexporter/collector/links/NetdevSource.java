@@ -10,6 +10,11 @@ abstract class NetdevSource implements AttachmentSource {
         return AttachmentFamily.NETDEV;
     }
 
+    @Override
+    public final boolean networkNamespaced() {
+        return true;
+    }
+
     /** One series; "" for what this hook does not have. */
     static void series(Family family, AttachmentScan scan, int progId, AttachmentScan.Interface device, String hook,
                        String mode, String priority, String handle, int linkId) {
