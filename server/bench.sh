@@ -8,7 +8,8 @@
 # CAP_BPF and CAP_PERFMON, through setpriv) against the floor. Usage: server/bench.sh [MAPS PROGS LINKS];
 # server/bench.sh soak [MINUTES] [INTERVAL]: memory under sustained load instead (bench/soak.sh);
 # server/bench.sh flood [IDLE]: only the connection flood (see there); server/bench.sh compare OTHER_IMAGE
-# [MAPS PROGS LINKS]: this image against another build's, in turn (see there).
+# [MAPS PROGS LINKS]: this image against another build's, in turn (see there); server/bench.sh attachments
+# [CGROUPS NETNS FILTERS]: what the attachments collector costs a scrape (see there).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 maps=${1:-10000} progs=${2:-1000} links=${3:-100}
@@ -17,7 +18,12 @@ image="$here/target/image/ebpf-exporter/bin/ebpf-exporter"
 command -v gcc >/dev/null || { echo "bench.sh: needs gcc for the floor and holder programs" >&2; exit 2; }
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+undo=() # commands that remove what a mode made on the host, run in reverse order
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  for (( i = ${#undo[@]} - 1; i >= 0; i-- )); do eval "${undo[i]}" 2>/dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 gcc -O2 -o "$work/holder" "$here/bench/holder.c"
 gcc -O2 -o "$work/floor" "$here/bench/floor.c"
@@ -127,6 +133,62 @@ hold_objects() {
     [ "$ok" = ready ] || { echo "bench.sh: holder failed" >&2; exit 1; }
   done
 }
+
+# Attachments (server/bench.sh attachments [CGROUPS NETNS FILTERS]): CGROUPS cgroups (default 2,000)
+# with a cgroup_device program attached to each, NETNS network namespaces (default 200) each joined to
+# this one by a veth, and FILTERS tc filters (default 1,000) running a program, half on the veths' host
+# ends and half on their ends inside the namespaces (bench/attach.c loads and attaches the programs).
+# Exporters with the attachments collector off, on, and on for every network namespace, all running,
+# are scraped in turn in ten rounds of five: the medians and what the collector adds to a scrape.
+make_attachments() { # $1 cgroups, $2 namespaces, $3 filters
+  local cgroot tag=ebx$$ i p per
+  cgroot=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+  [ -n "$cgroot" ] || { echo "bench.sh: attachments needs a cgroup2 mount" >&2; exit 2; }
+  # The pins live on a bpffs of their own: `tc -n` mounts a fresh /sys, hiding /sys/fs/bpf.
+  mkdir "$cgroot/$tag" "$work/bpf"
+  mount -t bpf bpf "$work/bpf"
+  undo+=("umount $work/bpf" "find $cgroot/$tag -depth -type d -exec rmdir {} +")
+  for i in $(seq 1 "$1"); do mkdir "$cgroot/$tag/c$i"; echo "$cgroot/$tag/c$i"; done > "$work/cgroups"
+  gcc -O2 -o "$work/attach" "$here/bench/attach.c"
+  [ "$("$work/attach" "$work/bpf" < "$work/cgroups")" = ready ] || { echo "bench.sh: attach failed" >&2; exit 1; }
+  per=$(( $3 / 2 / $2 )) # filters on each end of each veth
+  for i in $(seq 1 "$2"); do undo+=("ip netns delete $tag-$i"); done
+  for i in $(seq 1 "$2"); do
+    printf 'netns add %s\nlink add %s type veth peer name eth0 netns %s\n' "$tag-$i" "$tag-$i" "$tag-$i"
+  done | ip -batch -
+  filters() { # $1 device: its clsact qdisc and $per ingress filters
+    echo "qdisc add dev $1 clsact"
+    for p in $(seq 1 "$per"); do echo "filter add dev $1 ingress pref $p bpf da object-pinned $work/bpf/cls"; done
+  }
+  for i in $(seq 1 "$2"); do filters "$tag-$i"; done | tc -batch -
+  for i in $(seq 1 "$2"); do filters eth0 | tc -n "$tag-$i" -batch -; done
+}
+if [ "${1:-}" = attachments ]; then
+  cgroups=${2:-2000} namespaces=${3:-200} filters=${4:-1000}
+  make_attachments "$cgroups" "$namespaces" "$filters"
+  echo "== attachments: $cgroups cgroups with a program each, $namespaces network namespaces with a veth each," \
+    "$filters tc filters with a program, medians of 50 scrapes each, in turn"
+  modes=(off own)
+  declare -A mode_flags=([off]="" [own]="--collectors.attachments.enabled") mode_port mode_pid
+  for m in "${modes[@]}"; do
+    start_server "$image" --config.file="$work/config.yaml" ${mode_flags[$m]}
+    mode_port[$m]=$port mode_pid[$m]=$server_pid
+    scrapes 50
+    : > "$work/$m.ms"
+  done
+  for _ in $(seq 1 10); do
+    for m in "${modes[@]}"; do port=${mode_port[$m]} timed_scrapes 5 "$work/$m.ms"; done
+  done
+  for m in "${modes[@]}"; do
+    series=$(curl -sf "http://127.0.0.1:${mode_port[$m]}/metrics" | grep -c '^ebpf_program_.*_attachment_info' || true)
+    kill "${mode_pid[$m]}"; wait "${mode_pid[$m]}" 2>/dev/null || true
+    read -r med p99 <<< "$(med_p99 "$work/$m.ms")"
+    [ "$m" = off ] && off_med=$med
+    printf '%-28s median %8s ms, p99 %8s ms, %6s attachment series, %s\n' "attachments $m:" "$med" "$p99" "$series" \
+      "$(awk -v a="$med" -v b="$off_med" 'BEGIN { printf "%+.2f ms (%+.0f %%) on the scrape", a - b, (a / b - 1) * 100 }')"
+  done
+  exit
+fi
 
 # Compare (server/bench.sh compare OTHER_IMAGE [MAPS PROGS LINKS]): this image against another build's
 # launcher, both running on one host of MAPS maps, PROGS programs and LINKS links, as root and under
