@@ -86,14 +86,15 @@ public final class ScrapeContext {
         CollectorMemory.Walked last = memory.lastWalk(kind); // one read: an overlapping collect may keep another
         boolean[] repeated = {false};
         fed = new ArrayList<>();
+        KeptResults results;
+        Map<String, int[]> ranges;
         try {
-            KeptResults results = ObjectWalk.forEach(host.objects(), kind, reader, consumer, readers,
-                    last.results(), () -> repeated[0] = repeat(last.fed(), basis));
-            memory.keepWalk(kind, results, fedSeries(basis));
+            results = ObjectWalk.forEach(host.objects(), kind, reader, consumer, readers, last.results(),
+                    () -> repeated[0] = repeat(last.fed(), basis));
         } finally {
-            fed.forEach(Family::takeFed); // a walk that failed leaves no range behind for a later one
-            fed = null;
+            ranges = takeFed(); // also when the walk failed: no range is left behind for a later one
         }
+        memory.keepWalk(kind, results, new FedSeries(collect, basis, ranges));
         return !repeated[0];
     }
 
@@ -112,12 +113,14 @@ public final class ScrapeContext {
         return true;
     }
 
-    private FedSeries fedSeries(List<Object> basis) {
+    /** The range of series each family got from the walk's consumer, taken from the families; ends the feeding. */
+    private Map<String, int[]> takeFed() {
         Map<String, int[]> ranges = new HashMap<>();
         for (Family family : fed) {
             ranges.put(family.key(), family.takeFed());
         }
-        return new FedSeries(collect, basis, ranges);
+        fed = null;
+        return ranges;
     }
 
     /** Declares a family of this scrape under its key: a walk's consumer may add to it. */
