@@ -12,7 +12,6 @@ import io.ebpfexporter.core.walk.ObjectKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +121,7 @@ public final class PinnedObjects {
                 if (++entries > MAX_ENTRIES) {
                     return;
                 }
-                byte[] child = join(path, entry.name());
+                byte[] child = Directory.join(path, entry.name());
                 if (entry.type() == Directory.DT_DIR && depth + 1 < MAX_DEPTH) {
                     try (Directory sub = Directory.open(directory.fd(), entry.name())) {
                         walk(sub, child, depth + 1);
@@ -146,7 +145,7 @@ public final class PinnedObjects {
         private void identify(Directory directory, byte[] name, byte[] path) {
             int fd;
             try {
-                fd = bpf.objGet(join(("/proc/self/fd/" + directory.fd()).getBytes(StandardCharsets.US_ASCII), name),
+                fd = bpf.objGet(Directory.join(("/proc/self/fd/" + directory.fd()).getBytes(StandardCharsets.US_ASCII), name),
                         BPF_F_RDONLY);
             } catch (BpfException e) {
                 if ((e.errno() == Errno.EACCES || e.errno() == Errno.EPERM) && problem == null) {
@@ -161,14 +160,6 @@ public final class PinnedObjects {
                 Bpf.close(fd);
             }
         }
-    }
-
-    private static byte[] join(byte[] directory, byte[] name) {
-        boolean slash = directory.length > 0 && directory[directory.length - 1] == '/';
-        byte[] path = Arrays.copyOf(directory, directory.length + (slash ? 0 : 1) + name.length);
-        path[directory.length] = '/';
-        System.arraycopy(name, 0, path, path.length - name.length, name.length);
-        return path;
     }
 
     /**

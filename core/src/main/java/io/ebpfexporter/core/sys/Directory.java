@@ -56,6 +56,15 @@ public final class Directory implements AutoCloseable {
         this.fd = fd;
     }
 
+    /** {@code directory}/{@code name}, as bytes: one slash between them, none doubled. */
+    public static byte[] join(byte[] directory, byte[] name) {
+        boolean slash = directory.length > 0 && directory[directory.length - 1] == '/';
+        byte[] path = Arrays.copyOf(directory, directory.length + (slash ? 0 : 1) + name.length);
+        path[directory.length] = '/';
+        System.arraycopy(name, 0, path, path.length - name.length, name.length);
+        return path;
+    }
+
     /**
      * Opens directory {@code name} in the directory {@code parentFd} ({@link #CWD}, or an open one's
      * {@link #fd()}).

@@ -53,17 +53,10 @@ public final class DirectoryTree {
                 .sorted((a, b) -> Arrays.compareUnsigned(a.name(), b.name())).toList();
         for (Directory.Entry child : children) {
             try (Directory sub = Directory.open(directory.fd(), child.name())) {
-                walk(sub, join(path, child.name()), depth + 1, maxDepth, visitor);
+                walk(sub, Directory.join(path, child.name()), depth + 1, maxDepth, visitor);
             } catch (Directory.Failure removedMeanwhile) {
                 // skipped with what is below it
             }
         }
-    }
-
-    private static byte[] join(byte[] path, byte[] name) {
-        byte[] joined = Arrays.copyOf(path, path.length + 1 + name.length);
-        joined[path.length] = '/';
-        System.arraycopy(name, 0, joined, path.length + 1, name.length);
-        return joined;
     }
 }
