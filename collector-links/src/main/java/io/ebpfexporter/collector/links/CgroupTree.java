@@ -31,6 +31,6 @@ final class CgroupTree {
 
     /** Visits the cgroup at {@code root} and every cgroup below it, parents first; one removed while walked is skipped. */
     static void walk(Host host, byte[] root, DirectoryTree.Visitor visit) {
-        DirectoryTree.walk(host, root, MAX_DEPTH, visit);
+        DirectoryTree.walk(host, root, MAX_DEPTH, true, visit); // cgroup2 is kernfs
     }
 }

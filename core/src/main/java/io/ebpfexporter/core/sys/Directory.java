@@ -24,11 +24,22 @@ public final class Directory implements AutoCloseable {
     private static final int O_CLOEXEC = 0x80000;
     private static final int FLAGS = Architecture.CURRENT.openDirectory | Architecture.CURRENT.openNoFollow | O_CLOEXEC;
     private static final int BUFFER_BYTES = 16 * 1024;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int STATX_NLINK = 0x4;
+    private static final int STATX_INO = 0x100;
+    /** sizeof(struct statx) and the offsets of its stx_nlink and stx_ino. */
+    private static final int STATX_BYTES = 256;
+    private static final int STX_NLINK = 16;
+    private static final int STX_INO = 32;
     /** Offsets in struct linux_dirent64. */
     private static final int INO = 0;
     private static final int RECLEN = 16;
     private static final int TYPE = 18;
     private static final int NAME = 19;
+
+    /** The directory's link count (2 plus its subdirectories on most file systems) and inode number. */
+    public record Status(long links, long inode) {
+    }
 
     /** One entry: its name's bytes, its d_type and its inode number. */
     public record Entry(byte[] name, int type, long inode) {
@@ -49,8 +60,6 @@ public final class Directory implements AutoCloseable {
     }
 
     private final int fd;
-    /** The directory's own inode number, from its {@code .} entry once listed; 0 before. */
-    private long inode;
 
     private Directory(int fd) {
         this.fd = fd;
@@ -81,16 +90,32 @@ public final class Directory implements AutoCloseable {
         return fd;
     }
 
-    /** The directory's inode number (a cgroup's id on cgroupfs), known once {@link #entries} has listed it; else 0. */
-    public long inode() {
-        return inode;
+    /** The directory's link count and inode number (a cgroup's id on cgroupfs), from statx of its fd. */
+    public Status status() throws Failure {
+        try (Memory memory = new Memory(STATX_BYTES)) {
+            if (Syscall.statx(fd, new byte[1], AT_EMPTY_PATH, STATX_NLINK | STATX_INO, Pointer.nativeValue(memory)) < 0) {
+                throw new Failure("statx", Syscall.errno());
+            }
+            return new Status(Integer.toUnsignedLong(memory.getInt(STX_NLINK)), memory.getLong(STX_INO));
+        }
     }
 
     /** At most {@code max} entries, in the kernel's order, {@code .} and {@code ..} left out. */
     public List<Entry> entries(int max) throws Failure {
+        return entries(max, false);
+    }
+
+    /**
+     * The entries that are directories, in the kernel's order, {@code .} and {@code ..} left out: the names
+     * of other entries (a cgroup's dozens of control files) are not even copied.
+     */
+    public List<Entry> subdirectories() throws Failure {
+        return entries(Integer.MAX_VALUE, true);
+    }
+
+    private List<Entry> entries(int max, boolean directoriesOnly) throws Failure {
         List<Entry> entries = new ArrayList<>();
         try (Memory memory = new Memory(BUFFER_BYTES)) {
-            ByteBuffer buffer = memory.getByteBuffer(0, BUFFER_BYTES).order(ByteOrder.nativeOrder());
             while (entries.size() < max) {
                 long filled = Syscall.getdents64(fd, Pointer.nativeValue(memory), BUFFER_BYTES);
                 if (filled < 0) {
@@ -99,7 +124,8 @@ public final class Directory implements AutoCloseable {
                 if (filled == 0) {
                     break;
                 }
-                parse(buffer, (int) filled, entries, max);
+                byte[] records = memory.getByteArray(0, (int) filled);
+                parse(ByteBuffer.wrap(records).order(ByteOrder.nativeOrder()), entries, max, directoriesOnly);
             }
         }
         return entries;
@@ -125,19 +151,24 @@ public final class Directory implements AutoCloseable {
         }
     }
 
-    /** Adds the records in the first {@code filled} bytes of {@code buffer} to {@code entries}, up to {@code max}. */
-    private void parse(ByteBuffer buffer, int filled, List<Entry> entries, int max) {
-        for (int at = 0; at < filled && entries.size() < max; at += Short.toUnsignedInt(buffer.getShort(at + RECLEN))) {
+    /**
+     * Adds the records of {@code records} (a heap buffer: its names are scanned in place) to {@code entries},
+     * up to {@code max}.
+     */
+    private void parse(ByteBuffer records, List<Entry> entries, int max, boolean directoriesOnly) {
+        byte[] bytes = records.array();
+        for (int at = 0; at < bytes.length && entries.size() < max; at += Short.toUnsignedInt(records.getShort(at + RECLEN))) {
+            int type = bytes[at + TYPE];
+            if (directoriesOnly && type != DT_DIR) {
+                continue;
+            }
             int end = at + NAME;
-            while (buffer.get(end) != 0) {
+            while (bytes[end] != 0) {
                 end++;
             }
-            byte[] name = new byte[end - at - NAME];
-            buffer.get(at + NAME, name);
-            if (name.length == 1 && name[0] == '.') {
-                inode = buffer.getLong(at + INO);
-            } else if (!isDotOrDotDot(name)) {
-                entries.add(new Entry(name, buffer.get(at + TYPE), buffer.getLong(at + INO)));
+            byte[] name = Arrays.copyOfRange(bytes, at + NAME, end);
+            if (!isDotOrDotDot(name)) {
+                entries.add(new Entry(name, type, records.getLong(at + INO)));
             }
         }
     }

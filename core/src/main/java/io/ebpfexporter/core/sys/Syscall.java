@@ -37,6 +37,9 @@ public final class Syscall {
     /** openat(2) of a NUL-terminated {@code path} relative to {@code dirFd}: the fd, or negative on error. */
     public static native int openat(int dirFd, byte[] path, int flags);
 
+    /** statx(2) into the 256-byte {@code struct statx} at {@code buffer}: 0, or negative on error. */
+    public static native int statx(int dirFd, byte[] path, int flags, int mask, long buffer);
+
     /** getdents64(2) into {@code size} bytes at {@code buffer}: bytes filled, 0 at the end, negative on error. */
     public static long getdents64(int fd, long buffer, long size) {
         return syscall(SYS_GETDENTS64, fd, buffer, size);

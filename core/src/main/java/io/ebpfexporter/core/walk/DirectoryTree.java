@@ -27,33 +27,34 @@ public final class DirectoryTree {
      * Visits the directory {@code root} (an absolute path of {@code host}, as bytes) and every directory
      * below it down to {@code maxDepth} levels, parents first and siblings in byte order. A directory
      * removed or refused while walked is left out with what is below it. False when the root cannot be
-     * opened.
+     * opened. With {@code linksCountSubdirectories} (true of kernfs, so of cgroup2: a directory's link
+     * count is 2 plus its subdirectories), a directory of 2 links is not listed: a leaf cgroup's dozens of
+     * control files cost more to list than the rest of its visit.
      */
-    public static boolean walk(Host host, byte[] root, int maxDepth, Visitor visitor) {
+    public static boolean walk(Host host, byte[] root, int maxDepth, boolean linksCountSubdirectories, Visitor visitor) {
         try (Directory top = Directory.open(Directory.CWD, host.path(root))) {
-            walk(top, new byte[0], 0, maxDepth, visitor);
+            walk(top, new byte[0], 0, maxDepth, linksCountSubdirectories, visitor);
             return true;
         } catch (Directory.Failure e) {
             return false;
         }
     }
 
-    private static void walk(Directory directory, byte[] path, int depth, int maxDepth, Visitor visitor) {
-        List<Directory.Entry> entries;
+    private static void walk(Directory directory, byte[] path, int depth, int maxDepth, boolean linksCountSubdirectories,
+                             Visitor visitor) {
+        Directory.Status status;
+        List<Directory.Entry> children;
         try {
-            entries = directory.entries(Integer.MAX_VALUE);
+            status = directory.status();
+            boolean leaf = depth >= maxDepth || linksCountSubdirectories && status.links() == 2;
+            children = leaf ? List.of() : directory.subdirectories();
         } catch (Directory.Failure removedMeanwhile) {
             return;
         }
-        visitor.visit(directory.fd(), path, directory.inode());
-        if (depth >= maxDepth) {
-            return;
-        }
-        List<Directory.Entry> children = entries.stream().filter(e -> e.type() == Directory.DT_DIR)
-                .sorted((a, b) -> Arrays.compareUnsigned(a.name(), b.name())).toList();
-        for (Directory.Entry child : children) {
+        visitor.visit(directory.fd(), path, status.inode());
+        for (Directory.Entry child : children.stream().sorted((a, b) -> Arrays.compareUnsigned(a.name(), b.name())).toList()) {
             try (Directory sub = Directory.open(directory.fd(), child.name())) {
-                walk(sub, Directory.join(path, child.name()), depth + 1, maxDepth, visitor);
+                walk(sub, Directory.join(path, child.name()), depth + 1, maxDepth, linksCountSubdirectories, visitor);
             } catch (Directory.Failure removedMeanwhile) {
                 // skipped with what is below it
             }
