@@ -168,7 +168,7 @@ class NetnsAttachmentsTest {
     }
 
     /**
-     * BPF_PROG_QUERY needs CAP_NET_ADMIN (or, from Linux 6.9, CAP_SYS_ADMIN); opening a map by id needs
+     * BPF_PROG_QUERY needs CAP_NET_ADMIN (recent kernels take CAP_SYS_ADMIN instead); opening a map by id needs
      * CAP_SYS_ADMIN. A thread holding neither, its objects listed by iterators as the exporter lists them
      * under reduced privileges, gets 0 for both kinds and no series made up; with CAP_NET_ADMIN alone the
      * namespace's hooks answer while the maps' stay refused.
