@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.IntConsumer;
 
 /**
  * What one scrape of attachments reads at most once and its sources share, each part only when a source
@@ -127,6 +129,29 @@ public final class AttachmentScan implements AutoCloseable {
             progTypes = types;
         }
         return progTypes;
+    }
+
+    /** The attach types that the types of the programs loaded now can take, of those {@code byProgType} lists. */
+    public Set<Integer> attachTypes(Map<Integer, int[]> byProgType) {
+        Set<Integer> types = new TreeSet<>();
+        for (int progType : progTypes()) {
+            for (int attachType : byProgType.getOrDefault(progType, new int[0])) {
+                types.add(attachType);
+            }
+        }
+        return types;
+    }
+
+    /**
+     * Runs {@code query} for each of {@code types} on the object open as {@code fd}, which the caller
+     * opened for it, and closes it.
+     */
+    static void queryEach(int fd, Set<Integer> types, IntConsumer query) {
+        try {
+            types.forEach(query::accept);
+        } finally {
+            Bpf.close(fd);
+        }
     }
 
     /** The ids of the maps loaded now, in id order, each with its type. */

@@ -7,7 +7,6 @@ import io.ebpfexporter.core.bpf.Errno;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NetnsAttachments implements AttachmentSource {
     /** enum bpf_prog_type → the netns attach type (enum bpf_attach_type) its programs take. */
-    private static final Map<Integer, Integer> ATTACH_TYPES = Map.of(
-            22, 17,  // flow_dissector
-            30, 36); // sk_lookup
+    private static final Map<Integer, int[]> ATTACH_TYPES = Map.of(
+            22, new int[] {17},  // flow_dissector
+            30, new int[] {36}); // sk_lookup
 
     /** Attach types this kernel does not take on a namespace (it answers EINVAL): not asked again. */
     private final Set<Integer> refused = ConcurrentHashMap.newKeySet();
@@ -43,26 +42,14 @@ public final class NetnsAttachments implements AttachmentSource {
 
     @Override
     public void add(AttachmentScan scan, Family family) {
-        Set<Integer> types = new TreeSet<>();
-        for (int progType : scan.progTypes()) {
-            Integer attachType = ATTACH_TYPES.get(progType);
-            if (attachType != null) {
-                types.add(attachType);
-            }
-        }
+        Set<Integer> types = scan.attachTypes(ATTACH_TYPES);
         types.removeAll(refused);
         if (types.isEmpty()) {
             return;
         }
         String netnsIno = scan.netnsIno();
         int netns = scan.scrape().host().open("/proc/thread-self/ns/net");
-        try {
-            for (int type : types) {
-                add(scan, family, netns, netnsIno, type);
-            }
-        } finally {
-            Bpf.close(netns);
-        }
+        AttachmentScan.queryEach(netns, types, type -> add(scan, family, netns, netnsIno, type));
     }
 
     private void add(AttachmentScan scan, Family family, int netns, String netnsIno, int type) {

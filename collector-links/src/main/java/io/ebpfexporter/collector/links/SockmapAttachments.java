@@ -8,7 +8,6 @@ import io.ebpfexporter.core.bpf.Errno;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Programs attached to sockmaps and sockhashes (sk_msg and sk_skb, by BPF_PROG_ATTACH or a sockmap
@@ -47,12 +46,7 @@ public final class SockmapAttachments implements AttachmentSource {
 
     @Override
     public void add(AttachmentScan scan, Family family) {
-        Set<Integer> types = new TreeSet<>();
-        for (int progType : scan.progTypes()) {
-            for (int attachType : ATTACH_TYPES.getOrDefault(progType, new int[0])) {
-                types.add(attachType);
-            }
-        }
+        Set<Integer> types = scan.attachTypes(ATTACH_TYPES);
         if (types.isEmpty()) {
             return;
         }
@@ -76,13 +70,7 @@ public final class SockmapAttachments implements AttachmentSource {
             }
             throw e;
         }
-        try {
-            for (int type : types) {
-                add(scan, family, fd, mapId, type);
-            }
-        } finally {
-            Bpf.close(fd);
-        }
+        AttachmentScan.queryEach(fd, types, type -> add(scan, family, fd, mapId, type));
     }
 
     private void add(AttachmentScan scan, Family family, int fd, int mapId, int type) {
