@@ -6,9 +6,11 @@ import io.ebpfexporter.collector.links.KprobeMultiLink;
 import io.ebpfexporter.collector.links.LinkDetail;
 import io.ebpfexporter.collector.links.NetfilterLink;
 import io.ebpfexporter.collector.links.NetkitLink;
+import io.ebpfexporter.collector.links.NetnsAttachments;
 import io.ebpfexporter.collector.links.NetnsLink;
 import io.ebpfexporter.collector.links.PerfEventLink;
 import io.ebpfexporter.collector.links.RawTracepointLink;
+import io.ebpfexporter.collector.links.SockmapAttachments;
 import io.ebpfexporter.collector.links.SockmapLink;
 import io.ebpfexporter.collector.links.StructOpsLink;
 import io.ebpfexporter.collector.links.TcAttachments;
@@ -33,7 +35,8 @@ module io.ebpfexporter.collector.links {
 
     provides io.ebpfexporter.core.Collector with io.ebpfexporter.collector.links.LinksCollector,
             io.ebpfexporter.collector.links.AttachmentsCollector;
-    provides AttachmentSource with XdpAttachments, TcAttachments, TcxAttachments, CgroupAttachments;
+    provides AttachmentSource with XdpAttachments, TcAttachments, TcxAttachments, CgroupAttachments, NetnsAttachments,
+            SockmapAttachments;
     provides LinkDetail with
             RawTracepointLink,
             TracingLink,

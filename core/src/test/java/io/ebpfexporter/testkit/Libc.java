@@ -1,5 +1,6 @@
 package io.ebpfexporter.testkit;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
@@ -7,7 +8,8 @@ import io.ebpfexporter.core.sys.Architecture;
 
 /**
  * The few libc calls fixtures need besides bpf(): open a directory or namespace, make and remove a
- * directory by its bytes, perf_event_open.
+ * directory by its bytes, perf_event_open, enter a network namespace and drop capabilities on the
+ * calling thread.
  */
 public final class Libc {
     public static final int O_RDONLY = 0;
@@ -15,6 +17,11 @@ public final class Libc {
     private static final long SYS_PERF_EVENT_OPEN = Architecture.CURRENT.perfEventOpen;
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
     private static final int AT_REMOVEDIR = 0x200;
+    private static final int CLONE_NEWNET = 0x40000000;
+    /** _LINUX_CAPABILITY_VERSION_3: two 32-bit words of each set. */
+    private static final int CAPABILITY_VERSION_3 = 0x20080522;
+    public static final int CAP_NET_ADMIN = 12;
+    public static final int CAP_SYS_ADMIN = 21;
 
     static {
         Native.register(Libc.class, Platform.C_LIBRARY_NAME);
@@ -30,6 +37,12 @@ public final class Libc {
     private static native int openat(int dirFd, byte[] path, int flags);
 
     private static native int unlinkat(int dirFd, byte[] path, int flags);
+
+    private static native int setns(int fd, int nstype);
+
+    private static native int capget(Pointer header, Pointer data);
+
+    private static native int capset(Pointer header, Pointer data);
 
     private static native long syscall(long number, Pointer attr, long pid, long cpu, long groupFd, long flags);
 
@@ -69,5 +82,34 @@ public final class Libc {
             throw new IllegalStateException("perf_event_open: errno " + Native.getLastError());
         }
         return (int) fd;
+    }
+
+    /** Moves the calling thread into the network namespace open as {@code fd} (setns(2)). */
+    public static void enterNetworkNamespace(int fd) {
+        if (setns(fd, CLONE_NEWNET) < 0) {
+            throw new IllegalStateException("setns: errno " + Native.getLastError());
+        }
+    }
+
+    /**
+     * Removes {@code caps} (each below 32) from the calling thread's effective set: capabilities belong
+     * to a thread, so the rest of the process keeps them.
+     */
+    public static void dropEffective(int... caps) {
+        try (Memory header = new Memory(8); Memory data = new Memory(24)) {
+            header.setInt(0, CAPABILITY_VERSION_3);
+            header.setInt(4, 0); // this thread
+            if (capget(header, data) < 0) {
+                throw new IllegalStateException("capget: errno " + Native.getLastError());
+            }
+            int effective = data.getInt(0);
+            for (int cap : caps) {
+                effective &= ~(1 << cap);
+            }
+            data.setInt(0, effective);
+            if (capset(header, data) < 0) {
+                throw new IllegalStateException("capset: errno " + Native.getLastError());
+            }
+        }
     }
 }

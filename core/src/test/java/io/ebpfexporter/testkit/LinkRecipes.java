@@ -25,6 +25,7 @@ public final class LinkRecipes {
     static final int PROG_TRACING = 26;
     static final int PROG_LSM = 29;
     static final int PROG_STRUCT_OPS = 27;
+    static final int PROG_SK_LOOKUP = 30;
     static final int PROG_NETFILTER = 32;
     static final int BPF_F_LINK = 1 << 13;
     static final int MAP_SOCKMAP = 15;
@@ -36,6 +37,7 @@ public final class LinkRecipes {
     public static final int ATTACH_MODIFY_RETURN = 26;
     public static final int ATTACH_LSM_MAC = 27;
     static final int ATTACH_TRACE_ITER = 28;
+    static final int ATTACH_SK_LOOKUP = 36;
     static final int ATTACH_XDP = 37;
     static final int ATTACH_SK_SKB_VERDICT = 38;
     static final int ATTACH_PERF_EVENT = 41;
@@ -108,9 +110,16 @@ public final class LinkRecipes {
     }
 
     public Fixtures.Made flowDissector(String netnsPath) {
-        int ns = fx.adopt(Libc.openOrFail(netnsPath, Libc.O_RDONLY));
-        var prog = fx.program(PROG_FLOW_DISSECTOR, "lk_flow", ATTACH_FLOW_DISSECTOR, 0);
-        return fx.link(prog, ns, ATTACH_FLOW_DISSECTOR, a -> { });
+        return netnsLink(netnsPath, fx.program(PROG_FLOW_DISSECTOR, "lk_flow", ATTACH_FLOW_DISSECTOR, 0), ATTACH_FLOW_DISSECTOR);
+    }
+
+    /** An sk_lookup program (it returns SK_PASS) linked to the network namespace at {@code netnsPath}. */
+    public Fixtures.Made skLookup(String netnsPath) {
+        return netnsLink(netnsPath, fx.program(PROG_SK_LOOKUP, "lk_sk_lookup", ATTACH_SK_LOOKUP, 1), ATTACH_SK_LOOKUP);
+    }
+
+    private Fixtures.Made netnsLink(String netnsPath, Fixtures.Made prog, int attachType) {
+        return fx.link(prog, fx.adopt(Libc.openOrFail(netnsPath, Libc.O_RDONLY)), attachType, a -> { });
     }
 
     public Fixtures.Made xdp(int ifindex) {

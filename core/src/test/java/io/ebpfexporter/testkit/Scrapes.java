@@ -3,7 +3,9 @@ package io.ebpfexporter.testkit;
 import io.ebpfexporter.core.Collector;
 import io.ebpfexporter.core.CollectorMemory;
 import io.ebpfexporter.core.ScrapeContext;
+import io.ebpfexporter.core.iter.IteratedObjects;
 import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.ObjectSource;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -33,6 +35,11 @@ public final class Scrapes {
     /** A scrape's context as the server makes one: a reader per CPU, and Labels memory of its own. */
     public static ScrapeContext context() {
         return new ScrapeContext(Runtime.getRuntime().availableProcessors(), new CollectorMemory(), Host.LIVE);
+    }
+
+    /** The objects as the exporter lists them under reduced privileges: through iterators; the caller closes it. */
+    public static ObjectSource iterated() {
+        return IteratedObjects.forThisKernel();
     }
 
     public static String text(Collector collector) {

@@ -13,7 +13,15 @@ public enum AttachmentFamily {
     CGROUP("ebpf_program_cgroup_attachment_info",
             "Program attached to a cgroup (path from the cgroup2 root): attach type, attach flags, whether it runs"
                     + " there only as inherited from an ancestor, and the link that holds it, if any",
-            "prog_id", "cgroup", "attach_type", "attach_flags", "inherited", "link_id");
+            "prog_id", "cgroup", "attach_type", "attach_flags", "inherited", "link_id"),
+    NETNS("ebpf_program_netns_attachment_info",
+            "Program attached to a network namespace's own hook (attach type flow_dissector or sk_lookup), and the"
+                    + " link that holds it, if any",
+            "prog_id", "netns_ino", "attach_type", "link_id"),
+    SOCKMAP("ebpf_program_sockmap_attachment_info",
+            "Program attached to a sockmap or sockhash (attach type sk_msg_verdict, sk_skb_stream_parser,"
+                    + " sk_skb_stream_verdict or sk_skb_verdict), and the link that holds it, if any",
+            "prog_id", "map_id", "attach_type", "link_id");
 
     private final String metric;
     private final String help;

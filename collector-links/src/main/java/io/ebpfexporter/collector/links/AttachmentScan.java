@@ -17,6 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.IntConsumer;
 
 /**
  * What one scrape of attachments reads at most once and its sources share, each part only when a source
@@ -29,12 +32,17 @@ public final class AttachmentScan implements AutoCloseable {
     public record Interface(int index, String name, NetlinkAttributes attributes) {
     }
 
-    /** A link's target: its type, the interface index or cgroup id, the attach type (0 for XDP) and the program. */
+    /**
+     * A link's target: its type, the interface index, cgroup id, namespace inode or map id, the attach
+     * type (0 for XDP) and the program.
+     */
     private record LinkTarget(int linkType, long target, int attachType, int progId) {
     }
 
     static final int LINK_TYPE_CGROUP = 3;
+    static final int LINK_TYPE_NETNS = 5;
     static final int LINK_TYPE_XDP = 6;
+    static final int LINK_TYPE_SOCKMAP = 14;
     private static final int RTM_NEWLINK = 16;
     private static final int RTM_GETLINK = 18;
     /** sizeof(struct ifinfomsg). */
@@ -49,6 +57,7 @@ public final class AttachmentScan implements AutoCloseable {
     private List<Interface> interfaces;
     private Map<LinkTarget, Integer> links;
     private Set<Integer> progTypes;
+    private Map<Integer, Integer> mapTypes;
     private String netnsIno;
 
     AttachmentScan(ScrapeContext scrape, KernelNames names, boolean cgroupInherited) {
@@ -122,6 +131,40 @@ public final class AttachmentScan implements AutoCloseable {
         return progTypes;
     }
 
+    /** The attach types that the types of the programs loaded now can take, of those {@code byProgType} lists. */
+    public Set<Integer> attachTypes(Map<Integer, int[]> byProgType) {
+        Set<Integer> types = new TreeSet<>();
+        for (int progType : progTypes()) {
+            for (int attachType : byProgType.getOrDefault(progType, new int[0])) {
+                types.add(attachType);
+            }
+        }
+        return types;
+    }
+
+    /**
+     * Runs {@code query} for each of {@code types} on the object open as {@code fd}, which the caller
+     * opened for it, and closes it.
+     */
+    static void queryEach(int fd, Set<Integer> types, IntConsumer query) {
+        try {
+            types.forEach(query::accept);
+        } finally {
+            Bpf.close(fd);
+        }
+    }
+
+    /** The ids of the maps loaded now, in id order, each with its type. */
+    public Map<Integer, Integer> mapTypes() {
+        if (mapTypes == null) {
+            Map<Integer, Integer> types = new TreeMap<>();
+            ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS, object -> object.info(),
+                    info -> types.put(info.id(), info.type()), scrape.readers());
+            mapTypes = types;
+        }
+        return mapTypes;
+    }
+
     /** The link that attaches {@code progId} to XDP on {@code ifindex}, or 0 for none. */
     public int xdpLink(int ifindex, int progId) {
         return links().getOrDefault(new LinkTarget(LINK_TYPE_XDP, ifindex, 0, progId), 0);
@@ -130,6 +173,16 @@ public final class AttachmentScan implements AutoCloseable {
     /** The link that attaches {@code progId} to the cgroup {@code cgroupId} for {@code attachType}, or 0. */
     public int cgroupLink(long cgroupId, int attachType, int progId) {
         return links().getOrDefault(new LinkTarget(LINK_TYPE_CGROUP, cgroupId, attachType, progId), 0);
+    }
+
+    /** The link that attaches {@code progId} to the network namespace of inode {@code netnsIno} for {@code attachType}, or 0. */
+    public int netnsLink(long netnsIno, int attachType, int progId) {
+        return links().getOrDefault(new LinkTarget(LINK_TYPE_NETNS, netnsIno, attachType, progId), 0);
+    }
+
+    /** The link that attaches {@code progId} to the sockmap or sockhash {@code mapId} for {@code attachType}, or 0. */
+    public int sockmapLink(int mapId, int attachType, int progId) {
+        return links().getOrDefault(new LinkTarget(LINK_TYPE_SOCKMAP, mapId, attachType, progId), 0);
     }
 
     /** Whether any cgroup link exists, so a cgroup's id is worth reading. */
@@ -153,7 +206,7 @@ public final class AttachmentScan implements AutoCloseable {
     private record FoundLink(LinkTarget target, int linkId) {
     }
 
-    /** An XDP or cgroup link's target, or null for other links and for links the source did not detail. */
+    /** An XDP, cgroup, netns or sockmap link's target, or null for other links and for links the source did not detail. */
     private static FoundLink target(LinkInfo l) {
         if (!l.detailed()) {
             return null;
@@ -163,6 +216,11 @@ public final class AttachmentScan implements AutoCloseable {
                     l.progId()), l.id());
             case LINK_TYPE_CGROUP -> new FoundLink(new LinkTarget(LINK_TYPE_CGROUP,
                     l.u64(BpfLinkInfo.Cgroup.CGROUP_ID), l.u32(BpfLinkInfo.Cgroup.ATTACH_TYPE), l.progId()), l.id());
+            case LINK_TYPE_NETNS -> new FoundLink(new LinkTarget(LINK_TYPE_NETNS,
+                    Integer.toUnsignedLong(l.u32(BpfLinkInfo.Netns.NETNS_INO)), l.u32(BpfLinkInfo.Netns.ATTACH_TYPE),
+                    l.progId()), l.id());
+            case LINK_TYPE_SOCKMAP -> new FoundLink(new LinkTarget(LINK_TYPE_SOCKMAP, l.u32(BpfLinkInfo.Sockmap.MAP_ID),
+                    l.u32(BpfLinkInfo.Sockmap.ATTACH_TYPE), l.progId()), l.id());
             default -> null;
         };
     }

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -52,12 +51,7 @@ public final class CgroupAttachments implements AttachmentSource {
     public void add(AttachmentScan scan, Family family) {
         Host host = scan.scrape().host();
         Optional<byte[]> root = CgroupTree.root(host);
-        Set<Integer> types = new TreeSet<>();
-        for (int progType : scan.progTypes()) {
-            for (int attachType : ATTACH_TYPES.getOrDefault(progType, new int[0])) {
-                types.add(attachType);
-            }
-        }
+        Set<Integer> types = scan.attachTypes(ATTACH_TYPES);
         types.removeAll(refused);
         if (root.isEmpty() || types.isEmpty()) {
             return;

@@ -1,6 +1,8 @@
 package io.ebpfexporter.core.walk;
 
+import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.sys.Directory;
+import io.ebpfexporter.core.sys.Syscall;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +69,20 @@ public record Host(ObjectSource objects, Path root, Clock clock) {
         byte[] joined = Arrays.copyOf(top, top.length - slash + absolute.length);
         System.arraycopy(absolute, 0, joined, top.length - slash, absolute.length);
         return joined;
+    }
+
+    /**
+     * An fd of the file {@code absolute} under this host's root, read-only, for a call that takes its
+     * target as an fd (a network namespace to query); the caller closes it. Throws, naming the errno,
+     * when it cannot be opened.
+     */
+    public int open(String absolute) {
+        byte[] name = path(absolute.getBytes(StandardCharsets.UTF_8));
+        int fd = Syscall.openat(Directory.CWD, Arrays.copyOf(name, name.length + 1), Directory.O_CLOEXEC);
+        if (fd < 0) {
+            throw new IllegalStateException("open " + absolute + ": " + Errno.name(Syscall.errno()));
+        }
+        return fd;
     }
 
     /** A directory entry's name and the contents of the file read below it, as bytes. */
