@@ -11,6 +11,7 @@ import io.ebpfexporter.collector.links.PerfEventLink;
 import io.ebpfexporter.collector.links.RawTracepointLink;
 import io.ebpfexporter.collector.links.SockmapLink;
 import io.ebpfexporter.collector.links.StructOpsLink;
+import io.ebpfexporter.collector.links.NetkitAttachments;
 import io.ebpfexporter.collector.links.TcAttachments;
 import io.ebpfexporter.collector.links.TcxAttachments;
 import io.ebpfexporter.collector.links.TcxLink;
@@ -33,7 +34,8 @@ module io.ebpfexporter.collector.links {
 
     provides io.ebpfexporter.core.Collector with io.ebpfexporter.collector.links.LinksCollector,
             io.ebpfexporter.collector.links.AttachmentsCollector;
-    provides AttachmentSource with XdpAttachments, TcAttachments, TcxAttachments, CgroupAttachments;
+    provides AttachmentSource with XdpAttachments, TcAttachments, TcxAttachments, NetkitAttachments,
+            CgroupAttachments;
     provides LinkDetail with
             RawTracepointLink,
             TracingLink,
