@@ -14,12 +14,16 @@ public final class NetkitAttachments extends MprogAttachments {
     private static final int NETKIT_PEER = 55;
     private static final int IFLA_LINKINFO = 18;
     private static final int IFLA_INFO_KIND = 1;
-    /** Gone (or its peer gone), replaced by another device of the same index, or the peer side of a pair. */
-    private static final int ENODEV = 19;
     private static final int ENXIO = 6;
+    private static final int ENODEV = 19;
 
+    /**
+     * A device the query is refused for carries no such programs now: gone or its peer gone (ENODEV), another
+     * kind of device since given the same index (ENXIO), the peer side of a pair (EACCES), or a netkit device
+     * without a peer, which takes no programs (EOPNOTSUPP).
+     */
     public NetkitAttachments() {
-        super(Set.of(ENODEV, ENXIO, Errno.EACCES), new Hook(NETKIT_PRIMARY, "netkit_primary"),
+        super(Set.of(ENODEV, ENXIO, Errno.EACCES, Errno.EOPNOTSUPP), new Hook(NETKIT_PRIMARY, "netkit_primary"),
                 new Hook(NETKIT_PEER, "netkit_peer"));
     }
 

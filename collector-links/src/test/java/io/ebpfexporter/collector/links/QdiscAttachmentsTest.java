@@ -44,11 +44,11 @@ class QdiscAttachmentsTest {
     private final Deque<Runnable> undo = new ArrayDeque<>();
 
     @BeforeAll
-    static void kernel() {
+    static void kernelAndTools() {
         Kernel.requireBpf();
-        Kernel.requireTool("ip");
-        Kernel.requireTool("tc");
-        Kernel.requireTool("bpftool");
+        for (String tool : new String[] {"ip", "tc", "bpftool"}) {
+            Kernel.requireTool(tool);
+        }
     }
 
     @AfterEach
