@@ -5,6 +5,7 @@ import io.ebpfexporter.collector.links.IterLink;
 import io.ebpfexporter.collector.links.KprobeMultiLink;
 import io.ebpfexporter.collector.links.LinkDetail;
 import io.ebpfexporter.collector.links.NetfilterLink;
+import io.ebpfexporter.collector.links.NetkitAttachments;
 import io.ebpfexporter.collector.links.NetkitLink;
 import io.ebpfexporter.collector.links.NetnsAttachments;
 import io.ebpfexporter.collector.links.NetnsLink;
@@ -35,8 +36,8 @@ module io.ebpfexporter.collector.links {
 
     provides io.ebpfexporter.core.Collector with io.ebpfexporter.collector.links.LinksCollector,
             io.ebpfexporter.collector.links.AttachmentsCollector;
-    provides AttachmentSource with XdpAttachments, TcAttachments, TcxAttachments, CgroupAttachments, NetnsAttachments,
-            SockmapAttachments;
+    provides AttachmentSource with XdpAttachments, TcAttachments, TcxAttachments, NetkitAttachments,
+            CgroupAttachments, NetnsAttachments, SockmapAttachments;
     provides LinkDetail with
             RawTracepointLink,
             TracingLink,

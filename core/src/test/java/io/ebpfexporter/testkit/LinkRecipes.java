@@ -44,6 +44,8 @@ public final class LinkRecipes {
     static final int ATTACH_STRUCT_OPS = 44;
     static final int ATTACH_NETFILTER = 45;
     static final int ATTACH_TCX_INGRESS = 46;
+    static final int ATTACH_NETKIT_PRIMARY = 54;
+    static final int ATTACH_NETKIT_PEER = 55;
     static final int ATTACH_UPROBE_MULTI = 48;
     static final int ATTACH_TRACE_KPROBE_MULTI = 42;
 
@@ -128,6 +130,12 @@ public final class LinkRecipes {
 
     public Fixtures.Made tcx(int ifindex) {
         return fx.link(fx.program(PROG_SCHED_CLS, "lk_tcx", 0, -1), ifindex, ATTACH_TCX_INGRESS, a -> { });
+    }
+
+    /** A netkit link on the primary device {@code ifindex}, for the primary's side or its peer's. */
+    public Fixtures.Made netkit(int ifindex, boolean peer) {
+        return fx.link(fx.program(PROG_SCHED_CLS, "lk_netkit", 0, -1), ifindex,
+                peer ? ATTACH_NETKIT_PEER : ATTACH_NETKIT_PRIMARY, a -> { });
     }
 
     public Fixtures.Made netfilter() {

@@ -6,10 +6,11 @@ import io.ebpfexporter.core.ScrapeContext;
 /** The families of attachments, one per kind of target, each joinable with ebpf_program_info on prog_id. */
 public enum AttachmentFamily {
     NETDEV("ebpf_program_netdev_attachment_info",
-            "Program attached to a network interface: hook (xdp, tc_ingress, tc_egress, tcx_ingress, tcx_egress),"
-                    + " XDP mode, tc priority and handle, and the link that holds it, if any",
-            "prog_id", "netns_ino", "interface_index", "interface_name", "hook", "mode", "priority", "handle",
-            "link_id"),
+            "Program attached to a network interface: hook (xdp, tc_ingress, tc_egress, tc, tcx_ingress, tcx_egress,"
+                    + " netkit_primary, netkit_peer), XDP mode, tc parent qdisc or class, chain, priority and handle,"
+                    + " and the link that holds it, if any",
+            "prog_id", "netns_ino", "interface_index", "interface_name", "hook", "mode", "parent", "chain", "priority",
+            "handle", "link_id"),
     CGROUP("ebpf_program_cgroup_attachment_info",
             "Program attached to a cgroup (path from the cgroup2 root): attach type, attach flags, whether it runs"
                     + " there only as inherited from an ancestor, and the link that holds it, if any",

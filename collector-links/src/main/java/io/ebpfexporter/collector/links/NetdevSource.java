@@ -15,10 +15,22 @@ abstract class NetdevSource implements AttachmentSource {
         return true;
     }
 
-    /** One series; "" for what this hook does not have. */
+    /** One series of a hook that is not tc's; "" for no mode and for no link. */
     static void series(Family family, AttachmentScan scan, int progId, AttachmentScan.Interface device, String hook,
-                       String mode, String priority, String handle, int linkId) {
+                       String mode, int linkId) {
+        add(family, scan, progId, device, hook, mode, "", "", "", "", AttachmentFamily.id(linkId));
+    }
+
+    /** One series of a tc filter, which no link holds; parent "" where the hook names it. */
+    static void tcSeries(Family family, AttachmentScan scan, int progId, AttachmentScan.Interface device, String hook,
+                         String parent, String chain, String priority, String handle) {
+        add(family, scan, progId, device, hook, "", parent, chain, priority, handle, "");
+    }
+
+    private static void add(Family family, AttachmentScan scan, int progId, AttachmentScan.Interface device,
+                            String hook, String mode, String parent, String chain, String priority, String handle,
+                            String linkId) {
         family.add(Integer.toUnsignedString(progId), scan.netnsIno(), Integer.toString(device.index()), device.name(),
-                hook, mode, priority, handle, AttachmentFamily.id(linkId));
+                hook, mode, parent, chain, priority, handle, linkId);
     }
 }

@@ -5,22 +5,22 @@ import io.ebpfexporter.core.bpf.NetlinkSocket;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * tc BPF filters on each interface's clsact qdisc, ingress and egress, from an RTM_GETTFILTER dump per
- * direction (as {@code bpftool net} and {@code tc filter show} read them): priority and handle of each
- * {@code bpf} filter that runs an eBPF program. An interface without clsact dumps nothing.
+ * tc BPF filters wherever tc can put them ({@link TcParents}: clsact, the ingress qdisc, every qdisc and class),
+ * from an RTM_GETTFILTER dump per parent, which holds every chain (as {@code bpftool net} and
+ * {@code tc filter show} read them): chain, priority and handle of each {@code bpf} filter that runs an eBPF
+ * program. An interface without a qdisc that takes filters dumps nothing.
  */
 public final class TcAttachments extends NetdevSource {
     private static final int RTM_NEWTFILTER = 44;
     private static final int RTM_GETTFILTER = 46;
-    /** sizeof(struct tcmsg): family, pads, ifindex, handle, parent, info. */
-    private static final int TCMSG = 20;
-    /** TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS / TC_H_MIN_EGRESS). */
-    private static final int CLSACT_INGRESS = 0xFFFF_FFF2;
-    private static final int CLSACT_EGRESS = 0xFFFF_FFF3;
+    private static final int TCMSG = TcParents.TCMSG;
     private static final int TCA_KIND = 1;
     private static final int TCA_OPTIONS = 2;
+    private static final int TCA_CHAIN = 11;
     private static final int TCA_BPF_ID = 11;
 
     @Override
@@ -30,15 +30,19 @@ public final class TcAttachments extends NetdevSource {
 
     @Override
     public void add(AttachmentScan scan, Family family) {
-        for (AttachmentScan.Interface device : scan.interfaces()) {
-            add(scan, family, device, CLSACT_INGRESS, "tc_ingress");
-            add(scan, family, device, CLSACT_EGRESS, "tc_egress");
+        Map<Integer, AttachmentScan.Interface> devices = new HashMap<>();
+        scan.interfaces().forEach(device -> devices.put(device.index(), device));
+        for (TcParents.Parent parent : TcParents.of(scan.netlink())) {
+            AttachmentScan.Interface device = devices.get(parent.ifindex());
+            if (device != null) { // null: added since the interfaces were listed
+                add(scan, family, device, parent);
+            }
         }
     }
 
-    private static void add(AttachmentScan scan, Family family, AttachmentScan.Interface device, int parent, String hook) {
+    private static void add(AttachmentScan scan, Family family, AttachmentScan.Interface device, TcParents.Parent parent) {
         byte[] request = ByteBuffer.allocate(TCMSG).order(ByteOrder.nativeOrder()).putInt(4, device.index())
-                .putInt(12, parent).array();
+                .putInt(12, parent.handle()).array();
         for (NetlinkSocket.Message m : scan.netlink().dump("RTM_GETTFILTER", RTM_GETTFILTER, request)) {
             ByteBuffer tcmsg = m.payload();
             if (m.type() != RTM_NEWTFILTER || tcmsg.limit() < TCMSG) {
@@ -50,8 +54,9 @@ public final class TcAttachments extends NetdevSource {
             if (!attributes.string(TCA_KIND).equals("bpf") || options == null || !options.has(TCA_BPF_ID)) {
                 continue;
             }
-            series(family, scan, Integer.parseUnsignedInt(options.u32(TCA_BPF_ID)), device, hook, "",
-                    Integer.toString(tcmsg.getInt(16) >>> 16), "0x" + Integer.toHexString(tcmsg.getInt(8)), 0);
+            tcSeries(family, scan, Integer.parseUnsignedInt(options.u32(TCA_BPF_ID)), device, parent.hook(),
+                    parent.label(), attributes.u32(TCA_CHAIN), Integer.toString(tcmsg.getInt(16) >>> 16),
+                    "0x" + Integer.toHexString(tcmsg.getInt(8)));
         }
     }
 }

@@ -36,7 +36,7 @@ public final class XdpAttachments extends NetdevSource {
     public void add(AttachmentScan scan, Family family) {
         for (AttachmentScan.Interface device : scan.interfaces()) {
             for (Program p : programs(device.attributes().nested(IFLA_XDP))) {
-                series(family, scan, p.progId(), device, "xdp", p.mode(), "", "", scan.xdpLink(device.index(), p.progId()));
+                series(family, scan, p.progId(), device, "xdp", p.mode(), scan.xdpLink(device.index(), p.progId()));
             }
         }
     }

@@ -59,10 +59,13 @@ class AttachmentsCollectorTest {
 
     private static String netdev(int progId, String device, String hook, String mode, String priority, String handle,
                                  int linkId) throws IOException {
-        return line("ebpf_program_netdev_attachment_info", Map.of("prog_id", Integer.toString(progId),
+        Map<String, String> labels = new TreeMap<>(Map.of("prog_id", Integer.toString(progId),
                 "netns_ino", Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino").toString(),
                 "interface_index", Integer.toString(HostSetup.ifindex(device)), "interface_name", device, "hook", hook,
                 "mode", mode, "priority", priority, "handle", handle, "link_id", linkId == 0 ? "" : Integer.toString(linkId)));
+        labels.put("parent", ""); // clsact's filters: the hook names where they sit
+        labels.put("chain", hook.startsWith("tc_") ? "0" : "");
+        return line("ebpf_program_netdev_attachment_info", labels);
     }
 
     private static String cgroup(int progId, String cgroup, String attachType, String flags, boolean inherited, int linkId) {
