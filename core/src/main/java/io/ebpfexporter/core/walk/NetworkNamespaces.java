@@ -1,5 +1,6 @@
 package io.ebpfexporter.core.walk;
 
+import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.sys.Directory;
 import io.ebpfexporter.core.sys.Namespaces;
 import io.ebpfexporter.core.sys.Syscall;
@@ -18,12 +19,6 @@ import java.util.Map;
  * needs ptrace access: CAP_SYS_PTRACE) is counted. {@link #enter} moves the calling thread into one.
  */
 public final class NetworkNamespaces {
-    /** errno values. */
-    private static final int ENOENT = 2;
-    private static final int ESRCH = 3;
-    private static final int EACCES = 13;
-    private static final int EPERM = 1;
-    private static final int EINVAL = 22;
     /** More entries than /proc or /run/netns holds (pid_max is at most 2^22); a bound on one listing. */
     private static final int MAX_ENTRIES = 1 << 22;
     private static final byte[] NS_NET = "/ns/net".getBytes(StandardCharsets.US_ASCII);
@@ -81,10 +76,10 @@ public final class NetworkNamespaces {
                 long inode = Namespaces.inode(processes.fd(), relative);
                 if (inode >= 0) {
                     found.computeIfAbsent(inode, i -> new Namespace(i, concat(concat(proc, new byte[] {'/'}), relative)));
-                } else if (inode != -ENOENT && inode != -ESRCH) { // ended while listed
+                } else if (inode != -Errno.ENOENT && inode != -Errno.ESRCH) { // ended while listed
                     refused++;
                     refusal = refusal != null ? refusal : "/proc/" + new String(entry.name(), StandardCharsets.US_ASCII)
-                            + "/ns/net: " + errno(-inode);
+                            + "/ns/net: " + Errno.name((int) -inode);
                 }
             }
         } catch (Directory.Failure e) {
@@ -117,8 +112,8 @@ public final class NetworkNamespaces {
         int fd = Namespaces.open(Directory.CWD, namespace.file());
         if (fd < 0) {
             int errno = Syscall.errno();
-            if (errno == EACCES || errno == EPERM) {
-                throw new Refused("opening " + name(namespace) + " refused (" + errno(errno)
+            if (errno == Errno.EACCES || errno == Errno.EPERM) {
+                throw new Refused("opening " + name(namespace) + " refused (" + Errno.name(errno)
                         + ": another process's namespace needs CAP_SYS_PTRACE)");
             }
             return false;
@@ -129,11 +124,11 @@ public final class NetworkNamespaces {
             }
             if (Namespaces.setns(fd, Namespaces.CLONE_NEWNET) < 0) {
                 int errno = Syscall.errno();
-                if (errno == EINVAL) {
+                if (errno == Errno.EINVAL) {
                     return false; // a file in /run/netns with no namespace mounted on it (any more)
                 }
-                throw new Refused("setns into " + name(namespace) + " refused (" + errno(errno)
-                        + (errno == EPERM ? ": entering a network namespace needs CAP_SYS_ADMIN)" : ")"));
+                throw new Refused("setns into " + name(namespace) + " refused (" + Errno.name(errno)
+                        + (errno == Errno.EPERM ? ": entering a network namespace needs CAP_SYS_ADMIN)" : ")"));
             }
             return true;
         } finally {
@@ -148,14 +143,6 @@ public final class NetworkNamespaces {
             out.append(b >= 0x20 && b < 0x7f ? Character.toString(b) : String.format("\\x%02x", b & 0xff));
         }
         return out.toString();
-    }
-
-    private static String errno(long errno) {
-        return switch ((int) errno) {
-            case EPERM -> "EPERM";
-            case EACCES -> "EACCES";
-            default -> "errno " + errno;
-        };
     }
 
     private static boolean isPid(byte[] name) {
