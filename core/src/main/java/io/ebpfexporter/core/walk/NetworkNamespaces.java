@@ -58,10 +58,20 @@ public final class NetworkNamespaces {
     public static Listing list(Host host, long excluded, long deadline) {
         Map<Long, Namespace> found = new LinkedHashMap<>();
         found.put(excluded, null);
-        addMounts(host, found);
-        int refused = 0;
-        String refusal = null;
-        boolean timedOut = false;
+        Refusals refused = new Refusals();
+        boolean timedOut = !addMounts(host, found, deadline) || !addProcesses(host, found, refused, deadline);
+        found.remove(excluded);
+        return new Listing(List.copyOf(found.values()), refused.count, refused.first, timedOut);
+    }
+
+    /** Processes whose namespace file was refused, and the first refusal. */
+    private static final class Refusals {
+        private int count;
+        private String first;
+    }
+
+    /** Adds the namespaces of the processes in /proc; false if the deadline cut it short. */
+    private static boolean addProcesses(Host host, Map<Long, Namespace> found, Refusals refused, long deadline) {
         byte[] proc = host.path("/proc".getBytes(StandardCharsets.US_ASCII));
         try (Directory processes = Directory.open(Directory.CWD, proc)) {
             for (Directory.Entry entry : processes.entries(MAX_ENTRIES)) {
@@ -69,31 +79,32 @@ public final class NetworkNamespaces {
                     continue;
                 }
                 if (System.nanoTime() > deadline) {
-                    timedOut = true;
-                    break;
+                    return false;
                 }
                 byte[] relative = concat(entry.name(), NS_NET);
                 long inode = Namespaces.inode(processes.fd(), relative);
                 if (inode >= 0) {
                     found.computeIfAbsent(inode, i -> new Namespace(i, concat(concat(proc, new byte[] {'/'}), relative)));
-                } else if (inode != -Errno.ENOENT && inode != -Errno.ESRCH) { // ended while listed
-                    refused++;
-                    refusal = refusal != null ? refusal : "/proc/" + new String(entry.name(), StandardCharsets.US_ASCII)
-                            + "/ns/net: " + Errno.name((int) -inode);
+                } else if (inode != -Errno.ENOENT && inode != -Errno.ESRCH) { // those ended while listed
+                    refused.count++;
+                    refused.first = refused.first != null ? refused.first : "/proc/"
+                            + new String(entry.name(), StandardCharsets.US_ASCII) + "/ns/net: " + Errno.name((int) -inode);
                 }
             }
         } catch (Directory.Failure e) {
             // no /proc to read: the mounts stand
         }
-        found.remove(excluded);
-        return new Listing(List.copyOf(found.values()), refused, refusal, timedOut);
+        return true;
     }
 
-    /** Adds the namespaces bind-mounted in /run/netns, by their names' bytes. */
-    private static void addMounts(Host host, Map<Long, Namespace> found) {
+    /** Adds the namespaces bind-mounted in /run/netns, by their names' bytes; false if the deadline cut it short. */
+    private static boolean addMounts(Host host, Map<Long, Namespace> found, long deadline) {
         byte[] run = host.path("/run/netns".getBytes(StandardCharsets.US_ASCII));
         try (Directory mounts = Directory.open(Directory.CWD, run)) {
             for (Directory.Entry entry : mounts.entries(MAX_ENTRIES)) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
                 long inode = Namespaces.inode(mounts.fd(), entry.name());
                 if (inode >= 0) { // a file no namespace is mounted on has some other inode, and setns refuses it
                     found.computeIfAbsent(inode, i -> new Namespace(i, concat(concat(run, new byte[] {'/'}), entry.name())));
@@ -102,6 +113,7 @@ public final class NetworkNamespaces {
         } catch (Directory.Failure e) {
             // no /run/netns: no named namespaces
         }
+        return true;
     }
 
     /**
