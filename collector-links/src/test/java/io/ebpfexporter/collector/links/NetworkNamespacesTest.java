@@ -282,7 +282,7 @@ class NetworkNamespacesTest {
     @Test
     void aNamespaceOnlyAProcessHoldsIsReadAndTheBoundSkipsTheRest() throws Exception {
         try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
-            String named = host.netns();
+            host.netns(); // a second namespace besides the process's, for the bound to skip
             Programs p = programs(fx, "ns_held");
             String device = tag() + "d";
             List<List<String>> commands = new ArrayList<>(List.of(List.of("ip", "link", "add", device, "type", "veth",
@@ -311,7 +311,6 @@ class NetworkNamespacesTest {
                 Scrapes.text(bounded);
                 assertEquals(1, logged.stream().filter(m -> m.contains("network_namespaces_max (1)")).count(),
                         "logged when it starts, not every scrape: " + logged);
-                assertTrue(inode(named) > 0);
             } finally {
                 end(holder);
             }
