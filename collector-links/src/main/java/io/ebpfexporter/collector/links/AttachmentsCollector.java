@@ -132,8 +132,7 @@ public final class AttachmentsCollector implements Collector {
                 "network namespaces whose interface hooks this scrape read (the exporter's own included),"
                         + " could not enter (refused: privileges) or left out (skipped: the bound or the time budget)",
                 "outcome");
-        HostNetworkNamespaces.Outcome o = others != null ? others
-                : new HostNetworkNamespaces.Outcome(0, 0, null, 0, null, 0, null, null);
+        HostNetworkNamespaces.Outcome o = others != null ? others : HostNetworkNamespaces.Outcome.NONE;
         namespaces.add(1 + o.read(), "read");
         namespaces.add(o.refused(), "refused");
         namespaces.add(o.skipped(), "skipped");

@@ -24,6 +24,12 @@ final class HostNetworkNamespaces {
      */
     record Outcome(int read, int refused, String refusal, int skipped, String skippedWhy, int refusedProcesses,
                    String processRefusal, String failure) {
+        /** No other namespace asked for. */
+        static final Outcome NONE = new Outcome(0, 0, null, 0, null, 0, null, null);
+
+        static Outcome failed(String failure) {
+            return new Outcome(0, 0, null, 0, null, 0, null, failure);
+        }
     }
 
     private HostNetworkNamespaces() {
@@ -41,7 +47,7 @@ final class HostNetworkNamespaces {
             try {
                 outcome[0] = readAll(scan, own, max, reader);
             } catch (RuntimeException e) {
-                outcome[0] = new Outcome(0, 0, null, 0, null, 0, null, e.toString());
+                outcome[0] = Outcome.failed(e.toString());
             }
         });
         worker.start();
@@ -57,7 +63,7 @@ final class HostNetworkNamespaces {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return outcome[0];
+        return outcome[0] != null ? outcome[0] : Outcome.failed("its thread ended abnormally");
     }
 
     private static Outcome readAll(AttachmentScan scan, long own, int max, Consumer<AttachmentScan> reader) {

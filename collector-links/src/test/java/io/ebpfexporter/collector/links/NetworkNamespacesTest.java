@@ -5,6 +5,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import io.ebpfexporter.core.kernel.Naming;
+import io.ebpfexporter.core.walk.Host;
+import io.ebpfexporter.core.walk.NetworkNamespaces;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
@@ -317,11 +319,46 @@ class NetworkNamespacesTest {
         }
     }
 
+    /** The listed namespace whose inode is {@code inode}. */
+    private static NetworkNamespaces.Namespace listed(NetworkNamespaces.Listing listing, long inode) {
+        return listing.namespaces().stream().filter(n -> n.inode() == inode).findFirst()
+                .orElseThrow(() -> new AssertionError("namespace " + inode + " not listed: " + listing));
+    }
+
+    @Test
+    void namespacesGoneBetweenListingAndEntryAreSkippedAndEachIsListedOnce() throws Exception {
+        HostSetup host = new HostSetup();
+        Process holder = namespaceHolder(List.of());
+        try {
+            String path = host.netns();
+            long named = inode(path);
+            long held = inode("/proc/" + holder.pid() + "/ns/net");
+            long own = inode("/proc/thread-self/ns/net");
+            NetworkNamespaces.Listing listing = NetworkNamespaces.list(Host.LIVE, own, Long.MAX_VALUE);
+            List<Long> inodes = listing.namespaces().stream().map(NetworkNamespaces.Namespace::inode).toList();
+            assertEquals(inodes.stream().distinct().count(), inodes.size(), "each namespace once: " + inodes);
+            assertFalse(inodes.contains(own), "the caller's own is left out");
+            NetworkNamespaces.Namespace mounted = listed(listing, named);
+            NetworkNamespaces.Namespace ofProcess = listed(listing, held);
+            List<String> before = socketsAndNamespaces();
+
+            host.close();
+            end(holder);
+            // on a thread of its own: were it entered, the test's thread would stay in the namespace
+            assertEquals(List.of(false, false), onOwnThread(new int[0], () -> List.of(NetworkNamespaces.enter(mounted),
+                    NetworkNamespaces.enter(ofProcess))));
+            assertEquals(before, socketsAndNamespaces(), "no fd left open");
+        } finally {
+            end(holder);
+            host.close();
+        }
+    }
+
     /**
-     * Runs {@code task} on a thread of its own whose effective and permitted capabilities lack {@code drop}
+     * Runs {@code task} on a thread of its own, its effective and permitted capabilities without {@code drop}
      * (capabilities belong to each thread, and threads it starts inherit them); the rest of the test JVM keeps its own.
      */
-    private static <T> T without(int[] drop, Callable<T> task) throws Exception {
+    private static <T> T onOwnThread(int[] drop, Callable<T> task) throws Exception {
         Object[] result = new Object[1];
         Exception[] failure = new Exception[1];
         Thread thread = Thread.ofPlatform().unstarted(() -> {
@@ -382,7 +419,7 @@ class NetworkNamespacesTest {
                 long own = inode("/proc/thread-self/ns/net");
                 AttachmentsCollector collector = collector("all", 1000);
                 int[] drop = {CAP_SYS_ADMIN, CAP_SYS_PTRACE};
-                String reduced = without(drop, () -> Scrapes.text(collector));
+                String reduced = onOwnThread(drop, () -> Scrapes.text(collector));
 
                 assertEquals(List.of(), seriesIn(reduced, named), reduced);
                 assertEquals(List.of(), seriesIn(reduced, held), reduced);
@@ -396,7 +433,7 @@ class NetworkNamespacesTest {
                 assertEquals(1, logged.stream().filter(m -> m.contains("CAP_SYS_PTRACE") && m.contains("processes")).count(),
                         logged.toString());
 
-                without(drop, () -> Scrapes.text(collector));
+                onOwnThread(drop, () -> Scrapes.text(collector));
                 assertEquals(2, logged.stream().filter(m -> m.contains("network namespaces")).count(),
                         "named once, not every scrape: " + logged);
             } finally {
