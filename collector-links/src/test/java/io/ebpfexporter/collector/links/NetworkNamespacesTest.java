@@ -303,12 +303,11 @@ class NetworkNamespacesTest {
                 assertEquals(bpftoolNet(nsenter), asBpftool(series), all);
                 assertFalse(logged.stream().anyMatch(m -> m.contains("setns")), logged.toString());
 
-                // the host's namespaces besides the test's two (other tests', containers') count too
-                int others = namespaces(all, "read") - 1;
+                // the test's two namespaces at least, with whatever else the host holds meanwhile
                 AttachmentsCollector bounded = collector("all", 1);
                 String one = Scrapes.text(bounded);
                 assertEquals(2, namespaces(one, "read"), one);
-                assertTrue(namespaces(one, "skipped") >= 1 && namespaces(one, "skipped") <= others, one);
+                assertTrue(namespaces(one, "skipped") >= 1, one);
                 assertEquals(1, logged.stream().filter(m -> m.contains("network_namespaces_max (1)")).count(), logged.toString());
                 Scrapes.text(bounded);
                 assertEquals(1, logged.stream().filter(m -> m.contains("network_namespaces_max (1)")).count(),
