@@ -23,9 +23,9 @@ import java.util.function.IntConsumer;
 
 /**
  * What one scrape of attachments reads at most once and its sources share, each part only when a source
- * asks: the interfaces of the exporter's network namespace (one RTM_GETLINK dump), the links (to name the
- * link behind an attachment), the types of the loaded programs, one bpf() attr and one netlink socket,
- * closed together.
+ * asks: per network namespace, its interfaces (one RTM_GETLINK dump), its inode and one netlink socket;
+ * for the whole scrape, the links (to name the link behind an attachment), the types of the loaded
+ * programs and one bpf() attr. The scan the collector makes closes the shared part.
  */
 public final class AttachmentScan implements AutoCloseable {
     /** A network interface as RTM_GETLINK reported it, with its attributes (IFLA_*). */
@@ -49,38 +49,63 @@ public final class AttachmentScan implements AutoCloseable {
     private static final int IFINFOMSG = 16;
     private static final int IFLA_IFNAME = 3;
 
-    private final ScrapeContext scrape;
-    private final KernelNames names;
-    private final boolean cgroupInherited;
-    private final Bpf bpf = new Bpf();
+    /** What every network namespace's scan of one scrape shares: read once, used by one thread at a time. */
+    private static final class Shared {
+        private final ScrapeContext scrape;
+        private final KernelNames names;
+        private final boolean cgroupInherited;
+        private final Bpf bpf = new Bpf();
+        private Map<LinkTarget, Integer> links;
+        private Set<Integer> progTypes;
+        private Map<Integer, Integer> mapTypes;
+
+        private Shared(ScrapeContext scrape, KernelNames names, boolean cgroupInherited) {
+            this.scrape = scrape;
+            this.names = names;
+            this.cgroupInherited = cgroupInherited;
+        }
+    }
+
+    private final Shared shared;
+    /** Whether this scan holds the shared part, which its close closes. */
+    private final boolean owner;
     private NetlinkSocket netlink;
     private List<Interface> interfaces;
-    private Map<LinkTarget, Integer> links;
-    private Set<Integer> progTypes;
-    private Map<Integer, Integer> mapTypes;
     private String netnsIno;
 
     AttachmentScan(ScrapeContext scrape, KernelNames names, boolean cgroupInherited) {
-        this.scrape = scrape;
-        this.names = names;
-        this.cgroupInherited = cgroupInherited;
+        this(new Shared(scrape, names, cgroupInherited), true);
+    }
+
+    private AttachmentScan(Shared shared, boolean owner) {
+        this.shared = shared;
+        this.owner = owner;
+    }
+
+    /**
+     * A scan of the same scrape for the network namespace the calling thread is in now: its own netlink
+     * socket (a socket belongs to the namespace of the thread that opens it), interfaces and inode, the
+     * rest shared with this one. Its close closes only its own part.
+     */
+    AttachmentScan inCurrentNamespace() {
+        return new AttachmentScan(shared, false);
     }
 
     public ScrapeContext scrape() {
-        return scrape;
+        return shared.scrape;
     }
 
     public KernelNames names() {
-        return names;
+        return shared.names;
     }
 
     /** Whether cgroups report the programs they inherit from their ancestors too. */
     public boolean cgroupInherited() {
-        return cgroupInherited;
+        return shared.cgroupInherited;
     }
 
     public Bpf bpf() {
-        return bpf;
+        return shared.bpf;
     }
 
     /** The route netlink socket of this scrape, opened on first use. */
@@ -95,7 +120,7 @@ public final class AttachmentScan implements AutoCloseable {
     public String netnsIno() {
         if (netnsIno == null) {
             try {
-                netnsIno = Files.getAttribute(scrape.host().path("/proc/thread-self/ns/net"), "unix:ino").toString();
+                netnsIno = Files.getAttribute(scrape().host().path("/proc/thread-self/ns/net"), "unix:ino").toString();
             } catch (IOException | UnsupportedOperationException e) {
                 netnsIno = "";
             }
@@ -103,7 +128,7 @@ public final class AttachmentScan implements AutoCloseable {
         return netnsIno;
     }
 
-    /** Every interface of the exporter's network namespace, in ifindex order. */
+    /** Every interface of this scan's network namespace, in ifindex order. */
     public List<Interface> interfaces() {
         if (interfaces == null) {
             List<Interface> out = new ArrayList<>();
@@ -122,13 +147,13 @@ public final class AttachmentScan implements AutoCloseable {
 
     /** The types of the programs loaded now. */
     public Set<Integer> progTypes() {
-        if (progTypes == null) {
+        if (shared.progTypes == null) {
             Set<Integer> types = new HashSet<>();
-            ObjectWalk.forEach(scrape.host().objects(), ObjectKind.PROGRAMS, object -> object.info().type(), types::add,
-                    scrape.readers());
-            progTypes = types;
+            ObjectWalk.forEach(scrape().host().objects(), ObjectKind.PROGRAMS, object -> object.info().type(), types::add,
+                    scrape().readers());
+            shared.progTypes = types;
         }
-        return progTypes;
+        return shared.progTypes;
     }
 
     /** The attach types that the types of the programs loaded now can take, of those {@code byProgType} lists. */
@@ -156,13 +181,13 @@ public final class AttachmentScan implements AutoCloseable {
 
     /** The ids of the maps loaded now, in id order, each with its type. */
     public Map<Integer, Integer> mapTypes() {
-        if (mapTypes == null) {
+        if (shared.mapTypes == null) {
             Map<Integer, Integer> types = new TreeMap<>();
-            ObjectWalk.forEach(scrape.host().objects(), ObjectKind.MAPS, object -> object.info(),
-                    info -> types.put(info.id(), info.type()), scrape.readers());
-            mapTypes = types;
+            ObjectWalk.forEach(scrape().host().objects(), ObjectKind.MAPS, object -> object.info(),
+                    info -> types.put(info.id(), info.type()), scrape().readers());
+            shared.mapTypes = types;
         }
-        return mapTypes;
+        return shared.mapTypes;
     }
 
     /** The link that attaches {@code progId} to XDP on {@code ifindex}, or 0 for none. */
@@ -191,16 +216,16 @@ public final class AttachmentScan implements AutoCloseable {
     }
 
     private Map<LinkTarget, Integer> links() {
-        if (links == null) {
+        if (shared.links == null) {
             Map<LinkTarget, Integer> out = new HashMap<>();
-            ObjectWalk.forEach(scrape.host().objects(), ObjectKind.LINKS, object -> target(object.info()), found -> {
+            ObjectWalk.forEach(scrape().host().objects(), ObjectKind.LINKS, object -> target(object.info()), found -> {
                 if (found != null) {
                     out.put(found.target(), found.linkId());
                 }
-            }, scrape.readers());
-            links = out;
+            }, scrape().readers());
+            shared.links = out;
         }
-        return links;
+        return shared.links;
     }
 
     private record FoundLink(LinkTarget target, int linkId) {
@@ -227,7 +252,9 @@ public final class AttachmentScan implements AutoCloseable {
 
     @Override
     public void close() {
-        bpf.close();
+        if (owner) {
+            shared.bpf.close();
+        }
         if (netlink != null) {
             netlink.close();
         }
