@@ -33,6 +33,8 @@ public final class Fixtures implements AutoCloseable {
     public static final int PROG_TRACEPOINT = 5;
     public static final int PROG_XDP = 6;
     public static final int PROG_CGROUP_SKB = 8;
+    public static final int PROG_SK_MSG = 16;
+    public static final int PROG_FLOW_DISSECTOR = 22;
 
     public static final int MAP_HASH = 1;
     public static final int MAP_STRUCT_OPS = 26;
@@ -44,9 +46,12 @@ public final class Fixtures implements AutoCloseable {
     public static final int MAP_LRU_HASH = 9;
     public static final int MAP_LRU_PERCPU_HASH = 10;
     public static final int MAP_RINGBUF = 27;
+    public static final int MAP_SOCKHASH = 18;
 
     public static final int ATTACH_CGROUP_INET_INGRESS = 0;
     public static final int ATTACH_XDP = 37;
+    public static final int ATTACH_SK_MSG_VERDICT = 7;
+    public static final int ATTACH_FLOW_DISSECTOR = 17;
 
     /** A kernel object this kit made: its fd (owned by the kit) and its id. */
     public record Made(int fd, int id) {

@@ -3,6 +3,7 @@ package io.ebpfexporter.collector.links;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.kernel.Naming;
 import io.ebpfexporter.testkit.Bpftool;
+import io.ebpfexporter.testkit.BpftoolAttachments;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
@@ -23,8 +24,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,7 +59,7 @@ class AttachmentsCollectorTest {
     private static String netdev(int progId, String device, String hook, String mode, String priority, String handle,
                                  int linkId) throws IOException {
         Map<String, String> labels = new TreeMap<>(Map.of("prog_id", Integer.toString(progId),
-                "netns_ino", Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino").toString(),
+                "netns_ino", netnsIno(),
                 "interface_index", Integer.toString(HostSetup.ifindex(device)), "interface_name", device, "hook", hook,
                 "mode", mode, "priority", priority, "handle", handle, "link_id", linkId == 0 ? "" : Integer.toString(linkId)));
         labels.put("parent", ""); // clsact's filters: the hook names where they sit
@@ -107,33 +106,18 @@ class AttachmentsCollectorTest {
         }
     }
 
-    /** Whether some series of {@code family} has every label of {@code labels}. */
-    private static boolean hasSeries(String metrics, String family, Map<String, String> labels) {
-        return metrics.lines().filter(l -> l.startsWith(family + "{"))
-                .anyMatch(l -> labels.entrySet().stream().allMatch(e -> l.contains(e.getKey() + "=\"" + e.getValue() + "\"")));
+    /**
+     * Each XDP program and tc filter {@code bpftool -j net show dev} lists on {@code device} is a series with
+     * the same program, interface, hook and XDP mode; returns how many bpftool listed.
+     */
+    private static int sameAsBpftoolNet(String metrics, String device) throws IOException {
+        List<BpftoolAttachments.Listed> listed = BpftoolAttachments.net(List.of(), netnsIno(), device);
+        listed.forEach(l -> l.assertIn(metrics, "net show dev " + device));
+        return listed.size();
     }
 
-    /**
-     * Each XDP program and clsact filter {@code bpftool -j net show dev} lists on {@code device} is a series
-     * with the same program, hook and XDP mode; returns how many bpftool listed.
-     */
-    private static int sameAsBpftoolNet(String metrics, String device) {
-        String json = HostSetup.run("bpftool", "-j", "net", "show", "dev", device);
-        int listed = 0;
-        Matcher xdp = Pattern.compile("\\{\"devname\":\"" + device + "\",\"ifindex\":\\d+,\"mode\":\"(\\w+)\",\"id\":(\\d+)")
-                .matcher(json);
-        while (xdp.find()) {
-            listed++;
-            assertTrue(hasSeries(metrics, "ebpf_program_netdev_attachment_info", Map.of("interface_name", device,
-                    "hook", "xdp", "mode", xdp.group(1), "prog_id", xdp.group(2))), json + " in\n" + metrics);
-        }
-        Matcher tc = Pattern.compile("\"kind\":\"clsact/(ingress|egress)\",\"name\":\"[^\"]*\",\"id\":(\\d+)").matcher(json);
-        while (tc.find()) {
-            listed++;
-            assertTrue(hasSeries(metrics, "ebpf_program_netdev_attachment_info", Map.of("interface_name", device,
-                    "hook", "tc_" + tc.group(1), "prog_id", tc.group(2))), json + " in\n" + metrics);
-        }
-        return listed;
+    private static String netnsIno() throws IOException {
+        return Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino").toString();
     }
 
     @Test
@@ -191,26 +175,9 @@ class AttachmentsCollectorTest {
      * attached there, attach flags; bpftool lists {@code expected} of them.
      */
     private static void assertSameAsBpftoolCgroupTree(String metrics, Path root, Path top, boolean effective, int expected) {
-        String json = effective ? HostSetup.run("bpftool", "-j", "cgroup", "tree", top.toString(), "effective")
-                : HostSetup.run("bpftool", "-j", "cgroup", "tree", top.toString());
-        int listed = 0;
-        Matcher cgroup = Pattern.compile("\\{\"cgroup\":\"([^\"]+)\",\"programs\":\\[(.*?)]}").matcher(json);
-        while (cgroup.find()) {
-            String path = "/" + root.relativize(Path.of(cgroup.group(1)));
-            Matcher program = Pattern.compile("\\{\"id\":(\\d+),\"attach_type\":\"(\\w+)\"(,\"attach_flags\":\"(\\w*)\")?")
-                    .matcher(cgroup.group(2));
-            while (program.find()) {
-                listed++;
-                Map<String, String> labels = new TreeMap<>(Map.of("cgroup", path, "prog_id", program.group(1),
-                        "attach_type", program.group(2)));
-                if (!effective) {
-                    labels.put("attach_flags", program.group(4));
-                    labels.put("inherited", "false");
-                }
-                assertTrue(hasSeries(metrics, "ebpf_program_cgroup_attachment_info", labels), labels + " of " + json);
-            }
-        }
-        assertEquals(expected, listed, json);
+        List<BpftoolAttachments.Listed> listed = BpftoolAttachments.cgroupTree(root, top, effective);
+        listed.forEach(l -> l.assertIn(metrics, "cgroup tree " + top + (effective ? " effective" : "")));
+        assertEquals(expected, listed.size(), listed.toString());
     }
 
     private static List<String> socketsAndCgroups() throws IOException {

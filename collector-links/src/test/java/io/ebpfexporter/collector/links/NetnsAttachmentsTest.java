@@ -41,12 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NetnsAttachmentsTest {
     private static final int PROG_SK_SKB = 14;
-    private static final int PROG_SK_MSG = 16;
-    private static final int PROG_FLOW_DISSECTOR = 22;
     private static final int MAP_SOCKMAP = 15;
-    private static final int MAP_SOCKHASH = 18;
-    private static final int ATTACH_SK_MSG_VERDICT = 7;
-    private static final int ATTACH_FLOW_DISSECTOR = 17;
     private static final int ATTACH_SK_SKB_VERDICT = 38;
 
     @BeforeAll
@@ -142,7 +137,7 @@ class NetnsAttachmentsTest {
             String path = host.netns();
             String name = Path.of(path).getFileName().toString();
             String ino = Files.getAttribute(Path.of(path), "unix:ino").toString();
-            var flow = fx.program(PROG_FLOW_DISSECTOR, "nt_flow", ATTACH_FLOW_DISSECTOR, 0);
+            var flow = fx.program(Fixtures.PROG_FLOW_DISSECTOR, "nt_flow", Fixtures.ATTACH_FLOW_DISSECTOR, 0);
             // BPF_PROG_ATTACH of a flow dissector takes the caller's namespace: bpftool, started from
             // the entered thread, runs in it
             inNamespace(path, () -> HostSetup.run("bpftool", "prog", "attach", "id", Integer.toString(flow.id()),
@@ -182,7 +177,7 @@ class NetnsAttachmentsTest {
             String ino = Files.getAttribute(Path.of(path), "unix:ino").toString();
             var link = new LinkRecipes(fx, host).flowDissector(path);
             var map = fx.map(MAP_SOCKMAP, 4, 4, 1, 0, "nt_sockmap_rp");
-            var msg = fx.program(PROG_SK_MSG, "nt_msg_rp", ATTACH_SK_MSG_VERDICT, 1);
+            var msg = fx.program(Fixtures.PROG_SK_MSG, "nt_msg_rp", Fixtures.ATTACH_SK_MSG_VERDICT, 1);
             HostSetup.run("bpftool", "prog", "attach", "id", Integer.toString(msg.id()), "sk_msg_verdict",
                     "id", Integer.toString(map.id()));
             ScrapeContext reduced = new ScrapeContext(2, new CollectorMemory(), Host.live(iterated));
@@ -211,9 +206,9 @@ class NetnsAttachmentsTest {
     void skMsgOnASockhashAndSkSkbOnSockmapsByAttachAndByLink() throws Exception {
         KernelFeatures.require(KernelFeatures.kfunc("sock_map_bpf_prog_query"), "BPF_PROG_QUERY on a sockmap", "5.18");
         try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
-            var hash = fx.map(MAP_SOCKHASH, 4, 4, 1, 0, "nt_sockhash");
+            var hash = fx.map(Fixtures.MAP_SOCKHASH, 4, 4, 1, 0, "nt_sockhash");
             var map = fx.map(MAP_SOCKMAP, 4, 4, 1, 0, "nt_sockmap");
-            var msg = fx.program(PROG_SK_MSG, "nt_msg", ATTACH_SK_MSG_VERDICT, 1);
+            var msg = fx.program(Fixtures.PROG_SK_MSG, "nt_msg", Fixtures.ATTACH_SK_MSG_VERDICT, 1);
             var skb = fx.program(PROG_SK_SKB, "nt_skb", ATTACH_SK_SKB_VERDICT, 1);
             HostSetup.run("bpftool", "prog", "attach", "id", Integer.toString(msg.id()), "sk_msg_verdict",
                     "id", Integer.toString(hash.id()));
