@@ -16,17 +16,29 @@ public final class HostSetup implements AutoCloseable {
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final String tag = "eet" + ProcessHandle.current().pid();
 
+    /** Where tools are looked for: a kernel-matrix guest's PATH lacks the sbin directories. */
+    private static final String PATH = "/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/bin";
+
     /**
-     * Runs a command, failing with its output when it exits non-zero. A bare tool name is found where
-     * {@link Kernel#requireTool} looks, as a guest's PATH may lack the sbin directories.
+     * A command to start: a bare tool name is found where {@link Kernel#requireTool} looks, and the command
+     * runs with those directories on its PATH, so a tool it starts in turn ({@code nsenter … tc},
+     * {@code ip netns exec … bpftool}, a shell script) is found as well.
      */
-    public static String run(String... command) {
+    public static ProcessBuilder command(String... command) {
         String[] resolved = command.clone();
         if (!resolved[0].contains("/")) {
             resolved[0] = Kernel.requireTool(resolved[0]);
         }
+        ProcessBuilder builder = new ProcessBuilder(resolved).redirectErrorStream(true);
+        builder.environment().put("PATH", PATH);
+        return builder;
+    }
+
+    /** Runs {@link #command}, failing with its output when it exits non-zero. */
+    public static String run(String... command) {
         try {
-            Process p = new ProcessBuilder(resolved).redirectErrorStream(true).start();
+            ProcessBuilder builder = command(command);
+            Process p = builder.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + ": " + out.strip());

@@ -264,8 +264,7 @@ class NetworkNamespacesTest {
             script.append(String.join(" ", command.stream().map(a -> "'" + a + "'").toList())).append('\n');
         }
         script.append("echo ready\nexec sleep 600\n");
-        Process holder = new ProcessBuilder(Kernel.requireTool("unshare"), "-n", "sh", "-c", script.toString())
-                .redirectErrorStream(true).start();
+        Process holder = HostSetup.command("unshare", "-n", "sh", "-c", script.toString()).start();
         String first = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8)).readLine();
         if (!"ready".equals(first)) {
             holder.destroyForcibly();
