@@ -7,6 +7,7 @@ import io.ebpfexporter.collector.links.LinkDetail;
 import io.ebpfexporter.collector.links.NetfilterLink;
 import io.ebpfexporter.collector.links.NetkitLink;
 import io.ebpfexporter.collector.links.NetnsLink;
+import io.ebpfexporter.collector.links.PerfEventAttachments;
 import io.ebpfexporter.collector.links.PerfEventLink;
 import io.ebpfexporter.collector.links.RawTracepointLink;
 import io.ebpfexporter.collector.links.SockmapLink;
@@ -33,7 +34,8 @@ module io.ebpfexporter.collector.links {
 
     provides io.ebpfexporter.core.Collector with io.ebpfexporter.collector.links.LinksCollector,
             io.ebpfexporter.collector.links.AttachmentsCollector;
-    provides AttachmentSource with XdpAttachments, TcAttachments, TcxAttachments, CgroupAttachments;
+    provides AttachmentSource with XdpAttachments, TcAttachments, TcxAttachments, CgroupAttachments,
+            PerfEventAttachments;
     provides LinkDetail with
             RawTracepointLink,
             TracingLink,

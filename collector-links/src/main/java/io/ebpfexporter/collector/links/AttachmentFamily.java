@@ -13,7 +13,13 @@ public enum AttachmentFamily {
     CGROUP("ebpf_program_cgroup_attachment_info",
             "Program attached to a cgroup (path from the cgroup2 root): attach type, attach flags, whether it runs"
                     + " there only as inherited from an ancestor, and the link that holds it, if any",
-            "prog_id", "cgroup", "attach_type", "attach_flags", "inherited", "link_id");
+            "prog_id", "cgroup", "attach_type", "attach_flags", "inherited", "link_id"),
+    PERF_EVENT("ebpf_program_perf_event_attachment_info",
+            "Program attached to a perf event (kind: tracepoint, kprobe, kretprobe, uprobe, uretprobe): the process"
+                    + " and fd holding the event, the tracepoint, function or file probed, the probe's offset (or, for"
+                    + " a kprobe placed by address, its address), and the perf_event link that holds it, if one can be"
+                    + " told",
+            "prog_id", "pid", "fd", "kind", "target", "offset", "address", "link_id");
 
     private final String metric;
     private final String help;

@@ -8,6 +8,7 @@ import io.ebpfexporter.core.info.LinkInfo;
 import io.ebpfexporter.core.kernel.KernelNames;
 import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.core.walk.ObjectWalk;
+import io.ebpfexporter.core.walk.OpenObject;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import java.util.Set;
 /**
  * What one scrape of attachments reads at most once and its sources share, each part only when a source
  * asks: the interfaces of the exporter's network namespace (one RTM_GETLINK dump), the links (to name the
- * link behind an attachment), the types of the loaded programs, one bpf() attr and one netlink socket,
+ * link behind an attachment: XDP, cgroup and perf_event links), the types of the loaded programs, one bpf() attr and one netlink socket,
  * closed together.
  */
 public final class AttachmentScan implements AutoCloseable {
@@ -29,12 +30,17 @@ public final class AttachmentScan implements AutoCloseable {
     public record Interface(int index, String name, NetlinkAttributes attributes) {
     }
 
-    /** A link's target: its type, the interface index or cgroup id, the attach type (0 for XDP) and the program. */
-    private record LinkTarget(int linkType, long target, int attachType, int progId) {
+    /**
+     * A link's target: its type, the interface index, cgroup id or probe offset, the attach type (0 for
+     * XDP; for a perf event, its {@code enum bpf_perf_event_type}), the program, and the probed name ("" but
+     * for perf events).
+     */
+    private record LinkTarget(int linkType, long target, int attachType, int progId, String name) {
     }
 
     static final int LINK_TYPE_CGROUP = 3;
     static final int LINK_TYPE_XDP = 6;
+    static final int LINK_TYPE_PERF_EVENT = 7;
     private static final int RTM_NEWLINK = 16;
     private static final int RTM_GETLINK = 18;
     /** sizeof(struct ifinfomsg). */
@@ -124,12 +130,21 @@ public final class AttachmentScan implements AutoCloseable {
 
     /** The link that attaches {@code progId} to XDP on {@code ifindex}, or 0 for none. */
     public int xdpLink(int ifindex, int progId) {
-        return links().getOrDefault(new LinkTarget(LINK_TYPE_XDP, ifindex, 0, progId), 0);
+        return links().getOrDefault(new LinkTarget(LINK_TYPE_XDP, ifindex, 0, progId, ""), 0);
     }
 
     /** The link that attaches {@code progId} to the cgroup {@code cgroupId} for {@code attachType}, or 0. */
     public int cgroupLink(long cgroupId, int attachType, int progId) {
-        return links().getOrDefault(new LinkTarget(LINK_TYPE_CGROUP, cgroupId, attachType, progId), 0);
+        return links().getOrDefault(new LinkTarget(LINK_TYPE_CGROUP, cgroupId, attachType, progId, ""), 0);
+    }
+
+    /**
+     * The perf_event link (Linux 6.6 reports its target) attaching {@code progId} to the perf event of
+     * {@code perfEventType} (enum bpf_perf_event_type) on {@code name} at {@code offset}, or 0 when none
+     * does, or more than one does, so the event's own link cannot be told.
+     */
+    public int perfEventLink(int perfEventType, String name, long offset, int progId) {
+        return links().getOrDefault(new LinkTarget(LINK_TYPE_PERF_EVENT, offset, perfEventType, progId, name), 0);
     }
 
     /** Whether any cgroup link exists, so a cgroup's id is worth reading. */
@@ -140,9 +155,9 @@ public final class AttachmentScan implements AutoCloseable {
     private Map<LinkTarget, Integer> links() {
         if (links == null) {
             Map<LinkTarget, Integer> out = new HashMap<>();
-            ObjectWalk.forEach(scrape.host().objects(), ObjectKind.LINKS, object -> target(object.info()), found -> {
+            ObjectWalk.forEach(scrape.host().objects(), ObjectKind.LINKS, AttachmentScan::target, found -> {
                 if (found != null) {
-                    out.put(found.target(), found.linkId());
+                    out.merge(found.target(), found.linkId(), (a, b) -> ambiguous(found.target()) ? 0 : b);
                 }
             }, scrape.readers());
             links = out;
@@ -153,16 +168,28 @@ public final class AttachmentScan implements AutoCloseable {
     private record FoundLink(LinkTarget target, int linkId) {
     }
 
-    /** An XDP or cgroup link's target, or null for other links and for links the source did not detail. */
-    private static FoundLink target(LinkInfo l) {
+    /** Two perf_event links on the same target: neither is the link of a perf event found there. */
+    private static boolean ambiguous(LinkTarget target) {
+        return target.linkType() == LINK_TYPE_PERF_EVENT;
+    }
+
+    /**
+     * An XDP, cgroup or perf_event link's target, or null for other links and for links the source did not
+     * detail.
+     */
+    private static FoundLink target(OpenObject<LinkInfo> link) {
+        LinkInfo l = link.info();
         if (!l.detailed()) {
             return null;
         }
         return switch (l.type()) {
             case LINK_TYPE_XDP -> new FoundLink(new LinkTarget(LINK_TYPE_XDP, l.u32(BpfLinkInfo.Xdp.IFINDEX), 0,
-                    l.progId()), l.id());
-            case LINK_TYPE_CGROUP -> new FoundLink(new LinkTarget(LINK_TYPE_CGROUP,
-                    l.u64(BpfLinkInfo.Cgroup.CGROUP_ID), l.u32(BpfLinkInfo.Cgroup.ATTACH_TYPE), l.progId()), l.id());
+                    l.progId(), ""), l.id());
+            case LINK_TYPE_CGROUP -> new FoundLink(new LinkTarget(LINK_TYPE_CGROUP, l.u64(BpfLinkInfo.Cgroup.CGROUP_ID),
+                    l.u32(BpfLinkInfo.Cgroup.ATTACH_TYPE), l.progId(), ""), l.id());
+            case LINK_TYPE_PERF_EVENT -> new FoundLink(new LinkTarget(LINK_TYPE_PERF_EVENT,
+                    l.u32(BpfLinkInfo.PerfEvent.PROBE_OFFSET) & 0xffffffffL, l.u32(BpfLinkInfo.PerfEvent.TYPE),
+                    l.progId(), LinkStrings.read(link, BpfLinkInfo.PerfEvent.NAME, BpfLinkInfo.PerfEvent.NAME_LEN)), l.id());
             default -> null;
         };
     }

@@ -88,26 +88,29 @@ public final class ObjectOwners {
                 try {
                     return fromIterator(TaskFileIterator.read(plan.get()), host);
                 } catch (io.ebpfexporter.core.bpf.BpfException e) {
-                    refuseIterator("the kernel refused the task_file iterator (" + e.getMessage() + ")");
+                    refuseIterator(e);
                 }
             }
         }
         return scanProc(host);
     }
 
-    private static synchronized Optional<TaskFileIterator.Plan> iteratorPlan() {
+    /** The task_file plan for this kernel, found once; empty where the owners and perf-event fds read /proc. */
+    static synchronized Optional<TaskFileIterator.Plan> iteratorPlan() {
         if (iterator == null) {
             iterator = TaskFileIterator.plan();
             if (iterator.isEmpty()) {
-                KernelLimits.found("owners read from /proc: this kernel's BTF lacks what the task_file iterator needs");
+                KernelLimits.found("owners and perf-event fds read from /proc: this kernel's BTF lacks what the task_file iterator needs");
             }
         }
         return iterator;
     }
 
-    private static synchronized void refuseIterator(String why) {
+    /** Gives up the iterator for this process's life: the kernel refused it. */
+    static synchronized void refuseIterator(io.ebpfexporter.core.bpf.BpfException e) {
         iterator = Optional.empty();
-        KernelLimits.found("owners read from /proc: " + why);
+        KernelLimits.found("owners and perf-event fds read from /proc: the kernel refused the task_file iterator ("
+                + e.getMessage() + ")");
     }
 
     private static ObjectOwners fromIterator(List<TaskFileIterator.Held> held, Host host) {
@@ -153,7 +156,7 @@ public final class ObjectOwners {
         return new ObjectOwners(found, false, problem);
     }
 
-    private static boolean isPid(Path entry) {
+    static boolean isPid(Path entry) {
         String name = entry.getFileName().toString();
         return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
     }
