@@ -7,7 +7,7 @@ import io.ebpfexporter.core.sys.Architecture;
 
 /**
  * The few libc calls fixtures need besides bpf(): open a directory or namespace, make and remove a
- * directory by its bytes, perf_event_open.
+ * directory by its bytes, perf_event_open and its PERF_EVENT_IOC_SET_BPF.
  */
 public final class Libc {
     public static final int O_RDONLY = 0;
@@ -15,6 +15,8 @@ public final class Libc {
     private static final long SYS_PERF_EVENT_OPEN = Architecture.CURRENT.perfEventOpen;
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
     private static final int AT_REMOVEDIR = 0x200;
+    /** _IOW('$', 8, __u32), the same number on every architecture the exporter runs on. */
+    private static final long PERF_EVENT_IOC_SET_BPF = 0x40042408L;
 
     static {
         Native.register(Libc.class, Platform.C_LIBRARY_NAME);
@@ -30,6 +32,8 @@ public final class Libc {
     private static native int openat(int dirFd, byte[] path, int flags);
 
     private static native int unlinkat(int dirFd, byte[] path, int flags);
+
+    private static native int ioctl(int fd, long request, long arg);
 
     private static native long syscall(long number, Pointer attr, long pid, long cpu, long groupFd, long flags);
 
@@ -69,5 +73,12 @@ public final class Libc {
             throw new IllegalStateException("perf_event_open: errno " + Native.getLastError());
         }
         return (int) fd;
+    }
+
+    /** PERF_EVENT_IOC_SET_BPF: runs program {@code progFd} on perf event {@code eventFd}, without a link. */
+    public static void perfEventSetBpf(int eventFd, int progFd) {
+        if (ioctl(eventFd, PERF_EVENT_IOC_SET_BPF, progFd) < 0) {
+            throw new IllegalStateException("PERF_EVENT_IOC_SET_BPF: errno " + Native.getLastError());
+        }
     }
 }
