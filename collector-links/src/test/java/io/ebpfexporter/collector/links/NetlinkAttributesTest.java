@@ -95,6 +95,6 @@ class NetlinkAttributesTest {
             assertTrue(moduleInfo.matches("(?s).*provides AttachmentSource with[^;]*\\b" + simple + "\\b.*"),
                     simple + " provided in module-info.java");
         }
-        assertEquals(List.of("cgroup", "tc", "tcx", "xdp"), new AttachmentsCollector().sourceNames());
+        assertEquals(List.of("cgroup", "perf_event", "tc", "tcx", "xdp"), new AttachmentsCollector().sourceNames());
     }
 }
