@@ -31,19 +31,18 @@ public final class PerfEventAttachments implements AttachmentSource {
     private static final int KPROBE = 2;
     private static final int KRETPROBE = 3;
 
+    /** What a perf_event link tells of its event: the program, the kind, the name probed and the offset. */
+    private record Target(int progId, int kind, String name, long offset) {
+    }
+
     /** One perf event's attachment: where it is held, and what the kernel said of it. */
     private record Attachment(PerfEventFd held, Bpf.TaskFd query, String target) {
         int kind() {
             return query.fdType();
         }
 
-        /** The perf_event link's view of the target: its type, name and offset. */
-        List<Object> linkKey() {
-            return List.of(kind(), target, offset(), query.progId());
-        }
-
-        private long offset() {
-            return kind() == TRACEPOINT || kind() == 0 ? 0 : query.probeOffset();
+        Target linkTarget() {
+            return new Target(query.progId(), kind(), target, kind() <= TRACEPOINT ? 0 : query.probeOffset());
         }
     }
 
@@ -69,12 +68,11 @@ public final class PerfEventAttachments implements AttachmentSource {
                 }
             }
         }
-        Map<List<Object>, Integer> sameTarget = new HashMap<>();
-        attachments.forEach(a -> sameTarget.merge(a.linkKey(), 1, Integer::sum));
+        Map<Target, Integer> sameTarget = new HashMap<>();
+        attachments.forEach(a -> sameTarget.merge(a.linkTarget(), 1, Integer::sum));
         for (Attachment a : attachments) {
             // the link is told only for an event alone on its target: two events there, one linked, look alike
-            int link = sameTarget.get(a.linkKey()) == 1 ? link(scan, a) : 0;
-            series(family, a, link);
+            series(family, a, sameTarget.get(a.linkTarget()) == 1 ? link(scan, a.linkTarget()) : 0);
         }
         if (found.truncated()) {
             throw new IllegalStateException("the /proc scan for perf-event fds ran out of its "
@@ -96,10 +94,9 @@ public final class PerfEventAttachments implements AttachmentSource {
         }
     }
 
-    private static int link(AttachmentScan scan, Attachment a) {
-        int kind = a.kind();
-        return kind < LINK_PERF_TYPES.length && LINK_PERF_TYPES[kind] != 0
-                ? scan.perfEventLink(LINK_PERF_TYPES[kind], a.target(), a.offset(), a.query().progId()) : 0;
+    private static int link(AttachmentScan scan, Target t) {
+        return t.kind() > 0 && t.kind() < LINK_PERF_TYPES.length
+                ? scan.perfEventLink(LINK_PERF_TYPES[t.kind()], t.name(), t.offset(), t.progId()) : 0;
     }
 
     /**

@@ -88,7 +88,7 @@ public final class ObjectOwners {
                 try {
                     return fromIterator(TaskFileIterator.read(plan.get()), host);
                 } catch (io.ebpfexporter.core.bpf.BpfException e) {
-                    refuseIterator(e);
+                    refuseIterator("the kernel refused the task_file iterator (" + e.getMessage() + ")");
                 }
             }
         }
@@ -100,17 +100,16 @@ public final class ObjectOwners {
         if (iterator == null) {
             iterator = TaskFileIterator.plan();
             if (iterator.isEmpty()) {
-                KernelLimits.found("owners and perf-event fds read from /proc: this kernel's BTF lacks what the task_file iterator needs");
+                KernelLimits.found("owners and perf-event fds read from /proc: this kernel's BTF lacks what the task_file"
+                        + " iterator needs");
             }
         }
         return iterator;
     }
 
-    /** Gives up the iterator for this process's life: the kernel refused it. */
-    static synchronized void refuseIterator(io.ebpfexporter.core.bpf.BpfException e) {
+    private static synchronized void refuseIterator(String why) {
         iterator = Optional.empty();
-        KernelLimits.found("owners and perf-event fds read from /proc: the kernel refused the task_file iterator ("
-                + e.getMessage() + ")");
+        KernelLimits.found("owners read from /proc: " + why);
     }
 
     private static ObjectOwners fromIterator(List<TaskFileIterator.Held> held, Host host) {

@@ -3,6 +3,7 @@ package io.ebpfexporter.core.refs;
 import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.iter.TaskFileIterator;
 import io.ebpfexporter.core.iter.TaskFileIterator.PerfEventFd;
+import io.ebpfexporter.core.kernel.KernelLimits;
 import io.ebpfexporter.core.walk.Host;
 
 import java.io.IOException;
@@ -16,10 +17,12 @@ import java.util.List;
  * Every perf-event fd on the host, with the process holding it, as {@code bpftool perf} looks for them:
  * from the task_file iterator's perf-event program where the live kernel runs it, else from the
  * {@code anon_inode:[perf_event]} links of every /proc/<pid>/fd within {@link ObjectOwners#BUDGET}. The
- * exporter's own fds are included: it opens no perf event, so any it holds were handed to it.
+ * exporter's own fds are included: it opens no perf event, so any it holds were handed to it. A kernel
+ * that refuses the perf-event program leaves the owners' program alone.
  */
 public final class PerfEventFds {
     private static final String LINK = "anon_inode:[perf_event]";
+    private static volatile boolean iteratorRefused;
 
     /** The fds found, and whether the /proc scan ran out of its budget before it read every process. */
     public record Found(List<PerfEventFd> fds, boolean truncated) {
@@ -31,15 +34,21 @@ public final class PerfEventFds {
     public static Found scan(Host host) {
         if (host.isLive()) {
             var plan = ObjectOwners.iteratorPlan();
-            if (plan.isPresent()) {
+            if (plan.isPresent() && !iteratorRefused) {
                 try {
                     return new Found(TaskFileIterator.perfEvents(plan.get()), false);
                 } catch (BpfException e) {
-                    ObjectOwners.refuseIterator(e);
+                    refuseIterator(e);
                 }
             }
         }
         return scanProc(host);
+    }
+
+    private static void refuseIterator(BpfException e) {
+        iteratorRefused = true;
+        KernelLimits.found("perf-event fds read from /proc: the kernel refused their task_file iterator ("
+                + e.getMessage() + ")");
     }
 
     /** Reads every /proc/<pid>/fd link within the budget; a process or fd gone meanwhile is skipped. */
