@@ -86,7 +86,7 @@ public final class PerfEventAttachments implements AttachmentSource {
             return bpf.taskFdQuery(held.tgid(), held.fd(), name);
         } catch (BpfException e) {
             return switch (e.errno()) {
-                case Errno.ENOENT, Errno.ESRCH, Errno.EBADF, Errno.ENOTSUPP -> null;
+                case Errno.ENOENT, Errno.EBADF, Errno.ENOTSUPP -> null;
                 case Errno.EPERM -> throw new IllegalStateException(
                         "BPF_TASK_FD_QUERY refused (EPERM): it needs CAP_SYS_ADMIN", e);
                 default -> throw e;

@@ -176,8 +176,8 @@ public final class Bpf implements AutoCloseable {
 
     /**
      * BPF_TASK_FD_QUERY of {@code fd} in process {@code pid}, the name read into {@code name}, which
-     * holds any name the kernel gives (PATH_MAX). ENOENT: the fd runs no program (or the process or fd
-     * is gone, as ESRCH and EBADF say); ENOTSUPP: not a perf event; EPERM without CAP_SYS_ADMIN.
+     * holds any name the kernel gives (PATH_MAX). ENOENT: the fd runs no program, or the process is gone;
+     * EBADF: the fd is closed; ENOTSUPP: not a perf event; EPERM: without CAP_SYS_ADMIN.
      */
     public TaskFd taskFdQuery(int pid, int fd, NativeBuffer name) {
         attr.clear().put(BpfAttr.TaskFdQuery.PID, pid).put(BpfAttr.TaskFdQuery.FD, fd)
