@@ -18,10 +18,14 @@ import java.util.List;
  * from the task_file iterator's perf-event program where the live kernel runs it, else from the
  * {@code anon_inode:[perf_event]} links of every /proc/<pid>/fd within {@link ObjectOwners#BUDGET}. The
  * exporter's own fds are included: it opens no perf event, so any it holds were handed to it. A kernel
- * that refuses the perf-event program leaves the owners' program alone.
+ * that refuses the perf-event program leaves the owners' program alone. The iterator reports host pids,
+ * while BPF_TASK_FD_QUERY takes a pid of the caller's PID namespace: outside the host's, /proc is read,
+ * whose pids are that namespace's (without hostPID, the container's own processes only).
  */
 public final class PerfEventFds {
     private static final String LINK = "anon_inode:[perf_event]";
+    /** PROC_PID_INIT_INO: the inode number of the initial PID namespace, the same on every kernel. */
+    private static final long INIT_PID_NS_INO = 0xEFFFFFFCL;
     private static volatile boolean iteratorRefused;
 
     /** The fds found, and whether the /proc scan ran out of its budget before it read every process. */
@@ -32,7 +36,7 @@ public final class PerfEventFds {
     }
 
     public static Found scan(Host host) {
-        if (host.isLive()) {
+        if (host.isLive() && inHostPidNamespace(host)) {
             var plan = ObjectOwners.iteratorPlan();
             if (plan.isPresent() && !iteratorRefused) {
                 try {
@@ -43,6 +47,14 @@ public final class PerfEventFds {
             }
         }
         return scanProc(host);
+    }
+
+    private static boolean inHostPidNamespace(Host host) {
+        try {
+            return Files.getAttribute(host.path("/proc/self/ns/pid"), "unix:ino").equals(INIT_PID_NS_INO);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     private static void refuseIterator(BpfException e) {
