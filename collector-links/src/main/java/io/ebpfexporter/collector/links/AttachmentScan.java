@@ -22,8 +22,8 @@ import java.util.Set;
 /**
  * What one scrape of attachments reads at most once and its sources share, each part only when a source
  * asks: the interfaces of the exporter's network namespace (one RTM_GETLINK dump), the links (to name the
- * link behind an attachment: XDP, cgroup and perf_event links), the types of the loaded programs, one bpf() attr and one netlink socket,
- * closed together.
+ * link behind an attachment: XDP, cgroup and perf_event links), the types of the loaded programs, one
+ * bpf() attr and one netlink socket, closed together.
  */
 public final class AttachmentScan implements AutoCloseable {
     /** A network interface as RTM_GETLINK reported it, with its attributes (IFLA_*). */

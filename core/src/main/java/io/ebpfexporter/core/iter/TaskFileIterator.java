@@ -143,8 +143,6 @@ public final class TaskFileIterator {
         a.add(AluOp.MOV.reg(R3, R1), AluOp.ADD.imm(R3, p.btfId()), kind(ObjectKind.BTFS));
         a.label("id");
         a.add(IterCalls.probeRead(RECORD_AT + ID.offset(), ID.size()));
-        a.add(Instruction.loadMem(R1, R7, p.taskTgid(), Size.W),
-                Instruction.storeMem(FP, RECORD_AT + TGID.offset(), R1, Size.W));
         return writeRecord(a, p, RECORD_AT + TGID.offset(), RECORD_AT, RECORD.size());
     }
 
