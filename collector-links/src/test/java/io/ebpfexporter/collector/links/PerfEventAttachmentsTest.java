@@ -104,14 +104,44 @@ class PerfEventAttachmentsTest {
             int event = kit.tracepointEvent();
             var prog = fx.program(Fixtures.PROG_TRACEPOINT, "pe_tp_link");
             var link = kit.perfEventLink(prog, event);
-            boolean named = KernelFeatures.linkInfo("perf_event");
-            if (!named) {
-                KernelFeatures.missing("bpf_link_info.perf_event, which names a perf_event link's target: link_id is"
-                        + " empty", "6.6");
-            }
             String m = scrape();
-            assertLine(m, series(prog.id(), event, "tracepoint", "sys_enter_getppid", "", "", named ? link.id() : 0));
+            assertLine(m, series(prog.id(), event, "tracepoint", "sys_enter_getppid", "", "",
+                    linksNameTheirTarget() ? link.id() : 0));
             assertSameAsBpftool(m, event);
+        }
+    }
+
+    private static boolean linksNameTheirTarget() {
+        if (KernelFeatures.linkInfo("perf_event")) {
+            return true;
+        }
+        KernelFeatures.missing("bpf_link_info.perf_event, which names a perf_event link's target: link_id is empty", "6.6");
+        return false;
+    }
+
+    /**
+     * A uprobe a link holds names the link; once a second uprobe runs the same program at the same place
+     * without a link, which of the two the link holds cannot be told, and neither names it.
+     */
+    @Test
+    void uprobeHeldByALinkBesideATwinWithout() throws Exception {
+        KernelFeatures.require(Files.exists(Path.of("/sys/bus/event_source/devices/uprobe/type")), "uprobe PMU", "4.17");
+        try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
+            LinkRecipes kit = new LinkRecipes(fx, host);
+            Path target = host.probeTarget().toRealPath(); // the path the link reports, through d_path
+            String offset = Long.toString(LinkRecipes.UPROBE_OFFSET);
+            int event = kit.uprobeEvent(target);
+            var prog = fx.program(Fixtures.PROG_KPROBE, "pe_uprobe_link");
+            var link = kit.perfEventLink(prog, event);
+            String m = scrape();
+            assertLine(m, series(prog.id(), event, "uprobe", target.toString(), offset, "", linksNameTheirTarget() ? link.id() : 0));
+
+            int twin = kit.uprobeEvent(target);
+            Libc.perfEventSetBpf(twin, prog.fd());
+            String both = scrape();
+            assertLine(both, series(prog.id(), event, "uprobe", target.toString(), offset, "", 0));
+            assertLine(both, series(prog.id(), twin, "uprobe", target.toString(), offset, "", 0));
+            assertSameAsBpftool(both, twin);
         }
     }
 
