@@ -99,6 +99,7 @@ class PerfEventAttachmentsTest {
     /** A perf_event link names its target from Linux 6.6 on: there the series names the link too. */
     @Test
     void tracepointHeldByALink() throws Exception {
+        KernelFeatures.require(KernelFeatures.linkType("PERF_EVENT"), "BPF_LINK_TYPE_PERF_EVENT", "5.15");
         try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
             LinkRecipes kit = new LinkRecipes(fx, host);
             int event = kit.tracepointEvent();
@@ -125,7 +126,8 @@ class PerfEventAttachmentsTest {
      */
     @Test
     void uprobeHeldByALinkBesideATwinWithout() throws Exception {
-        KernelFeatures.require(Files.exists(Path.of("/sys/bus/event_source/devices/uprobe/type")), "uprobe PMU", "4.17");
+        requireUprobes();
+        KernelFeatures.require(KernelFeatures.linkType("PERF_EVENT"), "BPF_LINK_TYPE_PERF_EVENT", "5.15");
         try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
             LinkRecipes kit = new LinkRecipes(fx, host);
             Path target = host.probeTarget().toRealPath(); // the path the link reports, through d_path
@@ -145,9 +147,13 @@ class PerfEventAttachmentsTest {
         }
     }
 
+    private static void requireUprobes() {
+        KernelFeatures.require(Files.exists(Path.of("/sys/bus/event_source/devices/uprobe/type")), "uprobe PMU", "4.17");
+    }
+
     @Test
     void uprobeWithoutALink() throws Exception {
-        KernelFeatures.require(Files.exists(Path.of("/sys/bus/event_source/devices/uprobe/type")), "uprobe PMU", "4.17");
+        requireUprobes();
         try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures()) {
             Path target = host.probeTarget();
             int event = new LinkRecipes(fx, host).uprobeEvent(target);
