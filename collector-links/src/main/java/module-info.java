@@ -9,6 +9,7 @@ import io.ebpfexporter.collector.links.NetkitAttachments;
 import io.ebpfexporter.collector.links.NetkitLink;
 import io.ebpfexporter.collector.links.NetnsAttachments;
 import io.ebpfexporter.collector.links.NetnsLink;
+import io.ebpfexporter.collector.links.PerfEventAttachments;
 import io.ebpfexporter.collector.links.PerfEventLink;
 import io.ebpfexporter.collector.links.RawTracepointLink;
 import io.ebpfexporter.collector.links.SockmapAttachments;
@@ -37,7 +38,7 @@ module io.ebpfexporter.collector.links {
     provides io.ebpfexporter.core.Collector with io.ebpfexporter.collector.links.LinksCollector,
             io.ebpfexporter.collector.links.AttachmentsCollector;
     provides AttachmentSource with XdpAttachments, TcAttachments, TcxAttachments, NetkitAttachments,
-            CgroupAttachments, NetnsAttachments, SockmapAttachments;
+            CgroupAttachments, NetnsAttachments, SockmapAttachments, PerfEventAttachments;
     provides LinkDetail with
             RawTracepointLink,
             TracingLink,

@@ -22,6 +22,7 @@ module io.ebpfexporter.core {
     exports io.ebpfexporter.core.asm to io.ebpfexporter.collector.maps;
     exports io.ebpfexporter.core.btf to io.ebpfexporter.collector.programs, io.ebpfexporter.collector.maps,
             io.ebpfexporter.collector.links;
-    exports io.ebpfexporter.core.iter to io.ebpfexporter.collector.maps, io.ebpfexporter.server;
-    exports io.ebpfexporter.core.refs to io.ebpfexporter.server;
+    exports io.ebpfexporter.core.iter to io.ebpfexporter.collector.maps, io.ebpfexporter.collector.links,
+            io.ebpfexporter.server;
+    exports io.ebpfexporter.core.refs to io.ebpfexporter.collector.links, io.ebpfexporter.server;
 }

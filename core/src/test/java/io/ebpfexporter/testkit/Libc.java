@@ -8,8 +8,8 @@ import io.ebpfexporter.core.sys.Architecture;
 
 /**
  * The few libc calls fixtures need besides bpf(): open a directory or namespace, make and remove a
- * directory by its bytes, perf_event_open, enter a network namespace and drop capabilities on the
- * calling thread.
+ * directory by its bytes, perf_event_open and its PERF_EVENT_IOC_SET_BPF, enter a network namespace
+ * and drop capabilities on the calling thread.
  */
 public final class Libc {
     public static final int O_RDONLY = 0;
@@ -22,6 +22,8 @@ public final class Libc {
     private static final int CAPABILITY_VERSION_3 = 0x20080522;
     public static final int CAP_NET_ADMIN = 12;
     public static final int CAP_SYS_ADMIN = 21;
+    /** _IOW('$', 8, __u32), the same number on every architecture the exporter runs on. */
+    private static final long PERF_EVENT_IOC_SET_BPF = 0x40042408L;
 
     static {
         Native.register(Libc.class, Platform.C_LIBRARY_NAME);
@@ -43,6 +45,7 @@ public final class Libc {
     private static native int capget(Pointer header, Pointer data);
 
     private static native int capset(Pointer header, Pointer data);
+    private static native int ioctl(int fd, long request, long arg);
 
     private static native long syscall(long number, Pointer attr, long pid, long cpu, long groupFd, long flags);
 
@@ -110,6 +113,13 @@ public final class Libc {
             if (capset(header, data) < 0) {
                 throw new IllegalStateException("capset: errno " + Native.getLastError());
             }
+        }
+    }
+
+    /** PERF_EVENT_IOC_SET_BPF: runs program {@code progFd} on perf event {@code eventFd}, without a link. */
+    public static void perfEventSetBpf(int eventFd, int progFd) {
+        if (ioctl(eventFd, PERF_EVENT_IOC_SET_BPF, progFd) < 0) {
+            throw new IllegalStateException("PERF_EVENT_IOC_SET_BPF: errno " + Native.getLastError());
         }
     }
 }

@@ -151,15 +151,30 @@ public final class LinkRecipes {
 
     /** A tracepoint perf event on sys_enter_getppid, CPU 0, with a program attached through a link. */
     public Fixtures.Made tracepointPerfEvent() throws IOException {
+        return fx.link(fx.program(PROG_TRACEPOINT, "lk_tp"), tracepointEvent(), ATTACH_PERF_EVENT,
+                a -> a.put(LinkCreate.PERF_EVENT_BPF_COOKIE, 0x1234));
+    }
+
+    /** A perf_event link of {@code program} on the perf event {@code event}. */
+    public Fixtures.Made perfEventLink(Fixtures.Made program, int event) {
+        return fx.link(program, event, ATTACH_PERF_EVENT, a -> { });
+    }
+
+    /** The fd of a tracepoint perf event on sys_enter_getppid (tracefs's id for it), CPU 0, no program yet. */
+    public int tracepointEvent() throws IOException {
         Path id = host.tracefs().resolve("events/syscalls/sys_enter_getppid/id");
         Memory attr = perfAttr(2 /* PERF_TYPE_TRACEPOINT */, Long.parseLong(Files.readString(id).trim()));
         attr.setLong(16, 1); // sample_period
-        int event = fx.adopt(Libc.perfEventOpen(attr, -1, 0));
-        return fx.link(fx.program(PROG_TRACEPOINT, "lk_tp"), event, ATTACH_PERF_EVENT, a -> a.put(LinkCreate.PERF_EVENT_BPF_COOKIE, 0x1234));
+        return fx.adopt(Libc.perfEventOpen(attr, -1, 0));
     }
 
     /** A uprobe perf event on the test's own copy of a binary, which no process runs. */
     public Fixtures.Made uprobePerfEvent(Path target) throws IOException {
+        return perfEventLink(fx.program(PROG_KPROBE, "lk_uprobe"), uprobeEvent(target));
+    }
+
+    /** The fd of a uprobe perf event (the uprobe PMU) at {@link #UPROBE_OFFSET} of {@code target}, no program yet. */
+    public int uprobeEvent(Path target) throws IOException {
         int type = Integer.parseInt(Files.readString(Path.of("/sys/bus/event_source/devices/uprobe/type")).trim());
         Memory path = new Memory(target.toString().length() + 1L);
         path.setString(0, target.toString(), StandardCharsets.US_ASCII.name());
@@ -168,7 +183,7 @@ public final class LinkRecipes {
         attr.setLong(64, UPROBE_OFFSET);                        // config2: file offset
         int event = fx.adopt(Libc.perfEventOpen(attr, 0, -1));
         java.lang.ref.Reference.reachabilityFence(path);
-        return fx.link(fx.program(PROG_KPROBE, "lk_uprobe"), event, ATTACH_PERF_EVENT, a -> { });
+        return event;
     }
 
     public Fixtures.Made uprobeMulti(Path target, int pid) {
@@ -199,6 +214,11 @@ public final class LinkRecipes {
 
     /** A kprobe (or, with {@code retprobe}, kretprobe) perf event on {@code function}, with a program attached by a link. */
     public Fixtures.Made kprobePerfEvent(String function, boolean retprobe) throws IOException {
+        return perfEventLink(fx.program(PROG_KPROBE, "lk_kprobe"), kprobeEvent(function, retprobe));
+    }
+
+    /** The fd of a kprobe (or kretprobe) perf event (the kprobe PMU) on {@code function}, no program yet. */
+    public int kprobeEvent(String function, boolean retprobe) throws IOException {
         int type = Integer.parseInt(Files.readString(Path.of("/sys/bus/event_source/devices/kprobe/type")).trim());
         Memory name = new Memory(function.length() + 1L);
         name.setString(0, function, StandardCharsets.US_ASCII.name());
@@ -207,7 +227,7 @@ public final class LinkRecipes {
         attr.setLong(64, 0);                                   // config2: probe_offset
         int event = fx.adopt(Libc.perfEventOpen(attr, -1, 0));
         java.lang.ref.Reference.reachabilityFence(name);
-        return fx.link(fx.program(PROG_KPROBE, "lk_kprobe"), event, ATTACH_PERF_EVENT, a -> { });
+        return event;
     }
 
     /** A kprobe_multi link on the one function {@code function}. */

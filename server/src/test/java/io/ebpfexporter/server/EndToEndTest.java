@@ -5,6 +5,7 @@ import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.KernelFeatures;
+import io.ebpfexporter.testkit.Libc;
 import io.ebpfexporter.testkit.LinkRecipes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +93,8 @@ class EndToEndTest {
             detailed.add("ebpf_link_raw_tracepoint_info");
             links.cgroup(host.cgroup());
             detailed.add("ebpf_program_cgroup_attachment_info");
+            Libc.perfEventSetBpf(links.tracepointEvent(), fx.program(Fixtures.PROG_TRACEPOINT, "promtool_perf").fd());
+            detailed.add("ebpf_program_perf_event_attachment_info");
             var map = fx.map(Fixtures.MAP_HASH, 4, 8, 16, 0, "promtool_map");
             fx.fill(map, 3);
             fx.testRun(fx.programUsing(map, "promtool_prog"), 3);

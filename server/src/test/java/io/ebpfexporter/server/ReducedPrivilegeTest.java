@@ -4,6 +4,7 @@ import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.KernelFeatures;
+import io.ebpfexporter.testkit.Libc;
 import io.ebpfexporter.testkit.LinkRecipes;
 import org.junit.jupiter.api.Test;
 
@@ -107,24 +108,32 @@ class ReducedPrivilegeTest {
     }
 
     /**
-     * Without CAP_NET_ADMIN the kernel refuses BPF_PROG_QUERY: the cgroup kind says so (success 0) and
-     * exports nothing made up, while the netlink dumps, which need no privilege, still answer.
+     * Without CAP_NET_ADMIN the kernel refuses BPF_PROG_QUERY, and without CAP_SYS_ADMIN BPF_TASK_FD_QUERY:
+     * the cgroup and perf_event kinds say so (success 0) and export nothing made up, while the netlink
+     * dumps, which need no privilege, still answer.
      */
     @Test
-    void attachmentsWithoutCapNetAdminReportTheRefusedKind() throws Exception {
+    void attachmentsWithoutCapNetAdminOrCapSysAdminReportTheRefusedKinds() throws Exception {
         Kernel.requireBpf();
         Kernel.requireTool("setpriv");
         KernelFeatures.require(KernelFeatures.member("bpf_iter__bpf_prog", "prog"), "iter/bpf_prog", "5.9");
         try (HostSetup host = new HostSetup(); Fixtures fx = new Fixtures();
              ExporterProcess reduced = ExporterProcess.start("", "collectors:\n  attachments:\n    enabled: true\n",
                      Map.of(ExporterProcess.WRAP, SETPRIV))) {
-            new LinkRecipes(fx, host).cgroup(host.cgroup()); // a cgroup program exists: the walk must query
+            LinkRecipes kit = new LinkRecipes(fx, host);
+            kit.cgroup(host.cgroup()); // a cgroup program exists: the walk must query
+            int event = kit.tracepointEvent(); // a perf event runs a program: its fd must be queried
+            Libc.perfEventSetBpf(event, fx.program(Fixtures.PROG_TRACEPOINT, "rp_perf").fd());
             String r = reduced.scrape();
             String success = "ebpf_exporter_attachment_source_success{source=\"%s\"} %s";
             assertTrue(r.contains(success.formatted("cgroup", "0.0")), r);
+            assertTrue(r.contains(success.formatted("perf_event", "0.0")), r);
             assertTrue(r.contains(success.formatted("xdp", "1.0")) && r.contains(success.formatted("tc", "1.0")), r);
             assertFalse(r.contains("ebpf_program_cgroup_attachment_info{"), r);
+            assertFalse(r.contains("ebpf_program_perf_event_attachment_info{"), r);
             assertTrue(reduced.output().contains("attachments of kind cgroup"), reduced.output());
+            assertTrue(reduced.output().contains("attachments of kind perf_event: BPF_TASK_FD_QUERY refused (EPERM)"),
+                    reduced.output());
         }
     }
 }

@@ -22,7 +22,13 @@ public enum AttachmentFamily {
     SOCKMAP("ebpf_program_sockmap_attachment_info",
             "Program attached to a sockmap or sockhash (attach type sk_msg_verdict, sk_skb_stream_parser,"
                     + " sk_skb_stream_verdict or sk_skb_verdict), and the link that holds it, if any",
-            "prog_id", "map_id", "attach_type", "link_id");
+            "prog_id", "map_id", "attach_type", "link_id"),
+    PERF_EVENT("ebpf_program_perf_event_attachment_info",
+            "Program attached to a perf event (kind: tracepoint, kprobe, kretprobe, uprobe, uretprobe): the process"
+                    + " and fd holding the event, the tracepoint, function or file probed, the probe's offset (or, for"
+                    + " a kprobe placed by address, its address), and the perf_event link that holds it, if one can be"
+                    + " told",
+            "prog_id", "pid", "fd", "kind", "target", "offset", "address", "link_id");
 
     private final String metric;
     private final String help;

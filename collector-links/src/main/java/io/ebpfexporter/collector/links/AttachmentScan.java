@@ -8,6 +8,7 @@ import io.ebpfexporter.core.info.LinkInfo;
 import io.ebpfexporter.core.kernel.KernelNames;
 import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.core.walk.ObjectWalk;
+import io.ebpfexporter.core.walk.OpenObject;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +25,9 @@ import java.util.function.IntConsumer;
 /**
  * What one scrape of attachments reads at most once and its sources share, each part only when a source
  * asks: per network namespace, its interfaces (one RTM_GETLINK dump), its inode and one netlink socket;
- * for the whole scrape, the links (to name the link behind an attachment), the types of the loaded
- * programs and one bpf() attr. The scan the collector makes closes the shared part.
+ * for the whole scrape, the links (to name the link behind an attachment: XDP, cgroup, netns, sockmap and
+ * perf_event links), the types of the loaded programs and one bpf() attr. The scan the collector makes
+ * closes the shared part.
  */
 public final class AttachmentScan implements AutoCloseable {
     /** A network interface as RTM_GETLINK reported it, with its attributes (IFLA_*). */
@@ -33,15 +35,17 @@ public final class AttachmentScan implements AutoCloseable {
     }
 
     /**
-     * A link's target: its type, the interface index, cgroup id, namespace inode or map id, the attach
-     * type (0 for XDP) and the program.
+     * A link's target: its type, the interface index, cgroup id, namespace inode, map id or probe offset,
+     * the attach type (0 for XDP; for a perf event, its {@code enum bpf_perf_event_type}), the program, and
+     * the probed name ("" but for perf events).
      */
-    private record LinkTarget(int linkType, long target, int attachType, int progId) {
+    private record LinkTarget(int linkType, long target, int attachType, int progId, String name) {
     }
 
     static final int LINK_TYPE_CGROUP = 3;
     static final int LINK_TYPE_NETNS = 5;
     static final int LINK_TYPE_XDP = 6;
+    static final int LINK_TYPE_PERF_EVENT = 7;
     static final int LINK_TYPE_SOCKMAP = 14;
     private static final int RTM_NEWLINK = 16;
     private static final int RTM_GETLINK = 18;
@@ -192,22 +196,31 @@ public final class AttachmentScan implements AutoCloseable {
 
     /** The link that attaches {@code progId} to XDP on {@code ifindex}, or 0 for none. */
     public int xdpLink(int ifindex, int progId) {
-        return links().getOrDefault(new LinkTarget(LINK_TYPE_XDP, ifindex, 0, progId), 0);
+        return links().getOrDefault(new LinkTarget(LINK_TYPE_XDP, ifindex, 0, progId, ""), 0);
     }
 
     /** The link that attaches {@code progId} to the cgroup {@code cgroupId} for {@code attachType}, or 0. */
     public int cgroupLink(long cgroupId, int attachType, int progId) {
-        return links().getOrDefault(new LinkTarget(LINK_TYPE_CGROUP, cgroupId, attachType, progId), 0);
+        return links().getOrDefault(new LinkTarget(LINK_TYPE_CGROUP, cgroupId, attachType, progId, ""), 0);
+    }
+
+    /**
+     * The perf_event link (Linux 6.6 reports its target) attaching {@code progId} to the perf event of
+     * {@code perfEventType} (enum bpf_perf_event_type) on {@code name} at {@code offset}, or 0 when none
+     * does, or more than one does, so the event's own link cannot be told.
+     */
+    public int perfEventLink(int perfEventType, String name, long offset, int progId) {
+        return links().getOrDefault(new LinkTarget(LINK_TYPE_PERF_EVENT, offset, perfEventType, progId, name), 0);
     }
 
     /** The link that attaches {@code progId} to the network namespace of inode {@code netnsIno} for {@code attachType}, or 0. */
     public int netnsLink(long netnsIno, int attachType, int progId) {
-        return links().getOrDefault(new LinkTarget(LINK_TYPE_NETNS, netnsIno, attachType, progId), 0);
+        return links().getOrDefault(new LinkTarget(LINK_TYPE_NETNS, netnsIno, attachType, progId, ""), 0);
     }
 
     /** The link that attaches {@code progId} to the sockmap or sockhash {@code mapId} for {@code attachType}, or 0. */
     public int sockmapLink(int mapId, int attachType, int progId) {
-        return links().getOrDefault(new LinkTarget(LINK_TYPE_SOCKMAP, mapId, attachType, progId), 0);
+        return links().getOrDefault(new LinkTarget(LINK_TYPE_SOCKMAP, mapId, attachType, progId, ""), 0);
     }
 
     /** Whether any cgroup link exists, so a cgroup's id is worth reading. */
@@ -218,9 +231,9 @@ public final class AttachmentScan implements AutoCloseable {
     private Map<LinkTarget, Integer> links() {
         if (shared.links == null) {
             Map<LinkTarget, Integer> out = new HashMap<>();
-            ObjectWalk.forEach(scrape().host().objects(), ObjectKind.LINKS, object -> target(object.info()), found -> {
+            ObjectWalk.forEach(scrape().host().objects(), ObjectKind.LINKS, AttachmentScan::target, found -> {
                 if (found != null) {
-                    out.put(found.target(), found.linkId());
+                    out.merge(found.target(), found.linkId(), (a, b) -> ambiguous(found.target()) ? 0 : b);
                 }
             }, scrape().readers());
             shared.links = out;
@@ -231,21 +244,33 @@ public final class AttachmentScan implements AutoCloseable {
     private record FoundLink(LinkTarget target, int linkId) {
     }
 
-    /** An XDP, cgroup, netns or sockmap link's target, or null for other links and for links the source did not detail. */
-    private static FoundLink target(LinkInfo l) {
+    /** Two perf_event links on the same target: neither is the link of a perf event found there. */
+    private static boolean ambiguous(LinkTarget target) {
+        return target.linkType() == LINK_TYPE_PERF_EVENT;
+    }
+
+    /**
+     * An XDP, cgroup, netns, sockmap or perf_event link's target, or null for other links and for links the
+     * source did not detail.
+     */
+    private static FoundLink target(OpenObject<LinkInfo> link) {
+        LinkInfo l = link.info();
         if (!l.detailed()) {
             return null;
         }
         return switch (l.type()) {
             case LINK_TYPE_XDP -> new FoundLink(new LinkTarget(LINK_TYPE_XDP, l.u32(BpfLinkInfo.Xdp.IFINDEX), 0,
-                    l.progId()), l.id());
-            case LINK_TYPE_CGROUP -> new FoundLink(new LinkTarget(LINK_TYPE_CGROUP,
-                    l.u64(BpfLinkInfo.Cgroup.CGROUP_ID), l.u32(BpfLinkInfo.Cgroup.ATTACH_TYPE), l.progId()), l.id());
+                    l.progId(), ""), l.id());
+            case LINK_TYPE_CGROUP -> new FoundLink(new LinkTarget(LINK_TYPE_CGROUP, l.u64(BpfLinkInfo.Cgroup.CGROUP_ID),
+                    l.u32(BpfLinkInfo.Cgroup.ATTACH_TYPE), l.progId(), ""), l.id());
             case LINK_TYPE_NETNS -> new FoundLink(new LinkTarget(LINK_TYPE_NETNS,
                     Integer.toUnsignedLong(l.u32(BpfLinkInfo.Netns.NETNS_INO)), l.u32(BpfLinkInfo.Netns.ATTACH_TYPE),
-                    l.progId()), l.id());
+                    l.progId(), ""), l.id());
             case LINK_TYPE_SOCKMAP -> new FoundLink(new LinkTarget(LINK_TYPE_SOCKMAP, l.u32(BpfLinkInfo.Sockmap.MAP_ID),
-                    l.u32(BpfLinkInfo.Sockmap.ATTACH_TYPE), l.progId()), l.id());
+                    l.u32(BpfLinkInfo.Sockmap.ATTACH_TYPE), l.progId(), ""), l.id());
+            case LINK_TYPE_PERF_EVENT -> new FoundLink(new LinkTarget(LINK_TYPE_PERF_EVENT,
+                    l.u32(BpfLinkInfo.PerfEvent.PROBE_OFFSET) & 0xffffffffL, l.u32(BpfLinkInfo.PerfEvent.TYPE),
+                    l.progId(), LinkStrings.read(link, BpfLinkInfo.PerfEvent.NAME, BpfLinkInfo.PerfEvent.NAME_LEN)), l.id());
             default -> null;
         };
     }

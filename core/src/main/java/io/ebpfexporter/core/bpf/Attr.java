@@ -61,4 +61,9 @@ public final class Attr {
     public int getInt(Field field) {
         return view.getInt(field.offset());
     }
+
+    /** A 64-bit field the kernel wrote back. */
+    public long getLong(Field field) {
+        return view.getLong(field.offset());
+    }
 }

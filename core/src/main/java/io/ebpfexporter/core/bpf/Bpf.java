@@ -166,6 +166,30 @@ public final class Bpf implements AutoCloseable {
         return out;
     }
 
+    /**
+     * What BPF_TASK_FD_QUERY said of a process's fd: the program it runs, {@code enum bpf_task_fd_type},
+     * the tracepoint, function or file it probes (bytes, without the NUL; empty for a kprobe placed by
+     * address), and the probe's offset and address.
+     */
+    public record TaskFd(int progId, int fdType, byte[] name, long probeOffset, long probeAddr) {
+    }
+
+    /**
+     * BPF_TASK_FD_QUERY of {@code fd} in process {@code pid}, the name read into {@code name}, which
+     * holds any name the kernel gives (PATH_MAX). ENOENT: the fd runs no program, or the process is gone;
+     * EBADF: the fd is closed; ENOTSUPP: not a perf event; EPERM: without CAP_SYS_ADMIN.
+     */
+    public TaskFd taskFdQuery(int pid, int fd, NativeBuffer name) {
+        attr.clear().put(BpfAttr.TaskFdQuery.PID, pid).put(BpfAttr.TaskFdQuery.FD, fd)
+                .put(BpfAttr.TaskFdQuery.BUF_LEN, name.size()).putPointer(BpfAttr.TaskFdQuery.BUF, name);
+        issue(Command.TASK_FD_QUERY);
+        int length = Math.min(attr.getInt(BpfAttr.TaskFdQuery.BUF_LEN), name.size() - 1);
+        byte[] text = new byte[Math.max(length, 0)];
+        name.view().get(0, text);
+        return new TaskFd(attr.getInt(BpfAttr.TaskFdQuery.PROG_ID), attr.getInt(BpfAttr.TaskFdQuery.FD_TYPE), text,
+                attr.getLong(BpfAttr.TaskFdQuery.PROBE_OFFSET), attr.getLong(BpfAttr.TaskFdQuery.PROBE_ADDR));
+    }
+
     /** BPF_MAP_LOOKUP_BATCH of up to {@code count} entries, resuming after {@code in} (null: from the start). */
     public Batch mapLookupBatch(int mapFd, NativeBuffer in, NativeBuffer out, NativeBuffer keys, NativeBuffer values,
                                 int count) {

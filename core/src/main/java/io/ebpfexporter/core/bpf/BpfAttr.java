@@ -193,4 +193,24 @@ public final class BpfAttr {
         private RawTracepointOpen() {
         }
     }
+
+    /** BPF_TASK_FD_QUERY: what program a process's perf-event (or raw tracepoint) fd runs, and where. */
+    public static final class TaskFdQuery {
+        private static final Struct S = new Struct("bpf_attr(TASK_FD_QUERY)");
+        public static final Field PID = S.u32("pid", 0, "4.18");
+        public static final Field FD = S.u32("fd", 4, "4.18");
+        public static final Field FLAGS = S.u32("flags", 8, "4.18");
+        /** In: the buffer's size; out: the name's length, without its NUL. */
+        public static final Field BUF_LEN = S.u32("buf_len", 12, "4.18");
+        /** The tracepoint name, kprobe function or uprobe file, NUL-terminated. */
+        public static final Field BUF = S.pointer("buf", 16, "4.18");
+        public static final Field PROG_ID = S.u32("prog_id", 24, "4.18");
+        /** {@code enum bpf_task_fd_type}. */
+        public static final Field FD_TYPE = S.u32("fd_type", 28, "4.18");
+        public static final Field PROBE_OFFSET = S.u64("probe_offset", 32, "4.18");
+        public static final Field PROBE_ADDR = S.u64("probe_addr", 40, "4.18");
+
+        private TaskFdQuery() {
+        }
+    }
 }

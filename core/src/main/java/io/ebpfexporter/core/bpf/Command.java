@@ -20,6 +20,7 @@ public enum Command {
     RAW_TRACEPOINT_OPEN(17),
     BTF_LOAD(18),
     BTF_GET_FD_BY_ID(19),
+    TASK_FD_QUERY(20),
     MAP_FREEZE(22),
     BTF_GET_NEXT_ID(23),
     MAP_LOOKUP_BATCH(24),

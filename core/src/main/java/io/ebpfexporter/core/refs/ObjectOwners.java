@@ -95,11 +95,13 @@ public final class ObjectOwners {
         return scanProc(host);
     }
 
-    private static synchronized Optional<TaskFileIterator.Plan> iteratorPlan() {
+    /** The task_file plan for this kernel, found once; empty where the owners and perf-event fds read /proc. */
+    static synchronized Optional<TaskFileIterator.Plan> iteratorPlan() {
         if (iterator == null) {
             iterator = TaskFileIterator.plan();
             if (iterator.isEmpty()) {
-                KernelLimits.found("owners read from /proc: this kernel's BTF lacks what the task_file iterator needs");
+                KernelLimits.found("owners and perf-event fds read from /proc: this kernel's BTF lacks what the task_file"
+                        + " iterator needs");
             }
         }
         return iterator;
@@ -153,7 +155,7 @@ public final class ObjectOwners {
         return new ObjectOwners(found, false, problem);
     }
 
-    private static boolean isPid(Path entry) {
+    static boolean isPid(Path entry) {
         String name = entry.getFileName().toString();
         return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
     }
