@@ -18,14 +18,17 @@ import java.util.TreeSet;
 
 /**
  * {@code GET /live.json}: the landing page's bpftop-like tables, computed from two scrapes of the programs
- * and maps collectors a few seconds apart. Nothing runs unless a page asks: the previous reading (a few
- * numbers per program) is the only state, and a reading older than {@link #STALE} is read again.
+ * and maps collectors a few seconds apart; with the attachments collector on, the links and attachments of
+ * the second scrape say where each program runs. Nothing runs unless a page asks: the previous reading (a
+ * few numbers per program) is the only state, and a reading older than {@link #STALE} is read again.
  */
 final class LiveView implements Handler {
     /** The first request waits this long between its two readings. */
     private static final Duration FIRST_GAP = Duration.ofSeconds(2);
     private static final Duration STALE = Duration.ofSeconds(60);
     private static final int ROWS = 25;
+    /** Attachments listed per program: a program a cgroup tree inherits can have thousands. */
+    private static final int ATTACHMENTS = 5;
 
     private final Scrape scrape;
     private final Set<String> collectors;
@@ -34,7 +37,9 @@ final class LiveView implements Handler {
     LiveView(Scrape scrape) {
         this.scrape = scrape;
         this.collectors = new TreeSet<>(scrape.collectorNames());
-        this.collectors.retainAll(Set.of("programs", "maps"));
+        // links only with attachments: they fill in the link-made attachments the attachment families lack
+        this.collectors.retainAll(this.collectors.contains("attachments") ? Set.of("programs", "maps", "links", "attachments")
+                : Set.of("programs", "maps"));
     }
 
     @Override
@@ -62,7 +67,7 @@ final class LiveView implements Handler {
             before = now;
             now = read();
         }
-        previous = now;
+        previous = now.withoutAttachments();
         return new LiveReading[] {before, now};
     }
 
@@ -99,6 +104,7 @@ final class LiveView implements Handler {
         out.append("\"reduced_privileges\":").append(now.stats().reducedPrivileges()).append(',');
         out.append("\"reported\":").append(!rows.isEmpty() || now.programs().isEmpty()).append(',');
         field(out, "sample_ratio", correction).append("},");
+        attachmentsState(out, now.attachments()).append(',');
         out.append("\"programs_total\":").append(now.programs().size()).append(",\"programs\":[");
         for (int i = 0; i < Math.min(ROWS, rows.size()); i++) {
             Row r = rows.get(i);
@@ -110,6 +116,9 @@ final class LiveView implements Handler {
             field(out, "cpu_share", r.cpuShare()).append(',');
             if (r.averageSeconds() >= 0) {
                 field(out, "average_run_seconds", r.averageSeconds()).append(',');
+            }
+            if (now.attachments().collected()) {
+                attachments(out, now.attachments().byProgram().getOrDefault(r.p().id(), List.of())).append(',');
             }
             out.setLength(out.length() - 1);
             out.append('}');
@@ -127,12 +136,45 @@ final class LiveView implements Handler {
         return out.append("]}\n").toString();
     }
 
+    /** Whether attachments are collected, and what of them this scrape could not read. */
+    private static StringBuilder attachmentsState(StringBuilder out, LiveReading.Attachments attachments) {
+        out.append("\"attachments\":{\"collected\":").append(attachments.collected()).append(",\"incomplete\":[");
+        for (int i = 0; i < attachments.incomplete().size(); i++) {
+            out.append(i == 0 ? "" : ",");
+            string(out, attachments.incomplete().get(i));
+        }
+        return out.append("]}");
+    }
+
+    /** A program's first {@link #ATTACHMENTS} attachments, each its kind and labels, and how many it has. */
+    private static StringBuilder attachments(StringBuilder out, List<LiveReading.Attachment> all) {
+        out.append("\"attachments_total\":").append(all.size()).append(",\"attachments\":[");
+        for (int i = 0; i < Math.min(ATTACHMENTS, all.size()); i++) {
+            out.append(i == 0 ? "{" : ",{");
+            string(out, "kind", all.get(i).kind()).append(",\"labels\":{");
+            boolean first = true;
+            for (var label : all.get(i).labels().entrySet()) {
+                out.append(first ? "" : ",");
+                string(out, label.getKey(), label.getValue());
+                first = false;
+            }
+            out.append("}}");
+        }
+        return out.append(']');
+    }
+
     private static StringBuilder field(StringBuilder out, String name, double value) {
         return out.append('"').append(name).append("\":").append(String.format(Locale.ROOT, "%.9g", value));
     }
 
     private static StringBuilder string(StringBuilder out, String name, String value) {
-        out.append('"').append(name).append("\":\"");
+        string(out, name).append(':');
+        return string(out, value);
+    }
+
+    /** A JSON string, escaped so that it can also sit inside HTML. */
+    private static StringBuilder string(StringBuilder out, String value) {
+        out.append('"');
         for (char c : (value == null ? "" : value).toCharArray()) {
             switch (c) {
                 case '"' -> out.append("\\\"");
