@@ -117,18 +117,6 @@ record LiveReading(long nanos, Map<String, Program> programs, List<MapFill> maps
         if (!collectors.containsKey("attachments")) {
             return Attachments.NOT_COLLECTED;
         }
-        List<String> incomplete = new ArrayList<>();
-        values(byName.get("ebpf_exporter_attachment_source_success"), "source").forEach((source, ok) -> {
-            if (ok != 1) {
-                incomplete.add(source);
-            }
-        });
-        collectors.forEach((collector, ok) -> {
-            if (ok != 1 && (collector.equals("attachments") || collector.equals("links"))) {
-                incomplete.add(collector + " collector");
-            }
-        });
-        incomplete.sort(null);
         Map<String, List<Attachment>> byProgram = new HashMap<>();
         Set<String> heldLinks = new HashSet<>();
         Map<String, Map<String, String>> linkDetails = new HashMap<>();
@@ -155,7 +143,24 @@ record LiveReading(long nanos, Map<String, Program> programs, List<MapFill> maps
             }
         });
         byProgram.values().forEach(list -> list.sort(Attachment.ORDER));
-        return new Attachments(true, incomplete, byProgram);
+        return new Attachments(true, incomplete(collectors, byName), byProgram);
+    }
+
+    /** The attachment sources the kernel refused in this scrape, and the attachments or links collector if it failed. */
+    private static List<String> incomplete(Map<String, Double> collectors, Map<String, MetricSnapshot> byName) {
+        List<String> out = new ArrayList<>();
+        values(byName.get("ebpf_exporter_attachment_source_success"), "source").forEach((source, ok) -> {
+            if (ok != 1) {
+                out.add(source);
+            }
+        });
+        for (String collector : List.of("attachments", "links")) {
+            if (collectors.getOrDefault(collector, 1.0) != 1) {
+                out.add(collector + " collector");
+            }
+        }
+        out.sort(null);
+        return out;
     }
 
     /** A series' non-empty labels but {@code left}, in name order. */
