@@ -8,7 +8,10 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -32,6 +35,8 @@ final class LiveView implements Handler {
 
     private final Scrape scrape;
     private final Set<String> collectors;
+    /** The exporter's network namespace: the page names any other an interface is in. */
+    private final String netnsIno;
     private LiveReading previous; // guarded by this
 
     LiveView(Scrape scrape) {
@@ -40,13 +45,23 @@ final class LiveView implements Handler {
         // links only with attachments: they fill in the link-made attachments the attachment families lack
         this.collectors.retainAll(this.collectors.contains("attachments") ? Set.of("programs", "maps", "links", "attachments")
                 : Set.of("programs", "maps"));
+        this.netnsIno = netnsIno();
+    }
+
+    /** The inode of the exporter's network namespace, as the attachments collector labels it; "" if unreadable. */
+    private static String netnsIno() {
+        try {
+            return Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino").toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
     }
 
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws Exception {
         String json;
         try {
-            json = json(readings());
+            json = json(readings(), netnsIno);
         } catch (SharedCollection.Busy e) {
             response.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderNames.RETRY_AFTER, "1")
                     .send("busy: " + e.getMessage() + "\n");
@@ -77,7 +92,7 @@ final class LiveView implements Handler {
         }
     }
 
-    private static String json(LiveReading[] pair) {
+    private static String json(LiveReading[] pair, String netnsIno) {
         LiveReading before = pair[0];
         LiveReading now = pair[1];
         double seconds = (now.nanos() - before.nanos()) / 1e9;
@@ -104,7 +119,7 @@ final class LiveView implements Handler {
         out.append("\"reduced_privileges\":").append(now.stats().reducedPrivileges()).append(',');
         out.append("\"reported\":").append(!rows.isEmpty() || now.programs().isEmpty()).append(',');
         field(out, "sample_ratio", correction).append("},");
-        attachmentsState(out, now.attachments()).append(',');
+        attachmentsState(out, now.attachments(), netnsIno).append(',');
         out.append("\"programs_total\":").append(now.programs().size()).append(",\"programs\":[");
         for (int i = 0; i < Math.min(ROWS, rows.size()); i++) {
             Row r = rows.get(i);
@@ -136,9 +151,10 @@ final class LiveView implements Handler {
         return out.append("]}\n").toString();
     }
 
-    /** Whether attachments are collected, and what of them this scrape could not read. */
-    private static StringBuilder attachmentsState(StringBuilder out, LiveReading.Attachments attachments) {
-        out.append("\"attachments\":{\"collected\":").append(attachments.collected()).append(",\"incomplete\":[");
+    /** Whether attachments are collected, what of them this scrape could not read, and the exporter's namespace. */
+    private static StringBuilder attachmentsState(StringBuilder out, LiveReading.Attachments attachments, String netnsIno) {
+        out.append("\"attachments\":{\"collected\":").append(attachments.collected()).append(',');
+        string(out, "netns_ino", netnsIno).append(",\"incomplete\":[");
         for (int i = 0; i < attachments.incomplete().size(); i++) {
             out.append(i == 0 ? "" : ",");
             string(out, attachments.incomplete().get(i));
