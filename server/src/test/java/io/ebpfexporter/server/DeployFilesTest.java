@@ -70,7 +70,7 @@ class DeployFilesTest {
         String promtool = Kernel.requireTool("promtool");
         Path rules = DEPLOY.resolve("prometheus");
         assertTrue(run(promtool, "check", "rules", rules.resolve("ebpf-exporter-rules.yml").toString(),
-                rules.resolve("ebpf-exporter-alerts.yml").toString()).contains("SUCCESS: 8 rules found"));
+                rules.resolve("ebpf-exporter-alerts.yml").toString()).contains("SUCCESS: 9 rules found"));
         assertTrue(run(promtool, "test", "rules", rules.resolve("tests/ebpf-exporter-rules.test.yml").toString())
                 .contains("SUCCESS"));
     }

@@ -1,6 +1,7 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.testkit.Fixtures;
+import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The landing page's live view in a real browser: Debian's headless chromium renders it while a fixture
- * program runs and a fixture hash map is nearly full; the rendered tables must show both. The screenshot
- * is kept in target/live-view.png.
+ * program runs, a fixture hash map is nearly full and a running XDP program is attached to a veth; the
+ * rendered tables must show all three, and where each program runs. The screenshot is kept in
+ * target/live-view.png.
  */
 class LiveViewBrowserTest {
     private static final Path TARGET = Path.of(System.getProperty("basedir", ".")).resolve("target");
@@ -36,32 +38,59 @@ class LiveViewBrowserTest {
         return out;
     }
 
-    @Test
-    void theBrowserShowsARunningProgramAndAFullMap() throws Exception {
-        Kernel.requireBpf();
-        String chromium = Kernel.requireTool("chromium");
-        try (Fixtures fx = new Fixtures(); ExporterProcess exporter = ExporterProcess.start(BusyHost.CONFIG);
-             BusyHost busy = new BusyHost(fx, "live")) {
-            Fixtures.Made program = busy.program;
-            Fixtures.Made map = busy.map;
-            String url = "http://127.0.0.1:" + exporter.port() + "/";
-            String dom = chromium(chromium, url, "--dump-dom");
-            Matcher row = Pattern.compile("<tr data-prog-id=\"" + program.id() + "\"><td>live_runs</td><td class=\"n\">"
-                    + program.id() + "</td><td>socket_filter</td><td class=\"n\">([0-9.]+)</td>").matcher(dom);
-            assertTrue(row.find(), "the program's row in the rendered page:\n" + dom);
-            assertTrue(Double.parseDouble(row.group(1)) > 0, "runs/s " + row.group(1));
-            assertTrue(dom.contains("<tr data-map-id=\"" + map.id() + "\"><td>live_full</td>"), dom);
-            assertTrue(dom.contains("<td class=\"n\">95</td><td class=\"n\">100</td><td class=\"n\">95.0 %</td>"), dom);
-            assertTrue(dom.contains("id=\"stats-note\" class=\"note\" hidden"), "no statistics warning: " + dom);
-            Path shot = TARGET.resolve("live-view.png");
-            Files.deleteIfExists(shot);
-            chromium(chromium, url, "--window-size=1100,800", "--screenshot=" + shot);
-            assertTrue(Files.size(shot) > 10_000, "a screenshot in " + shot);
-        }
+    /** The rendered row of program {@code id}. */
+    private static String row(String dom, int id) {
+        Matcher row = Pattern.compile("<tr data-prog-id=\"" + id + "\">.*?</tr>").matcher(dom);
+        assertTrue(row.find(), "program " + id + "'s row in the rendered page:\n" + dom);
+        return row.group();
     }
 
     @Test
-    void thePageSaysWhenStatisticsAreOff() throws Exception {
+    void theBrowserShowsARunningProgramAFullMapAndWhereAProgramIsAttached() throws Exception {
+        Kernel.requireBpf();
+        Kernel.requireTool("ip");
+        String chromium = Kernel.requireTool("chromium");
+        Path pin = Path.of("/sys/fs/bpf/live_xdp" + ProcessHandle.current().pid());
+        try (Fixtures fx = new Fixtures(); ExporterProcess exporter = ExporterProcess.start(BusyHost.CONFIG_WITH_ATTACHMENTS);
+             BusyHost busy = new BusyHost(fx, "live"); HostSetup host = new HostSetup(); Fixtures xdpKit = new Fixtures()) {
+            Fixtures.Made program = busy.program;
+            Fixtures.Made map = busy.map;
+            String veth = host.veth(host.netns());
+            Fixtures.Made xdp = xdpKit.program(Fixtures.PROG_XDP, "live_xdp", 0, 2);
+            xdpKit.pin(xdp, pin.toString());
+            HostSetup.run("ip", "link", "set", "dev", veth, "xdpgeneric", "pinned", pin.toString());
+            try (RunningProgram running = new RunningProgram(xdpKit, xdp)) {
+                assertTheBrowserShows(chromium, "http://127.0.0.1:" + exporter.port() + "/", program, map, xdp, veth);
+            } finally {
+                Files.deleteIfExists(pin);
+            }
+        }
+    }
+
+    private static void assertTheBrowserShows(String chromium, String url, Fixtures.Made program, Fixtures.Made map,
+                                              Fixtures.Made xdp, String veth) throws Exception {
+        String dom = chromium(chromium, url, "--dump-dom");
+        Matcher runs = Pattern.compile("^<tr data-prog-id=\"" + program.id() + "\"><td>live_runs</td><td class=\"n\">"
+                + program.id() + "</td><td>socket_filter</td><td class=\"n\">([0-9.]+)</td>").matcher(row(dom, program.id()));
+        assertTrue(runs.find(), "the program's row in the rendered page:\n" + dom);
+        assertTrue(Double.parseDouble(runs.group(1)) > 0, "runs/s " + runs.group(1));
+        assertTrue(row(dom, program.id()).endsWith("<td class=\"att muted\">none</td></tr>"), "attached nowhere: " + dom);
+        String attached = row(dom, xdp.id());
+        assertTrue(attached.startsWith("<tr data-prog-id=\"" + xdp.id() + "\"><td>live_xdp</td>"), attached);
+        assertTrue(attached.endsWith("<td class=\"att\"><div>xdp on " + veth + " (generic)</div></td></tr>"), attached);
+        assertTrue(dom.contains("<th id=\"attachments-head\">attached to</th>"), dom);
+        assertTrue(dom.contains("<tr data-map-id=\"" + map.id() + "\"><td>live_full</td>"), dom);
+        assertTrue(dom.contains("<td class=\"n\">95</td><td class=\"n\">100</td><td class=\"n\">95.0 %</td>"), dom);
+        assertTrue(dom.contains("id=\"stats-note\" class=\"note\" hidden"), "no statistics warning: " + dom);
+        assertTrue(dom.contains("id=\"attachments-note\" class=\"note\" hidden"), "no attachments warning: " + dom);
+        Path shot = TARGET.resolve("live-view.png");
+        Files.deleteIfExists(shot);
+        chromium(chromium, url, "--window-size=1100,800", "--screenshot=" + shot);
+        assertTrue(Files.size(shot) > 10_000, "a screenshot in " + shot);
+    }
+
+    @Test
+    void thePageSaysWhenStatisticsAndAttachmentsAreOff() throws Exception {
         Kernel.requireBpf();
         String chromium = Kernel.requireTool("chromium");
         try (Fixtures fx = new Fixtures(); ExporterProcess exporter = ExporterProcess.start("")) {
@@ -70,6 +99,8 @@ class LiveViewBrowserTest {
             // another process may have set the sysctl, and then the counters are live and reported
             assertEquals(!sysctlOn(), dom.contains("<p id=\"stats-note\" class=\"note\">Program statistics are off"), dom);
             assertTrue(dom.contains("<p id=\"maps-note\" class=\"note\">Map fill needs entry counting"), dom);
+            assertTrue(dom.contains("<p id=\"attachments-note\" class=\"note\">Attachments are not collected"), dom);
+            assertTrue(dom.contains("<th id=\"attachments-head\" hidden=\"\">attached to</th>"), dom);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ebpfexporter.server;
 
 import io.ebpfexporter.testkit.Fixtures;
+import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.LinkRecipes;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The operator's kit against live data: Debian's Prometheus scrapes the exporter every second with the
- * rule files of deploy/prometheus loaded, while a fixture program runs, a fixture hash map is 95 % full
- * and a fixture link exists. Every rule must be healthy, the map-pressure alert pending for the map, and
- * every expression of the Grafana dashboard, its variables substituted, must return series for them.
+ * rule files of deploy/prometheus loaded, while a fixture program runs, a fixture hash map is 95 % full,
+ * a fixture link exists and a fixture program is attached to a cgroup. Every rule must be healthy, the
+ * map-pressure alert pending for the map, and every expression of the Grafana dashboard, its variables
+ * substituted, must return series for them.
  */
 class OperatorKitTest {
     private static final Path DEPLOY = Path.of(System.getProperty("basedir", ".")).resolve("deploy");
@@ -38,11 +40,15 @@ class OperatorKitTest {
     @Test
     void rulesAlertsAndEveryDashboardPanelWorkOnLiveData() throws Exception {
         Kernel.requireBpf();
-        try (Fixtures fx = new Fixtures(); ExporterProcess exporter = ExporterProcess.start(BusyHost.CONFIG);
-             Fixtures links = new Fixtures(); BusyHost busy = new BusyHost(fx, "kit")) {
+        Kernel.requireTool("bpftool");
+        try (Fixtures fx = new Fixtures(); ExporterProcess exporter = ExporterProcess.start(BusyHost.CONFIG_WITH_ATTACHMENTS);
+             Fixtures links = new Fixtures(); BusyHost busy = new BusyHost(fx, "kit"); HostSetup host = new HostSetup()) {
             Fixtures.Made program = busy.program;
             Fixtures.Made map = busy.map;
             links.rawTracepoint(links.program(LinkRecipes.PROG_RAW_TRACEPOINT, "kit_link"), "sched_process_exec");
+            Fixtures.Made attached = links.program(Fixtures.PROG_CGROUP_SKB, "kit_cgroup", Fixtures.ATTACH_CGROUP_INET_INGRESS, 1);
+            HostSetup.run("bpftool", "cgroup", "attach", host.cgroup().toString(), "ingress", "id",
+                    Integer.toString(attached.id()));
             String instance = "127.0.0.1:" + exporter.port();
             try (PrometheusProcess server = PrometheusProcess.start("""
                     global:
@@ -67,17 +73,20 @@ class OperatorKitTest {
                 assertTrue(server.query(pressure).contains("\"0.95\"]"), server.query(pressure));
 
                 String rules = server.get("/api/v1/rules");
-                assertEquals(19, count(rules, "\"health\":\"ok\""), "every rule healthy: " + rules);
+                assertEquals(21, count(rules, "\"health\":\"ok\""), "every rule healthy: " + rules);
                 assertEquals(0, count(rules, "\"lastError\":\"") - count(rules, "\"lastError\":\"\""), rules);
 
                 List<String> expressions = dashboardExpressions();
-                assertEquals(14, expressions.size(), "the dashboard's panel expressions");
+                assertEquals(15, expressions.size(), "the dashboard's panel expressions");
                 for (String expression : expressions) {
                     String substituted = expression.replace("$instance", instance);
                     String answer = server.query(substituted);
                     assertTrue(answer.startsWith("{\"status\":\"success\""), substituted + ": " + answer);
                     assertTrue(answer.contains("\"result\":[{"), substituted + " returned no series: " + answer);
-                    String fixture = expression.contains("prog:") ? "\"prog_id\":\"" + program.id() + "\""
+                    // the attachment table: the cgroup attachment, with the program's name
+                    String fixture = expression.contains("attachment")
+                            ? "\"kind\":\"cgroup\",\"prog_id\":\"" + attached.id() + "\",\"prog_name\":\"kit_cgroup\""
+                            : expression.contains("prog:") ? "\"prog_id\":\"" + program.id() + "\""
                             : expression.contains("map:") ? "\"map_id\":\"" + map.id() + "\"" : "";
                     assertTrue(answer.contains(fixture), substituted + " lacks the fixture object: " + answer);
                 }

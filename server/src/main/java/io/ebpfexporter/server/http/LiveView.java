@@ -8,7 +8,10 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -18,30 +21,47 @@ import java.util.TreeSet;
 
 /**
  * {@code GET /live.json}: the landing page's bpftop-like tables, computed from two scrapes of the programs
- * and maps collectors a few seconds apart. Nothing runs unless a page asks: the previous reading (a few
- * numbers per program) is the only state, and a reading older than {@link #STALE} is read again.
+ * and maps collectors a few seconds apart; with the attachments collector on, the links and attachments of
+ * the second scrape say where each program runs. Nothing runs unless a page asks: the previous reading (a
+ * few numbers per program) is the only state, and a reading older than {@link #STALE} is read again.
  */
 final class LiveView implements Handler {
     /** The first request waits this long between its two readings. */
     private static final Duration FIRST_GAP = Duration.ofSeconds(2);
     private static final Duration STALE = Duration.ofSeconds(60);
     private static final int ROWS = 25;
+    /** Attachments listed per program: a program a cgroup tree inherits can have thousands. */
+    private static final int ATTACHMENTS = 5;
 
     private final Scrape scrape;
     private final Set<String> collectors;
+    /** The exporter's network namespace: the page names any other an interface is in. */
+    private final String netnsIno;
     private LiveReading previous; // guarded by this
 
     LiveView(Scrape scrape) {
         this.scrape = scrape;
         this.collectors = new TreeSet<>(scrape.collectorNames());
-        this.collectors.retainAll(Set.of("programs", "maps"));
+        // links only with attachments: they fill in the link-made attachments the attachment families lack
+        this.collectors.retainAll(this.collectors.contains("attachments") ? Set.of("programs", "maps", "links", "attachments")
+                : Set.of("programs", "maps"));
+        this.netnsIno = netnsIno();
+    }
+
+    /** The inode of the exporter's network namespace, as the attachments collector labels it; "" if unreadable. */
+    private static String netnsIno() {
+        try {
+            return Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino").toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
     }
 
     @Override
     public void handle(ServerRequest request, ServerResponse response) throws Exception {
         String json;
         try {
-            json = json(readings());
+            json = json(readings(), netnsIno);
         } catch (SharedCollection.Busy e) {
             response.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderNames.RETRY_AFTER, "1")
                     .send("busy: " + e.getMessage() + "\n");
@@ -62,7 +82,7 @@ final class LiveView implements Handler {
             before = now;
             now = read();
         }
-        previous = now;
+        previous = now.withoutAttachments();
         return new LiveReading[] {before, now};
     }
 
@@ -72,7 +92,7 @@ final class LiveView implements Handler {
         }
     }
 
-    private static String json(LiveReading[] pair) {
+    private static String json(LiveReading[] pair, String netnsIno) {
         LiveReading before = pair[0];
         LiveReading now = pair[1];
         double seconds = (now.nanos() - before.nanos()) / 1e9;
@@ -99,6 +119,7 @@ final class LiveView implements Handler {
         out.append("\"reduced_privileges\":").append(now.stats().reducedPrivileges()).append(',');
         out.append("\"reported\":").append(!rows.isEmpty() || now.programs().isEmpty()).append(',');
         field(out, "sample_ratio", correction).append("},");
+        attachmentsState(out, now.attachments(), netnsIno).append(',');
         out.append("\"programs_total\":").append(now.programs().size()).append(",\"programs\":[");
         for (int i = 0; i < Math.min(ROWS, rows.size()); i++) {
             Row r = rows.get(i);
@@ -110,6 +131,9 @@ final class LiveView implements Handler {
             field(out, "cpu_share", r.cpuShare()).append(',');
             if (r.averageSeconds() >= 0) {
                 field(out, "average_run_seconds", r.averageSeconds()).append(',');
+            }
+            if (now.attachments().collected()) {
+                attachments(out, now.attachments().byProgram().getOrDefault(r.p().id(), List.of())).append(',');
             }
             out.setLength(out.length() - 1);
             out.append('}');
@@ -127,12 +151,46 @@ final class LiveView implements Handler {
         return out.append("]}\n").toString();
     }
 
+    /** Whether attachments are collected, what of them this scrape could not read, and the exporter's namespace. */
+    private static StringBuilder attachmentsState(StringBuilder out, LiveReading.Attachments attachments, String netnsIno) {
+        out.append("\"attachments\":{\"collected\":").append(attachments.collected()).append(',');
+        string(out, "netns_ino", netnsIno).append(",\"incomplete\":[");
+        for (int i = 0; i < attachments.incomplete().size(); i++) {
+            out.append(i == 0 ? "" : ",");
+            string(out, attachments.incomplete().get(i));
+        }
+        return out.append("]}");
+    }
+
+    /** A program's first {@link #ATTACHMENTS} attachments, each its kind and labels, and how many it has. */
+    private static StringBuilder attachments(StringBuilder out, List<LiveReading.Attachment> all) {
+        out.append("\"attachments_total\":").append(all.size()).append(",\"attachments\":[");
+        for (int i = 0; i < Math.min(ATTACHMENTS, all.size()); i++) {
+            out.append(i == 0 ? "{" : ",{");
+            string(out, "kind", all.get(i).kind()).append(",\"labels\":{");
+            boolean first = true;
+            for (var label : all.get(i).labels().entrySet()) {
+                out.append(first ? "" : ",");
+                string(out, label.getKey(), label.getValue());
+                first = false;
+            }
+            out.append("}}");
+        }
+        return out.append(']');
+    }
+
     private static StringBuilder field(StringBuilder out, String name, double value) {
         return out.append('"').append(name).append("\":").append(String.format(Locale.ROOT, "%.9g", value));
     }
 
     private static StringBuilder string(StringBuilder out, String name, String value) {
-        out.append('"').append(name).append("\":\"");
+        string(out, name).append(':');
+        return string(out, value);
+    }
+
+    /** A JSON string, escaped so that it can also sit inside HTML. */
+    private static StringBuilder string(StringBuilder out, String value) {
+        out.append('"');
         for (char c : (value == null ? "" : value).toCharArray()) {
             switch (c) {
                 case '"' -> out.append("\\\"");
