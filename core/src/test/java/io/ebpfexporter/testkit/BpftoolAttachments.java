@@ -11,14 +11,15 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The attachments bpftool lists ({@code bpftool -j net}, {@code bpftool -j cgroup tree}), each as the family
- * and the labels of the series the attachments collector has for it: the program and the target bpftool
- * names (interface and namespace, hook, XDP mode; cgroup, attach type and flags).
+ * The attachments bpftool lists ({@code bpftool -j net}, {@code cgroup tree}, {@code perf}), each as the
+ * family and the labels of the series the attachments collector has for it: the program and the target
+ * bpftool names (interface and namespace, hook, XDP mode; cgroup, attach type and flags; process, fd, probe).
  */
 public final class BpftoolAttachments {
     public static final String NETDEV = "ebpf_program_netdev_attachment_info";
     public static final String NETNS = "ebpf_program_netns_attachment_info";
     public static final String CGROUP = "ebpf_program_cgroup_attachment_info";
+    public static final String PERF_EVENT = "ebpf_program_perf_event_attachment_info";
     private static final Pattern XDP = Pattern.compile(
             "\\{\"devname\":\"([^\"]+)\",\"ifindex\":(\\d+),\"mode\":\"(\\w+)\",\"id\":(\\d+)");
     private static final Pattern TC = Pattern.compile(
@@ -104,6 +105,21 @@ public final class BpftoolAttachments {
             }
         }
         return out;
+    }
+
+    /**
+     * What {@code bpftool -j perf} lists of fd {@code fd} of process {@code pid}: the program, the kind of
+     * probe, its tracepoint, function or file, and its offset ("" where bpftool gives none); fails when it
+     * lists nothing there.
+     */
+    public static Listed perf(long pid, int fd) {
+        String json = HostSetup.run("bpftool", "-j", "perf");
+        Matcher entry = Pattern.compile("\\{\"pid\":" + pid + ",\"fd\":" + fd + ",\"prog_id\":(\\d+),\"fd_type\":\"(\\w+)\","
+                + "\"(?:tracepoint|func|filename)\":\"([^\"]*)\"(?:,\"offset\":(\\d+))?").matcher(json);
+        assertTrue(entry.find(), "bpftool lists fd " + fd + " of " + pid + ": " + json);
+        return new Listed(PERF_EVENT, labels("prog_id", entry.group(1), "pid", Long.toString(pid), "fd",
+                Integer.toString(fd), "kind", entry.group(2), "target", entry.group(3), "offset",
+                entry.group(4) == null ? "" : entry.group(4)));
     }
 
     private static Map<String, String> labels(String... pairs) {

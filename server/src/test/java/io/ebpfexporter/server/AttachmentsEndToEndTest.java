@@ -5,6 +5,8 @@ import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
 import io.ebpfexporter.testkit.KernelFeatures;
+import io.ebpfexporter.testkit.Libc;
+import io.ebpfexporter.testkit.LinkRecipes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Attachments of every kind made for real, on this host's network namespace and in a second one, on a
- * cgroup and its child and on a sockhash, and the exporter (the runtime image where EBPF_EXPORTER_IMAGE
+ * cgroup and its child, on a sockhash and on a tracepoint's perf event, and the exporter (the runtime image where EBPF_EXPORTER_IMAGE
  * names it: in the kernel matrix, and in .ci/run on the host) with the attachments collector on in every
  * network namespace: each attachment bpftool lists of these objects is one of its series, with the same
  * program and target.
@@ -110,7 +112,12 @@ class AttachmentsEndToEndTest {
                 HostSetup.run("bpftool", "prog", "attach", "id", Integer.toString(msg.id()), "sk_msg_verdict",
                         "id", Integer.toString(hash.id()));
 
+                // a tracepoint given a program by PERF_EVENT_IOC_SET_BPF, held by this process
+                int event = new LinkRecipes(fx, host).tracepointEvent();
+                Libc.perfEventSetBpf(event, fx.program(Fixtures.PROG_TRACEPOINT, "e2e_at_tp").fd());
+
                 String metrics = exporter.scrape();
+                BpftoolAttachments.perf(ProcessHandle.current().pid(), event).assertIn(metrics, "perf");
                 List<BpftoolAttachments.Listed> net = BpftoolAttachments.net(List.of(), ino("/proc/self/ns/net"), hostEnd);
                 // the second namespace holds only this test's objects: all bpftool lists there is theirs
                 List<BpftoolAttachments.Listed> inside = BpftoolAttachments.net(inNetns, ino(netns), null);
@@ -139,7 +146,7 @@ class AttachmentsEndToEndTest {
                 } else {
                     KernelFeatures.missing("BPF_PROG_QUERY on a sockmap", "5.18");
                 }
-                for (String source : new String[] {"xdp", "tc", "tcx", "netkit", "cgroup", "netns"}) {
+                for (String source : new String[] {"xdp", "tc", "tcx", "netkit", "cgroup", "netns", "perf_event"}) {
                     assertTrue(metrics.contains("ebpf_exporter_attachment_source_success{source=\"" + source + "\"} 1"),
                             source + " in\n" + metrics);
                 }

@@ -1,6 +1,7 @@
 package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.kernel.Naming;
+import io.ebpfexporter.testkit.BpftoolAttachments;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
@@ -16,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,16 +63,7 @@ class PerfEventAttachmentsTest {
      * exporter's series for it.
      */
     private static void assertSameAsBpftool(String metrics, int fd) {
-        String json = HostSetup.run("bpftool", "-j", "perf");
-        Matcher entry = Pattern.compile("\\{\"pid\":" + PID + ",\"fd\":" + fd
-                + ",\"prog_id\":(\\d+),\"fd_type\":\"(\\w+)\",\"(?:tracepoint|func|filename)\":\"([^\"]*)\"(?:,\"offset\":(\\d+))?")
-                .matcher(json);
-        assertTrue(entry.find(), "bpftool lists fd " + fd + " of " + PID + ": " + json);
-        String labels = "prog_id=\"" + entry.group(1) + "\",target=\"" + entry.group(3) + "\"";
-        String expected = "fd=\"" + fd + "\",kind=\"" + entry.group(2) + "\",link_id=";
-        String offset = "offset=\"" + (entry.group(4) == null ? "" : entry.group(4)) + "\",pid=\"" + PID + "\"," + labels;
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith(FAMILY + "{") && l.contains(expected) && l.contains(offset)),
-                "bpftool's " + entry.group() + " in\n" + metrics);
+        BpftoolAttachments.perf(PID, fd).assertIn(metrics, "perf");
     }
 
     /** After {@code event} closes, no series names {@code progId}. */
