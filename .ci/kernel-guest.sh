@@ -13,4 +13,4 @@ export EBPF_EXPORTER_REQUIRE_KERNEL=1
 # C1 only: under TCG, C2's compile time costs more than it saves in a run this short.
 exec "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
   -Dbasedir="$PWD/server" -cp "$(cat "$RESULTS/classpath")" io.ebpfexporter.testkit.KernelTests "$RESULTS/summary" \
-  ${KERNEL_TESTS:-io.ebpfexporter.core.* io.ebpfexporter.collector.* io.ebpfexporter.server.EndToEndTest io.ebpfexporter.server.ReducedPrivilegeTest}
+  ${KERNEL_TESTS:-io.ebpfexporter.core.* io.ebpfexporter.collector.* io.ebpfexporter.server.EndToEndTest io.ebpfexporter.server.AttachmentsEndToEndTest io.ebpfexporter.server.ReducedPrivilegeTest}
