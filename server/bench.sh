@@ -168,8 +168,9 @@ if [ "${1:-}" = attachments ]; then
   make_attachments "$cgroups" "$namespaces" "$filters"
   echo "== attachments: $cgroups cgroups with a program each, $namespaces network namespaces with a veth each," \
     "$filters tc filters with a program, medians of 50 scrapes each, in turn"
-  modes=(off own)
-  declare -A mode_flags=([off]="" [own]="--collectors.attachments.enabled") mode_port mode_pid
+  modes=(off own all)
+  declare -A mode_flags=([off]="" [own]="--collectors.attachments.enabled"
+    [all]="--collectors.attachments.enabled --collectors.attachments.network_namespaces=all") mode_port mode_pid
   for m in "${modes[@]}"; do
     start_server "$image" --config.file="$work/config.yaml" ${mode_flags[$m]}
     mode_port[$m]=$port mode_pid[$m]=$server_pid

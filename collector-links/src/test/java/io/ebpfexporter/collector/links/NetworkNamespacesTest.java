@@ -73,7 +73,7 @@ class NetworkNamespacesTest {
     @BeforeAll
     static void kernel() {
         Kernel.requireBpf();
-        for (String tool : new String[] {"ip", "tc", "bpftool", "unshare", "nsenter"}) {
+        for (String tool : new String[] {"ip", "tc", "bpftool", "unshare", "nsenter", "setpriv"}) {
             Kernel.requireTool(tool);
         }
     }
@@ -259,11 +259,16 @@ class NetworkNamespacesTest {
 
     /** A process that unshares its network namespace, runs {@code commands} there, and sleeps until destroyed. */
     private static Process namespaceHolder(List<List<String>> commands) throws IOException {
+        return namespaceHolder(commands, "exec sleep 600");
+    }
+
+    /** As {@link #namespaceHolder(List)}, ending with {@code sleep} (a command that sleeps until destroyed). */
+    private static Process namespaceHolder(List<List<String>> commands, String sleep) throws IOException {
         StringBuilder script = new StringBuilder("set -e\n");
         for (List<String> command : commands) {
             script.append(String.join(" ", command.stream().map(a -> "'" + a + "'").toList())).append('\n');
         }
-        script.append("echo ready\nexec sleep 600\n");
+        script.append("echo ready\n").append(sleep).append('\n');
         Process holder = HostSetup.command("unshare", "-n", "sh", "-c", script.toString()).start();
         String first = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8)).readLine();
         if (!"ready".equals(first)) {
@@ -412,7 +417,8 @@ class NetworkNamespacesTest {
             HostSetup.run("tc", "qdisc", "add", "dev", hostSide, "clsact");
             HostSetup.run("tc", "filter", "add", "dev", hostSide, "ingress", "pref", "7", "handle", "0x5", "bpf",
                     "object-pinned", p.ingressPin(), "direct-action");
-            Process holder = namespaceHolder(List.of());
+            // held by another user's process: its /proc/PID/ns/net takes ptrace access, so CAP_SYS_PTRACE
+            Process holder = namespaceHolder(List.of(), "exec setpriv --reuid=65534 --regid=65534 --clear-groups sleep 600");
             try {
                 long named = inode(path);
                 long held = inode("/proc/" + holder.pid() + "/ns/net");
