@@ -11,6 +11,7 @@ import io.ebpfexporter.collector.links.NetnsAttachments;
 import io.ebpfexporter.collector.links.NetnsLink;
 import io.ebpfexporter.collector.links.PerfEventAttachments;
 import io.ebpfexporter.collector.links.PerfEventLink;
+import io.ebpfexporter.collector.links.ProgArrayAttachments;
 import io.ebpfexporter.collector.links.RawTracepointLink;
 import io.ebpfexporter.collector.links.SockmapAttachments;
 import io.ebpfexporter.collector.links.SockmapLink;
@@ -38,7 +39,7 @@ module io.ebpfexporter.collector.links {
     provides io.ebpfexporter.core.Collector with io.ebpfexporter.collector.links.LinksCollector,
             io.ebpfexporter.collector.links.AttachmentsCollector;
     provides AttachmentSource with XdpAttachments, TcAttachments, TcxAttachments, NetkitAttachments,
-            CgroupAttachments, NetnsAttachments, SockmapAttachments, PerfEventAttachments;
+            CgroupAttachments, NetnsAttachments, SockmapAttachments, PerfEventAttachments, ProgArrayAttachments;
     provides LinkDetail with
             RawTracepointLink,
             TracingLink,

@@ -23,6 +23,9 @@ public enum AttachmentFamily {
             "Program attached to a sockmap or sockhash (attach type sk_msg_verdict, sk_skb_stream_parser,"
                     + " sk_skb_stream_verdict or sk_skb_verdict), and the link that holds it, if any",
             "prog_id", "map_id", "attach_type", "link_id"),
+    PROG_ARRAY("ebpf_program_prog_array_attachment_info",
+            "Program in a slot (index) of a prog_array, which runs it as the target of a tail call",
+            "prog_id", "map_id", "index"),
     PERF_EVENT("ebpf_program_perf_event_attachment_info",
             "Program attached to a perf event (kind: tracepoint, kprobe, kretprobe, uprobe, uretprobe): the process"
                     + " and fd holding the event, the tracepoint, function or file probed, the probe's offset (or, for"

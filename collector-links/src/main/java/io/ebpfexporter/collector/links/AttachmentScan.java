@@ -2,9 +2,13 @@ package io.ebpfexporter.collector.links;
 
 import io.ebpfexporter.core.ScrapeContext;
 import io.ebpfexporter.core.bpf.Bpf;
+import io.ebpfexporter.core.bpf.BpfException;
 import io.ebpfexporter.core.bpf.BpfLinkInfo;
+import io.ebpfexporter.core.bpf.Command;
+import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.bpf.NetlinkSocket;
 import io.ebpfexporter.core.info.LinkInfo;
+import io.ebpfexporter.core.info.MapInfo;
 import io.ebpfexporter.core.kernel.KernelNames;
 import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.core.walk.ObjectWalk;
@@ -26,7 +30,7 @@ import java.util.function.IntConsumer;
  * What one scrape of attachments reads at most once and its sources share, each part only when a source
  * asks: per network namespace, its interfaces (one RTM_GETLINK dump), its inode and one netlink socket;
  * for the whole scrape, the links (to name the link behind an attachment: XDP, cgroup, netns, sockmap and
- * perf_event links), the types of the loaded programs and one bpf() attr. The scan the collector makes
+ * perf_event links), the types of the loaded programs, the loaded maps and one bpf() attr. The scan the collector makes
  * closes the shared part.
  */
 public final class AttachmentScan implements AutoCloseable {
@@ -52,6 +56,8 @@ public final class AttachmentScan implements AutoCloseable {
     /** sizeof(struct ifinfomsg). */
     private static final int IFINFOMSG = 16;
     private static final int IFLA_IFNAME = 3;
+    /** BPF_F_RDONLY: the sources only read a map (query or look up), never write it. */
+    private static final int OPEN_READ_ONLY = 1 << 3;
 
     /** What every network namespace's scan of one scrape shares: read once, used by one thread at a time. */
     private static final class Shared {
@@ -61,7 +67,7 @@ public final class AttachmentScan implements AutoCloseable {
         private final Bpf bpf = new Bpf();
         private Map<LinkTarget, Integer> links;
         private Set<Integer> progTypes;
-        private Map<Integer, Integer> mapTypes;
+        private Map<Integer, MapInfo> maps;
 
         private Shared(ScrapeContext scrape, KernelNames names, boolean cgroupInherited) {
             this.scrape = scrape;
@@ -183,15 +189,30 @@ public final class AttachmentScan implements AutoCloseable {
         }
     }
 
-    /** The ids of the maps loaded now, in id order, each with its type. */
-    public Map<Integer, Integer> mapTypes() {
-        if (shared.mapTypes == null) {
-            Map<Integer, Integer> types = new TreeMap<>();
+    /** The maps loaded now, by id in id order. */
+    public Map<Integer, MapInfo> maps() {
+        if (shared.maps == null) {
+            Map<Integer, MapInfo> found = new TreeMap<>();
             ObjectWalk.forEach(scrape().host().objects(), ObjectKind.MAPS, object -> object.info(),
-                    info -> types.put(info.id(), info.type()), scrape().readers());
-            shared.mapTypes = types;
+                    info -> found.put(info.id(), info), scrape().readers());
+            shared.maps = found;
         }
-        return shared.mapTypes;
+        return shared.maps;
+    }
+
+    /**
+     * A read-only fd of the map {@code mapId}, which the caller closes, or -1 when it was freed since it was
+     * listed. Throws when the kernel refuses (opening by id needs CAP_SYS_ADMIN).
+     */
+    int openMap(int mapId) {
+        try {
+            return bpf().fdById(Command.MAP_GET_FD_BY_ID, mapId, OPEN_READ_ONLY);
+        } catch (BpfException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return -1;
+            }
+            throw e;
+        }
     }
 
     /** The link that attaches {@code progId} to XDP on {@code ifindex}, or 0 for none. */

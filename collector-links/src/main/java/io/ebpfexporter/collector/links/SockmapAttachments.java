@@ -3,8 +3,8 @@ package io.ebpfexporter.collector.links;
 import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.bpf.Bpf;
 import io.ebpfexporter.core.bpf.BpfException;
-import io.ebpfexporter.core.bpf.Command;
 import io.ebpfexporter.core.bpf.Errno;
+import io.ebpfexporter.core.info.MapInfo;
 
 import java.util.Map;
 import java.util.Set;
@@ -22,8 +22,6 @@ import java.util.Set;
 public final class SockmapAttachments implements AttachmentSource {
     private static final int MAP_SOCKMAP = 15;
     private static final int MAP_SOCKHASH = 18;
-    /** BPF_F_RDONLY: the query needs no write access to the map. */
-    private static final int OPEN_READ_ONLY = 1 << 3;
     private static final int EBUSY = 16;
     /** enum bpf_prog_type → the map attach types (enum bpf_attach_type) its programs take. */
     private static final Map<Integer, int[]> ATTACH_TYPES = Map.of(
@@ -50,25 +48,20 @@ public final class SockmapAttachments implements AttachmentSource {
         if (types.isEmpty()) {
             return;
         }
-        for (Map.Entry<Integer, Integer> map : scan.mapTypes().entrySet()) {
-            if (map.getValue() == MAP_SOCKMAP || map.getValue() == MAP_SOCKHASH) {
+        for (MapInfo map : scan.maps().values()) {
+            if (map.type() == MAP_SOCKMAP || map.type() == MAP_SOCKHASH) {
                 if (kernelCannotSay) {
                     throw new IllegalStateException(CANNOT_SAY);
                 }
-                add(scan, family, map.getKey(), types);
+                add(scan, family, map.id(), types);
             }
         }
     }
 
     private void add(AttachmentScan scan, Family family, int mapId, Set<Integer> types) {
-        int fd;
-        try {
-            fd = scan.bpf().fdById(Command.MAP_GET_FD_BY_ID, mapId, OPEN_READ_ONLY);
-        } catch (BpfException e) {
-            if (e.errno() == Errno.ENOENT) {
-                return; // freed since it was listed
-            }
-            throw e;
+        int fd = scan.openMap(mapId);
+        if (fd < 0) {
+            return;
         }
         AttachmentScan.queryEach(fd, types, type -> add(scan, family, fd, mapId, type));
     }

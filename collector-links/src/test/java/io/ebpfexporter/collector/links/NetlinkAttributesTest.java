@@ -95,7 +95,7 @@ class NetlinkAttributesTest {
             assertTrue(moduleInfo.matches("(?s).*provides AttachmentSource with[^;]*\\b" + simple + "\\b.*"),
                     simple + " provided in module-info.java");
         }
-        assertEquals(List.of("cgroup", "netkit", "netns", "perf_event", "sockmap", "tc", "tcx", "xdp"),
+        assertEquals(List.of("cgroup", "netkit", "netns", "perf_event", "prog_array", "sockmap", "tc", "tcx", "xdp"),
                 new AttachmentsCollector().sourceNames());
     }
 }
