@@ -146,7 +146,7 @@ class AttachmentsEndToEndTest {
                 } else {
                     KernelFeatures.missing("BPF_PROG_QUERY on a sockmap", "5.18");
                 }
-                for (String source : new String[] {"xdp", "tc", "tcx", "netkit", "cgroup", "netns", "perf_event"}) {
+                for (String source : new String[] {"xdp", "tc", "tcx", "netkit", "cgroup", "netns", "perf_event", "prog_array"}) {
                     assertTrue(metrics.contains("ebpf_exporter_attachment_source_success{source=\"" + source + "\"} 1"),
                             source + " in\n" + metrics);
                 }
