@@ -46,7 +46,8 @@ record LiveReading(long nanos, Map<String, Program> programs, List<MapFill> maps
     /**
      * One place a program runs: the kind of target (the {@code <kind>} of an
      * {@code ebpf_program_<kind>_attachment_info} family, or {@code link} for a link none of those families
-     * holds) and the series' non-empty labels but {@code prog_id}, in name order.
+     * holds) and the series' non-empty labels but {@code prog_id}, in name order, then, for a series naming a
+     * map the maps collector read, its {@code map_type}.
      */
     record Attachment(String kind, Map<String, String> labels) {
         /** Those attached to the target itself first, those a cgroup inherits last. */
@@ -87,8 +88,10 @@ record LiveReading(long nanos, Map<String, Program> programs, List<MapFill> maps
         Map<String, Double> entries = values(byName.get("ebpf_map_entries"), "map_id");
         Map<String, Double> max = values(byName.get("ebpf_map_max_entries"), "map_id");
         List<MapFill> maps = new java.util.ArrayList<>();
+        Map<String, String> mapTypes = new HashMap<>();
         eachLabelled(byName.get("ebpf_map"), "map_id", (p, id) -> {
             String type = p.getLabels().get("map_type");
+            mapTypes.put(id, type);
             if (entries.containsKey(id) && max.getOrDefault(id, 0.0) > 0 && !ARRAYS.contains(type)) {
                 maps.add(new MapFill(id, p.getLabels().get("map_name"), type, entries.get(id), max.get(id)));
             }
@@ -99,7 +102,7 @@ record LiveReading(long nanos, Map<String, Program> programs, List<MapFill> maps
         double ratio = values(byName.get("ebpf_exporter_program_stats_sample_ratio"), null).getOrDefault("", 1.0);
         boolean reduced = values(byName.get("ebpf_exporter_reduced_privileges"), null).getOrDefault("", 0.0) == 1;
         return new LiveReading(nanos, programs, maps, new Stats(mode, counting, ratio, reduced),
-                byName.containsKey("ebpf_map_entries"), attachments(byName));
+                byName.containsKey("ebpf_map_entries"), attachments(byName, mapTypes));
     }
 
     /** The same reading without its attachments: what is kept until the next one. */
@@ -112,7 +115,7 @@ record LiveReading(long nanos, Map<String, Program> programs, List<MapFill> maps
      * Every program's attachments: the series of every attachment family, and the links those do not
      * hold, each with the details of its {@code ebpf_link_<type>_info} series.
      */
-    private static Attachments attachments(Map<String, MetricSnapshot> byName) {
+    private static Attachments attachments(Map<String, MetricSnapshot> byName, Map<String, String> mapTypes) {
         Map<String, Double> collectors = values(byName.get("ebpf_exporter_collector_success"), "collector");
         if (!collectors.containsKey("attachments")) {
             return Attachments.NOT_COLLECTED;
@@ -125,6 +128,10 @@ record LiveReading(long nanos, Map<String, Program> programs, List<MapFill> maps
             if (kind.matches()) {
                 eachLabelled(family, "prog_id", (p, id) -> {
                     Map<String, String> labels = labelsBut(p, "prog_id");
+                    String mapType = mapTypes.get(labels.getOrDefault("map_id", ""));
+                    if (mapType != null && !mapType.isEmpty()) {
+                        labels.put("map_type", mapType);
+                    }
                     heldLinks.add(labels.getOrDefault("link_id", ""));
                     byProgram.computeIfAbsent(id, k -> new ArrayList<>()).add(new Attachment(kind.group(1), labels));
                 });

@@ -119,7 +119,7 @@ final class LiveView implements Handler {
         out.append("\"reduced_privileges\":").append(now.stats().reducedPrivileges()).append(',');
         out.append("\"reported\":").append(!rows.isEmpty() || now.programs().isEmpty()).append(',');
         field(out, "sample_ratio", correction).append("},");
-        attachmentsState(out, now.attachments(), netnsIno).append(',');
+        attachmentsState(out, now.attachments()).append(',');
         out.append("\"programs_total\":").append(now.programs().size()).append(",\"programs\":[");
         for (int i = 0; i < Math.min(ROWS, rows.size()); i++) {
             Row r = rows.get(i);
@@ -133,7 +133,7 @@ final class LiveView implements Handler {
                 field(out, "average_run_seconds", r.averageSeconds()).append(',');
             }
             if (now.attachments().collected()) {
-                attachments(out, now.attachments().byProgram().getOrDefault(r.p().id(), List.of())).append(',');
+                attachments(out, now.attachments().byProgram().getOrDefault(r.p().id(), List.of()), netnsIno).append(',');
             }
             out.setLength(out.length() - 1);
             out.append('}');
@@ -151,10 +151,9 @@ final class LiveView implements Handler {
         return out.append("]}\n").toString();
     }
 
-    /** Whether attachments are collected, what of them this scrape could not read, and the exporter's namespace. */
-    private static StringBuilder attachmentsState(StringBuilder out, LiveReading.Attachments attachments, String netnsIno) {
-        out.append("\"attachments\":{\"collected\":").append(attachments.collected()).append(',');
-        string(out, "netns_ino", netnsIno).append(",\"incomplete\":[");
+    /** Whether attachments are collected, and what of them this scrape could not read. */
+    private static StringBuilder attachmentsState(StringBuilder out, LiveReading.Attachments attachments) {
+        out.append("\"attachments\":{\"collected\":").append(attachments.collected()).append(",\"incomplete\":[");
         for (int i = 0; i < attachments.incomplete().size(); i++) {
             out.append(i == 0 ? "" : ",");
             string(out, attachments.incomplete().get(i));
@@ -162,19 +161,12 @@ final class LiveView implements Handler {
         return out.append("]}");
     }
 
-    /** A program's first {@link #ATTACHMENTS} attachments, each its kind and labels, and how many it has. */
-    private static StringBuilder attachments(StringBuilder out, List<LiveReading.Attachment> all) {
+    /** A program's first {@link #ATTACHMENTS} attachments, each in words, and how many it has. */
+    private static StringBuilder attachments(StringBuilder out, List<LiveReading.Attachment> all, String netnsIno) {
         out.append("\"attachments_total\":").append(all.size()).append(",\"attachments\":[");
         for (int i = 0; i < Math.min(ATTACHMENTS, all.size()); i++) {
-            out.append(i == 0 ? "{" : ",{");
-            string(out, "kind", all.get(i).kind()).append(",\"labels\":{");
-            boolean first = true;
-            for (var label : all.get(i).labels().entrySet()) {
-                out.append(first ? "" : ",");
-                string(out, label.getKey(), label.getValue());
-                first = false;
-            }
-            out.append("}}");
+            out.append(i == 0 ? "" : ",");
+            string(out, AttachmentText.of(all.get(i), netnsIno));
         }
         return out.append(']');
     }
