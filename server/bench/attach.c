@@ -3,28 +3,17 @@
 // every cgroup directory named on stdin, one path a line. Prints "ready" and exits: the pins and the
 // cgroups hold the programs.
 #include <fcntl.h>
-#include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
-static int bpf(int cmd, union bpf_attr *attr) { return syscall(__NR_bpf, cmd, attr, sizeof(*attr)); }
+#include "bpf.h"
 
 // A program returning `ret` (cgroup_device: 1 allows; sched_cls direct action: 0 is TC_ACT_OK), pinned.
 static int pinned_program(int type, int ret, const char *dir, const char *name) {
-    struct bpf_insn insns[] = {
-        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = ret},
-        {.code = BPF_JMP | BPF_EXIT},
-    };
-    union bpf_attr a = {0};
-    a.prog_type = type;
-    a.insns = (unsigned long)insns;
-    a.insn_cnt = 2;
-    a.license = (unsigned long)"GPL";
-    snprintf(a.prog_name, sizeof(a.prog_name), "bench_%s", name);
-    int fd = bpf(BPF_PROG_LOAD, &a);
+    char prog_name[16];
+    snprintf(prog_name, sizeof(prog_name), "bench_%s", name);
+    int fd = program(type, ret, prog_name);
     if (fd < 0) { perror("BPF_PROG_LOAD"); exit(1); }
     char path[4096];
     snprintf(path, sizeof(path), "%s/%s", dir, name);

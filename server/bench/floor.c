@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int bpf(int cmd, union bpf_attr *attr) { return syscall(__NR_bpf, cmd, attr, sizeof(*attr)); }
+#include "bpf.h"
 
 static const struct { int next, by_id, info_size; } kinds[] = {
     {BPF_PROG_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID, sizeof(struct bpf_prog_info)},

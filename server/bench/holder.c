@@ -1,28 +1,10 @@
 // Benchmark fixture: creates MAPS array maps, PROGS socket_filter programs and LINKS raw_tracepoint
 // links (on sched_process_exec, which fires only on exec), prints "ready" and holds them until killed.
 // One process may hold at most 20,000 fds here, so bench.sh starts several holders for more objects.
-#include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
-static int bpf(int cmd, union bpf_attr *attr) { return syscall(__NR_bpf, cmd, attr, sizeof(*attr)); }
-
-static int program(int type, const char *name) {
-    struct bpf_insn insns[] = {
-        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
-        {.code = BPF_JMP | BPF_EXIT},
-    };
-    union bpf_attr a = {0};
-    a.prog_type = type;
-    a.insns = (unsigned long)insns;
-    a.insn_cnt = 2;
-    a.license = (unsigned long)"GPL";
-    strncpy(a.prog_name, name, sizeof(a.prog_name) - 1);
-    return bpf(BPF_PROG_LOAD, &a);
-}
+#include "bpf.h"
 
 int main(int argc, char **argv) {
     if (argc != 4) { fprintf(stderr, "usage: holder MAPS PROGS LINKS\n"); return 2; }
@@ -37,9 +19,9 @@ int main(int argc, char **argv) {
         if (bpf(BPF_MAP_CREATE, &a) < 0) { perror("BPF_MAP_CREATE"); return 1; }
     }
     for (int i = 0; i < progs; i++)
-        if (program(BPF_PROG_TYPE_SOCKET_FILTER, "bench_p") < 0) { perror("BPF_PROG_LOAD"); return 1; }
+        if (program(BPF_PROG_TYPE_SOCKET_FILTER, 0, "bench_p") < 0) { perror("BPF_PROG_LOAD"); return 1; }
     for (int i = 0; i < links; i++) {
-        int prog = program(BPF_PROG_TYPE_RAW_TRACEPOINT, "bench_l");
+        int prog = program(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, "bench_l");
         union bpf_attr a = {0};
         a.raw_tracepoint.name = (unsigned long)"sched_process_exec";
         a.raw_tracepoint.prog_fd = prog;
