@@ -21,6 +21,7 @@ public final class Libc {
     /** _LINUX_CAPABILITY_VERSION_3: two 32-bit words of each set. */
     private static final int CAPABILITY_VERSION_3 = 0x20080522;
     public static final int CAP_NET_ADMIN = 12;
+    public static final int CAP_SYS_PTRACE = 19;
     public static final int CAP_SYS_ADMIN = 21;
     /** _IOW('$', 8, __u32), the same number on every architecture the exporter runs on. */
     private static final long PERF_EVENT_IOC_SET_BPF = 0x40042408L;

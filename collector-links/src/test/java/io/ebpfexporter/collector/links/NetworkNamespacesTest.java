@@ -1,15 +1,12 @@
 package io.ebpfexporter.collector.links;
 
-import com.sun.jna.Function;
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import io.ebpfexporter.core.kernel.Naming;
 import io.ebpfexporter.core.walk.Host;
 import io.ebpfexporter.core.walk.NetworkNamespaces;
 import io.ebpfexporter.testkit.Fixtures;
 import io.ebpfexporter.testkit.HostSetup;
 import io.ebpfexporter.testkit.Kernel;
+import io.ebpfexporter.testkit.Libc;
 import io.ebpfexporter.testkit.MapSettings;
 import io.ebpfexporter.testkit.OpenFds;
 import io.ebpfexporter.testkit.Scrapes;
@@ -50,8 +47,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NetworkNamespacesTest {
     private static final String FAMILY = "ebpf_program_netdev_attachment_info";
     private static final String PIN_DIR = "/sys/fs/bpf";
-    private static final int CAP_SYS_PTRACE = 19;
-    private static final int CAP_SYS_ADMIN = 21;
 
     private final List<String> logged = new CopyOnWriteArrayList<>();
     private final Handler capture = new Handler() {
@@ -278,6 +273,19 @@ class NetworkNamespacesTest {
         return holder;
     }
 
+    /** Waits until {@code process} runs as {@code uid} (its script has reached setpriv's exec). */
+    private static void awaitUid(Process process, int uid) throws IOException, InterruptedException {
+        Path status = Path.of("/proc/" + process.pid() + "/status");
+        for (long deadline = System.nanoTime() + 10_000_000_000L; System.nanoTime() < deadline; Thread.sleep(10)) {
+            if (!process.isAlive() || Files.readAllLines(status).contains("Uid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid)) {
+                break;
+            }
+        }
+        assertTrue(process.isAlive() && Files.readString(status).contains("Uid:\t" + uid + "\t"),
+                "the holder runs as uid " + uid + ": " + (process.isAlive() ? Files.readString(status)
+                        : new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)));
+    }
+
     private static void end(Process process) throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
@@ -360,7 +368,7 @@ class NetworkNamespacesTest {
     }
 
     /**
-     * Runs {@code task} on a thread of its own, its effective and permitted capabilities without {@code drop}
+     * Runs {@code task} on a thread of its own, its effective capabilities without {@code drop}
      * (capabilities belong to each thread, and threads it starts inherit them); the rest of the test JVM keeps its own.
      */
     private static <T> T onOwnThread(int[] drop, Callable<T> task) throws Exception {
@@ -368,7 +376,7 @@ class NetworkNamespacesTest {
         Exception[] failure = new Exception[1];
         Thread thread = Thread.ofPlatform().unstarted(() -> {
             try {
-                dropCapabilities(drop);
+                Libc.dropEffective(drop);
                 result[0] = task.call();
             } catch (Exception e) {
                 failure[0] = e;
@@ -382,27 +390,6 @@ class NetworkNamespacesTest {
         @SuppressWarnings("unchecked")
         T out = (T) result[0];
         return out;
-    }
-
-    /** capget and capset(2) on the calling thread, version 3: two 32-bit words each of effective, permitted, inheritable. */
-    private static void dropCapabilities(int[] drop) {
-        NativeLibrary libc = NativeLibrary.getInstance("libc.so.6");
-        try (Memory header = new Memory(8); Memory data = new Memory(24)) {
-            header.setInt(0, 0x20080522);
-            header.setInt(4, 0);
-            if (libc.getFunction("capget").invokeInt(new Object[] {header, data}) < 0) {
-                throw new IllegalStateException("capget: errno " + Native.getLastError());
-            }
-            for (int cap : drop) {
-                int mask = ~(1 << cap);
-                data.setInt(0, data.getInt(0) & mask); // effective
-                data.setInt(4, data.getInt(4) & mask); // permitted
-            }
-            Function capset = libc.getFunction("capset");
-            if (capset.invokeInt(new Object[] {header, data}) < 0) {
-                throw new IllegalStateException("capset: errno " + Native.getLastError());
-            }
-        }
     }
 
     @Test
@@ -419,12 +406,13 @@ class NetworkNamespacesTest {
                     "object-pinned", p.ingressPin(), "direct-action");
             // held by another user's process: its /proc/PID/ns/net takes ptrace access, so CAP_SYS_PTRACE
             Process holder = namespaceHolder(List.of(), "exec setpriv --reuid=65534 --regid=65534 --clear-groups sleep 600");
+            awaitUid(holder, 65534);
             try {
                 long named = inode(path);
                 long held = inode("/proc/" + holder.pid() + "/ns/net");
                 long own = inode("/proc/thread-self/ns/net");
                 AttachmentsCollector collector = collector("all", 1000);
-                int[] drop = {CAP_SYS_ADMIN, CAP_SYS_PTRACE};
+                int[] drop = {Libc.CAP_SYS_ADMIN, Libc.CAP_SYS_PTRACE};
                 String reduced = onOwnThread(drop, () -> Scrapes.text(collector));
 
                 assertEquals(List.of(), seriesIn(reduced, named), reduced);

@@ -24,22 +24,11 @@ public final class Directory implements AutoCloseable {
     public static final int O_CLOEXEC = 0x80000;
     private static final int FLAGS = Architecture.CURRENT.openDirectory | Architecture.CURRENT.openNoFollow | O_CLOEXEC;
     private static final int BUFFER_BYTES = 16 * 1024;
-    private static final int AT_EMPTY_PATH = 0x1000;
-    private static final int STATX_NLINK = 0x4;
-    private static final int STATX_INO = 0x100;
-    /** sizeof(struct statx) and the offsets of its stx_nlink and stx_ino. */
-    private static final int STATX_BYTES = 256;
-    private static final int STX_NLINK = 16;
-    private static final int STX_INO = 32;
     /** Offsets in struct linux_dirent64. */
     private static final int INO = 0;
     private static final int RECLEN = 16;
     private static final int TYPE = 18;
     private static final int NAME = 19;
-
-    /** The directory's link count (2 plus its subdirectories on most file systems) and inode number. */
-    public record Status(long links, long inode) {
-    }
 
     /** One entry: its name's bytes, its d_type and its inode number. */
     public record Entry(byte[] name, int type, long inode) {
@@ -91,13 +80,8 @@ public final class Directory implements AutoCloseable {
     }
 
     /** The directory's link count and inode number (a cgroup's id on cgroupfs), from statx of its fd. */
-    public Status status() throws Failure {
-        try (Memory memory = new Memory(STATX_BYTES)) {
-            if (Syscall.statx(fd, new byte[1], AT_EMPTY_PATH, STATX_NLINK | STATX_INO, Pointer.nativeValue(memory)) < 0) {
-                throw new Failure("statx", Syscall.errno());
-            }
-            return new Status(Integer.toUnsignedLong(memory.getInt(STX_NLINK)), memory.getLong(STX_INO));
-        }
+    public FileStatus status() throws Failure {
+        return FileStatus.of(fd, new byte[0]);
     }
 
     /** At most {@code max} entries, in the kernel's order, {@code .} and {@code ..} left out. */

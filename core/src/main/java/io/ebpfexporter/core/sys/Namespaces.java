@@ -1,8 +1,6 @@
 package io.ebpfexporter.core.sys;
 
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 
 import java.util.Arrays;
 
@@ -14,11 +12,6 @@ import java.util.Arrays;
 public final class Namespaces {
     /** setns(2): a network namespace. */
     public static final int CLONE_NEWNET = 0x40000000;
-    private static final int AT_EMPTY_PATH = 0x1000;
-    private static final int STATX_INO = 0x100;
-    /** sizeof(struct statx), and the offset of stx_ino in it (the same on every architecture). */
-    private static final int STATX_SIZE = 256;
-    private static final int STX_INO = 32;
 
     static {
         Native.register(Namespaces.class, "libc.so.6");
@@ -30,19 +23,15 @@ public final class Namespaces {
     /** setns(2): 0, or negative on error. */
     public static native int setns(int fd, int nstype);
 
-    private static native int statx(int dirFd, byte[] path, int flags, int mask, long buffer);
-
     /**
      * The inode of the file at NUL-less {@code path} relative to {@code dirFd} (symlinks followed, as a
      * namespace's magic link needs), or of {@code dirFd} itself for an empty path; negative errno on error.
      */
     public static long inode(int dirFd, byte[] path) {
-        try (Memory statx = new Memory(STATX_SIZE)) {
-            int flags = path.length == 0 ? AT_EMPTY_PATH : 0;
-            if (statx(dirFd, Arrays.copyOf(path, path.length + 1), flags, STATX_INO, Pointer.nativeValue(statx)) < 0) {
-                return -Syscall.errno();
-            }
-            return statx.getLong(STX_INO);
+        try {
+            return FileStatus.of(dirFd, path).inode();
+        } catch (Directory.Failure e) {
+            return -e.errno();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ebpfexporter.core.walk;
 
 import io.ebpfexporter.core.sys.Directory;
+import io.ebpfexporter.core.sys.FileStatus;
 
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class DirectoryTree {
 
     private static void walk(Directory directory, byte[] path, int depth, int maxDepth, boolean linksCountSubdirectories,
                              Visitor visitor) {
-        Directory.Status status;
+        FileStatus status;
         List<Directory.Entry> children;
         try {
             status = directory.status();
