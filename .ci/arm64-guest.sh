@@ -136,8 +136,9 @@ rm -rf "$results" && mkdir -p "$results"
 echo "$classpath" > "$results/classpath"
 # Of the x86-64 guests' kernel tests, what fits in about 10 minutes of TCG: each kind of check (struct
 # declarations and enum names against the kernel's BTF, the walk and iterators, each collector against
-# bpftool, the end-to-end tests against the image, reduced privileges), none needing this machine's
-# promtool or the test kit's x86-64 python holder process, which cannot run in the arm64 root.
+# bpftool, the end-to-end tests against the image, attachments of every kind against bpftool, reduced
+# privileges), none needing this machine's promtool or the test kit's x86-64 python holder process, which
+# cannot run in the arm64 root.
 e2e=io.ebpfexporter.server.EndToEndTest
 echo "${ARM64_TESTS:-io.ebpfexporter.core.sys.ArchitectureTest#openDirectoryIsThisKernelsFlag \
 io.ebpfexporter.core.bpf.DeclarationsMatchKernelBtfTest io.ebpfexporter.core.kernel.KernelNamesCoverKernelEnumsTest \
@@ -147,7 +148,7 @@ io.ebpfexporter.collector.maps.MapsCollectorTest io.ebpfexporter.collector.links
 io.ebpfexporter.collector.btf.BtfCollectorTest \
 $e2e#programsAppearAsBpftoolShowsThemAndVanishWhenUnloaded $e2e#openMetricsWhenAskedEndsWithEof \
 $e2e#gzipWhenAccepted $e2e#headLandingPageAndUnknownPaths $e2e#buildInfoAndCollectorRows \
-io.ebpfexporter.server.ReducedPrivilegeTest}" > "$results/tests"
+io.ebpfexporter.server.AttachmentsEndToEndTest io.ebpfexporter.server.ReducedPrivilegeTest}" > "$results/tests"
 
 start=$(date +%s)
 timeout 1800 qemu-system-aarch64 -M virt -cpu neoverse-n1 -accel tcg,thread=multi -m 3G -smp 2 \
