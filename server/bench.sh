@@ -141,7 +141,7 @@ hold_objects() {
 # Exporters with the attachments collector off, on, and on for every network namespace, all running,
 # are scraped in turn in ten rounds of five: the medians and what the collector adds to a scrape.
 make_attachments() { # $1 cgroups, $2 namespaces, $3 filters
-  local cgroot tag=ebx$$ i p per
+  local cgroot tag=ebx$$ i p
   cgroot=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
   [ -n "$cgroot" ] || { echo "bench.sh: attachments needs a cgroup2 mount" >&2; exit 2; }
   # The pins live on a bpffs of their own: `tc -n` mounts a fresh /sys, hiding /sys/fs/bpf.
@@ -151,17 +151,20 @@ make_attachments() { # $1 cgroups, $2 namespaces, $3 filters
   for i in $(seq 1 "$1"); do mkdir "$cgroot/$tag/c$i"; echo "$cgroot/$tag/c$i"; done > "$work/cgroups"
   gcc -O2 -o "$work/attach" "$here/bench/attach.c"
   [ "$("$work/attach" "$work/bpf" < "$work/cgroups")" = ready ] || { echo "bench.sh: attach failed" >&2; exit 1; }
-  per=$(( $3 / 2 / $2 )) # filters on each end of each veth
   for i in $(seq 1 "$2"); do undo+=("ip netns delete $tag-$i"); done
   for i in $(seq 1 "$2"); do
     printf 'netns add %s\nlink add %s type veth peer name eth0 netns %s\n' "$tag-$i" "$tag-$i" "$tag-$i"
   done | ip -batch -
-  filters() { # $1 device: its clsact qdisc and $per ingress filters
+  filters() { # $1 device, $2 how many: its clsact qdisc and that many ingress filters
     echo "qdisc add dev $1 clsact"
-    for p in $(seq 1 "$per"); do echo "filter add dev $1 ingress pref $p bpf da object-pinned $work/bpf/cls"; done
+    for p in $(seq 1 "$2"); do echo "filter add dev $1 ingress pref $p bpf da object-pinned $work/bpf/cls"; done
   }
-  for i in $(seq 1 "$2"); do filters "$tag-$i"; done | tc -batch -
-  for i in $(seq 1 "$2"); do filters eth0 | tc -n "$tag-$i" -batch -; done
+  # $3 filters: half on the host ends, half on the ends inside, spread evenly over the veths
+  local half=$(( $3 / 2 ))
+  for i in $(seq 1 "$2"); do filters "$tag-$i" $(( half / $2 + (i <= half % $2) )); done | tc -batch -
+  for i in $(seq 1 "$2"); do
+    filters eth0 $(( ($3 - half) / $2 + (i <= ($3 - half) % $2) )) | tc -n "$tag-$i" -batch -
+  done
 }
 if [ "${1:-}" = attachments ]; then
   cgroups=${2:-2000} namespaces=${3:-200} filters=${4:-1000}
