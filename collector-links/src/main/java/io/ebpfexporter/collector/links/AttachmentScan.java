@@ -10,12 +10,11 @@ import io.ebpfexporter.core.bpf.NetlinkSocket;
 import io.ebpfexporter.core.info.LinkInfo;
 import io.ebpfexporter.core.info.MapInfo;
 import io.ebpfexporter.core.kernel.KernelNames;
+import io.ebpfexporter.core.walk.NetworkNamespaces;
 import io.ebpfexporter.core.walk.ObjectKind;
 import io.ebpfexporter.core.walk.ObjectWalk;
 import io.ebpfexporter.core.walk.OpenObject;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,8 +29,8 @@ import java.util.function.IntConsumer;
  * What one scrape of attachments reads at most once and its sources share, each part only when a source
  * asks: per network namespace, its interfaces (one RTM_GETLINK dump), its inode and one netlink socket;
  * for the whole scrape, the links (to name the link behind an attachment: XDP, cgroup, netns, sockmap and
- * perf_event links), the types of the loaded programs, the loaded maps and one bpf() attr. The scan the collector makes
- * closes the shared part.
+ * perf_event links), the types of the loaded programs, the loaded maps and one bpf() attr. The scan the
+ * collector makes closes the shared part.
  */
 public final class AttachmentScan implements AutoCloseable {
     /** A network interface as RTM_GETLINK reported it, with its attributes (IFLA_*). */
@@ -129,11 +128,8 @@ public final class AttachmentScan implements AutoCloseable {
     /** The inode of the running thread's network namespace, which the interfaces belong to; "" if unreadable. */
     public String netnsIno() {
         if (netnsIno == null) {
-            try {
-                netnsIno = Files.getAttribute(scrape().host().path("/proc/thread-self/ns/net"), "unix:ino").toString();
-            } catch (IOException | UnsupportedOperationException e) {
-                netnsIno = "";
-            }
+            long inode = NetworkNamespaces.current(scrape().host());
+            netnsIno = inode == 0 ? "" : Long.toString(inode);
         }
         return netnsIno;
     }

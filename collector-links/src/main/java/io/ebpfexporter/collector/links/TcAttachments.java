@@ -4,7 +4,6 @@ import io.ebpfexporter.core.Family;
 import io.ebpfexporter.core.bpf.NetlinkSocket;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -41,8 +40,7 @@ public final class TcAttachments extends NetdevSource {
     }
 
     private static void add(AttachmentScan scan, Family family, AttachmentScan.Interface device, TcParents.Parent parent) {
-        byte[] request = ByteBuffer.allocate(TCMSG).order(ByteOrder.nativeOrder()).putInt(4, device.index())
-                .putInt(12, parent.handle()).array();
+        byte[] request = TcParents.request(device.index(), parent.handle());
         for (NetlinkSocket.Message m : scan.netlink().dump("RTM_GETTFILTER", RTM_GETTFILTER, request)) {
             ByteBuffer tcmsg = m.payload();
             if (m.type() != RTM_NEWTFILTER || tcmsg.limit() < TCMSG) {

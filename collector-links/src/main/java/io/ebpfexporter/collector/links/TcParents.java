@@ -45,7 +45,7 @@ final class TcParents {
     static List<Parent> of(NetlinkSocket netlink) {
         List<Parent> out = new ArrayList<>();
         Set<Integer> withClassFilters = new LinkedHashSet<>();
-        for (NetlinkSocket.Message m : netlink.dump("RTM_GETQDISC", RTM_GETQDISC, request(0))) {
+        for (NetlinkSocket.Message m : netlink.dump("RTM_GETQDISC", RTM_GETQDISC, request(0, 0))) {
             ByteBuffer tcmsg = m.payload();
             if (m.type() != RTM_NEWQDISC || tcmsg.limit() < TCMSG) {
                 continue;
@@ -58,7 +58,7 @@ final class TcParents {
             }
         }
         for (int ifindex : withClassFilters) {
-            for (NetlinkSocket.Message m : netlink.dump("RTM_GETTCLASS", RTM_GETTCLASS, request(ifindex))) {
+            for (NetlinkSocket.Message m : netlink.dump("RTM_GETTCLASS", RTM_GETTCLASS, request(ifindex, 0))) {
                 ByteBuffer tcmsg = m.payload();
                 if (m.type() == RTM_NEWTCLASS && tcmsg.limit() >= TCMSG
                         && CLASSES_HOLD_FILTERS.contains(new NetlinkAttributes(tcmsg, TCMSG).string(TCA_KIND))) {
@@ -88,9 +88,12 @@ final class TcParents {
         }
     }
 
-    /** A tcmsg asking about interface {@code ifindex} (0: every interface, where the dump allows). */
-    private static byte[] request(int ifindex) {
-        return ByteBuffer.allocate(TCMSG).order(ByteOrder.nativeOrder()).putInt(4, ifindex).array();
+    /**
+     * A tcmsg asking about interface {@code ifindex} (0: every interface, where the dump allows) and, for
+     * filters, the parent {@code parent} (0: none named).
+     */
+    static byte[] request(int ifindex, int parent) {
+        return ByteBuffer.allocate(TCMSG).order(ByteOrder.nativeOrder()).putInt(4, ifindex).putInt(12, parent).array();
     }
 
     /** A qdisc or class handle as tc writes it: major and minor in hex, {@code 1:} for a qdisc, {@code 1:10}. */

@@ -21,7 +21,7 @@ public final class Directory implements AutoCloseable {
     public static final int DT_UNKNOWN = 0;
     public static final int DT_DIR = 4;
     public static final int DT_REG = 8;
-    public static final int O_CLOEXEC = 0x80000;
+    static final int O_CLOEXEC = 0x80000;
     private static final int FLAGS = Architecture.CURRENT.openDirectory | Architecture.CURRENT.openNoFollow | O_CLOEXEC;
     private static final int BUFFER_BYTES = 16 * 1024;
     /** Offsets in struct linux_dirent64. */

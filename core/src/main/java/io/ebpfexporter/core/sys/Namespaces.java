@@ -37,6 +37,6 @@ public final class Namespaces {
 
     /** open(2) of NUL-less {@code path} relative to {@code dirFd}, read-only and close-on-exec: the fd, or negative. */
     public static int open(int dirFd, byte[] path) {
-        return Syscall.openat(dirFd, Arrays.copyOf(path, path.length + 1), 0x80000);
+        return Syscall.openat(dirFd, Arrays.copyOf(path, path.length + 1), Directory.O_CLOEXEC);
     }
 }

@@ -2,6 +2,7 @@ package io.ebpfexporter.core.walk;
 
 import io.ebpfexporter.core.bpf.Errno;
 import io.ebpfexporter.core.sys.Directory;
+import io.ebpfexporter.core.sys.Namespaces;
 import io.ebpfexporter.core.sys.Syscall;
 
 import java.nio.charset.Charset;
@@ -72,13 +73,12 @@ public record Host(ObjectSource objects, Path root, Clock clock) {
     }
 
     /**
-     * An fd of the file {@code absolute} under this host's root, read-only, for a call that takes its
-     * target as an fd (a network namespace to query); the caller closes it. Throws, naming the errno,
-     * when it cannot be opened.
+     * An fd of the namespace file {@code absolute} under this host's root, read-only, for a call that
+     * takes its target as an fd (a network namespace to query); the caller closes it. Throws, naming the
+     * errno, when it cannot be opened.
      */
     public int open(String absolute) {
-        byte[] name = path(absolute.getBytes(StandardCharsets.UTF_8));
-        int fd = Syscall.openat(Directory.CWD, Arrays.copyOf(name, name.length + 1), Directory.O_CLOEXEC);
+        int fd = Namespaces.open(Directory.CWD, path(absolute.getBytes(StandardCharsets.UTF_8)));
         if (fd < 0) {
             throw new IllegalStateException("open " + absolute + ": " + Errno.name(Syscall.errno()));
         }

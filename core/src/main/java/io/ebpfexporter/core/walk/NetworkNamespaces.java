@@ -6,8 +6,6 @@ import io.ebpfexporter.core.sys.Namespaces;
 import io.ebpfexporter.core.sys.Syscall;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +19,7 @@ import java.util.Map;
 public final class NetworkNamespaces {
     /** More entries than /proc or /run/netns holds (pid_max is at most 2^22); a bound on one listing. */
     private static final int MAX_ENTRIES = 1 << 22;
-    private static final byte[] NS_NET = "/ns/net".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NS_NET = "ns/net".getBytes(StandardCharsets.US_ASCII);
 
     /** A namespace: its inode, and the file it was found through (absolute, as bytes). */
     public record Namespace(long inode, byte[] file) {
@@ -81,10 +79,10 @@ public final class NetworkNamespaces {
                 if (System.nanoTime() > deadline) {
                     return false;
                 }
-                byte[] relative = concat(entry.name(), NS_NET);
+                byte[] relative = Directory.join(entry.name(), NS_NET);
                 long inode = Namespaces.inode(processes.fd(), relative);
                 if (inode >= 0) {
-                    found.computeIfAbsent(inode, i -> new Namespace(i, concat(concat(proc, new byte[] {'/'}), relative)));
+                    found.computeIfAbsent(inode, i -> new Namespace(i, Directory.join(proc, relative)));
                 } else if (inode != -Errno.ENOENT && inode != -Errno.ESRCH) { // those ended while listed
                     refused.count++;
                     refused.first = refused.first != null ? refused.first : "/proc/"
@@ -107,7 +105,7 @@ public final class NetworkNamespaces {
                 }
                 long inode = Namespaces.inode(mounts.fd(), entry.name());
                 if (inode >= 0) { // a file no namespace is mounted on has some other inode, and setns refuses it
-                    found.computeIfAbsent(inode, i -> new Namespace(i, concat(concat(run, new byte[] {'/'}), entry.name())));
+                    found.computeIfAbsent(inode, i -> new Namespace(i, Directory.join(run, entry.name())));
                 }
             }
         } catch (Directory.Failure e) {
@@ -164,11 +162,5 @@ public final class NetworkNamespaces {
             }
         }
         return name.length > 0;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }
