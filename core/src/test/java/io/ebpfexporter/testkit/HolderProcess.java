@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Another process holding BPF objects, for owner tests (the test's own process is the exporter, whose fds
  * are never owners): python3 makes an array map, a raw_tracepoint program and its link through bpf(2),
- * opens {@code fds} more fds of /dev/null (its soft fd limit raised for them), names itself {@code tn_holder}
- * (or the comm given, bytes), then forks an heir
- * ({@code tn_heir}) that inherits only the map. Both live until {@link #close()}; {@link #endHeir()} ends
- * the heir alone.
+ * opens {@code fds} more fds of /dev/null (its soft fd limit raised for them), names itself
+ * {@code tn_holder} (or the comm given, bytes), then forks an heir ({@code tn_heir}) that inherits only
+ * the map, and says it is ready once the heir has its name and closed the rest. Both live until
+ * {@link #close()}; {@link #endHeir()} ends the heir alone.
  */
 public final class HolderProcess implements AutoCloseable {
     private static final String SCRIPT = """
@@ -48,11 +48,15 @@ public final class HolderProcess implements AutoCloseable {
             limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
             extra = [os.open("/dev/null", os.O_RDONLY) for _ in range(min(int(sys.argv[1]), limit - 64))]
             name(bytes.fromhex(sys.argv[3]))
+            settled_r, settled_w = os.pipe()  # the heir says when it has its name and only the map
             heir = os.fork()
             if heir == 0:
                 name(b"tn_heir")
-                os.close(p); os.close(l)
+                os.close(p); os.close(l); os.close(settled_r)
+                os.write(settled_w, b"."); os.close(settled_w)
                 signal.pause()
+            os.close(settled_w)
+            os.read(settled_r, 1); os.close(settled_r)
             print("ready", os.getpid(), heir, obj_id(m), obj_id(p), obj_id(l), len(extra), flush=True)
             sys.stdin.read()
             os.kill(heir, signal.SIGKILL)
